@@ -1,0 +1,435 @@
+"""The tables of the whole domain (see the product description).
+
+Times are aware UTC (``UTCDateTime``); local wall-clock settings (run-sheet time, store
+windows, reception hours) are kept as ``HH:MM`` strings and interpreted in the antenna's
+time zone by the rules. Enumerations are short strings guarded by CHECK constraints so that
+SQLite and PostgreSQL refuse the same bad rows.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+ROLES = ("coordinator", "store_manager", "driver", "association")
+MEMBERSHIP_STATUSES = ("pending", "active", "suspended", "rejected")
+COLD_CHAINS = ("ambient", "chilled", "frozen")
+UNITS = ("kg", "crate", "piece", "pallet", "litre")
+DONATION_STATUSES = (
+    "draft",
+    "announced",
+    "claimed",
+    "picked_up",
+    "delivered",
+    "received",
+    "cancelled",
+    "expired",
+    "missed",
+)
+RECEIPT_STATUSES = ("pending", "confirmed", "disputed")
+OUTBOX_STATUSES = ("pending", "sent", "failed", "unreachable")
+LANGUAGES = ("fr", "nl")
+ZERO_REASONS = ("no_food", "store_closed", "did_not_happen")
+
+
+# Named constraints, so that Alembic can alter SQLite tables in batch mode.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+def _utc(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+# --- Places -------------------------------------------------------------------------------
+
+
+class AntennaBase(SQLModel):
+    key: str = Field(max_length=64, unique=True, index=True)
+    name: str = Field(max_length=200)
+    communes: list[str] = Field(default_factory=list, sa_type=JSON)
+    group_chat_id: int | None = Field(default=None, sa_type=BigInteger, unique=True)
+    group_languages: str = Field(default="fr,nl", max_length=16)
+    timezone: str = Field(default="Europe/Brussels", max_length=64)
+    run_sheet_time: str = Field(default="07:00", max_length=5)
+    summary_time: str = Field(default="19:00", max_length=5)
+    max_claims_per_day: int | None = Field(default=None)
+    max_claims_per_week: int | None = Field(default=None)
+    cap_lift_hours: int = Field(default=3)
+
+
+class Antenna(AntennaBase, table=True):
+    __table_args__ = (
+        CheckConstraint(
+            "max_claims_per_day IS NULL OR max_claims_per_day > 0", name="antenna_cap_day"
+        ),
+        CheckConstraint(
+            "max_claims_per_week IS NULL OR max_claims_per_week > 0", name="antenna_cap_week"
+        ),
+        CheckConstraint("cap_lift_hours >= 0", name="antenna_cap_lift"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class HubBase(SQLModel):
+    key: str = Field(max_length=64, unique=True, index=True)
+    antenna_id: int = Field(foreign_key="antenna.id", index=True)
+    name: str = Field(max_length=200)
+    address: str = Field(default="", max_length=300)
+    cold_storage: bool = Field(default=False)
+    reception_hours: str = Field(default="", max_length=200)
+
+
+class Hub(HubBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class StoreBase(SQLModel):
+    key: str = Field(max_length=64, unique=True, index=True)
+    antenna_id: int = Field(foreign_key="antenna.id", index=True)
+    name: str = Field(max_length=200)
+    address: str = Field(default="", max_length=300)
+    window_start: str = Field(default="18:00", max_length=5)
+    window_end: str = Field(default="19:00", max_length=5)
+    active: bool = Field(default=True)
+
+
+class Store(StoreBase, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class AssociationBase(SQLModel):
+    key: str = Field(max_length=64, unique=True, index=True)
+    antenna_id: int = Field(foreign_key="antenna.id", index=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(default="", max_length=64)
+    address: str = Field(default="", max_length=300)
+    beneficiaries: int = Field(default=0)
+    cold_storage: bool = Field(default=False)
+    reception_hours: str = Field(default="", max_length=200)
+    active: bool = Field(default=True)
+
+
+class Association(AssociationBase, table=True):
+    __table_args__ = (CheckConstraint("beneficiaries >= 0", name="association_beneficiaries"),)
+    id: int | None = Field(default=None, primary_key=True)
+
+
+class CategoryBase(SQLModel):
+    key: str = Field(max_length=64, unique=True, index=True)
+    name_fr: str = Field(max_length=100)
+    name_nl: str = Field(max_length=100)
+    synonyms_fr: list[str] = Field(default_factory=list, sa_type=JSON)
+    synonyms_nl: list[str] = Field(default_factory=list, sa_type=JSON)
+    cold_chain: str = Field(default="ambient", max_length=8)
+    kg_per_crate: float | None = Field(default=None)
+    kg_per_piece: float | None = Field(default=None)
+    kg_per_pallet: float | None = Field(default=None)
+    kg_per_litre: float | None = Field(default=None)
+
+
+class Category(CategoryBase, table=True):
+    __table_args__ = (
+        CheckConstraint(_in("cold_chain", COLD_CHAINS), name="category_cold_chain"),
+        CheckConstraint("kg_per_crate IS NULL OR kg_per_crate > 0", name="category_kg_crate"),
+        CheckConstraint("kg_per_piece IS NULL OR kg_per_piece > 0", name="category_kg_piece"),
+        CheckConstraint("kg_per_pallet IS NULL OR kg_per_pallet > 0", name="category_kg_pallet"),
+        CheckConstraint("kg_per_litre IS NULL OR kg_per_litre > 0", name="category_kg_litre"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+class MemberBase(SQLModel):
+    telegram_id: int | None = Field(default=None, sa_type=BigInteger, unique=True, index=True)
+    name: str | None = Field(default=None, max_length=200)
+    username: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=32)
+    language: str | None = Field(default=None, max_length=2)
+    vehicle_refrigerated: bool = Field(default=False)
+    vehicle_capacity_kg: float | None = Field(default=None)
+    unreachable: bool = Field(default=False)
+
+
+class Member(MemberBase, table=True):
+    """A person. ``telegram_id`` and the personal fields are erased by /forgetme."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "language IS NULL OR " + _in("language", LANGUAGES), name="member_language"
+        ),
+        CheckConstraint(
+            "vehicle_capacity_kg IS NULL OR vehicle_capacity_kg > 0", name="member_capacity"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = _utc()
+    forgotten_at: datetime | None = _utc(default=None)
+
+
+class Membership(SQLModel, table=True):
+    """A role of a person in one antenna, for a store or an association where it applies."""
+
+    __table_args__ = (
+        CheckConstraint(_in("role", ROLES), name="membership_role"),
+        CheckConstraint(_in("status", MEMBERSHIP_STATUSES), name="membership_status"),
+        CheckConstraint(
+            "(role = 'store_manager') = (store_id IS NOT NULL)", name="membership_store"
+        ),
+        CheckConstraint(
+            "(role = 'association') = (association_id IS NOT NULL)",
+            name="membership_association",
+        ),
+        UniqueConstraint(
+            "member_id", "antenna_id", "role", "store_id", "association_id", name="uq_membership"
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    antenna_id: int = Field(foreign_key="antenna.id", index=True)
+    role: str = Field(max_length=16)
+    store_id: int | None = Field(default=None, foreign_key="store.id")
+    association_id: int | None = Field(default=None, foreign_key="association.id")
+    status: str = Field(default="active", max_length=12)
+    created_at: datetime = _utc()
+
+
+class Invite(SQLModel, table=True):
+    """A single-use, expiring invitation; only the hash of the token is kept."""
+
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="invite_role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    antenna_id: int = Field(foreign_key="antenna.id", index=True)
+    role: str = Field(max_length=16)
+    store_id: int | None = Field(default=None, foreign_key="store.id")
+    association_id: int | None = Field(default=None, foreign_key="association.id")
+    created_by_id: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = _utc()
+    expires_at: datetime = _utc()
+    used_at: datetime | None = _utc(default=None)
+    used_by_id: int | None = Field(default=None, foreign_key="member.id")
+
+
+# --- Donations ----------------------------------------------------------------------------
+
+
+class RecurringSlot(SQLModel, table=True):
+    """A store's standing weekly pickup (weekday 0 = Monday), local wall-clock times."""
+
+    __tablename__ = "recurring_slot"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="slot_weekday"),
+        UniqueConstraint("store_id", "weekday", "window_start", name="uq_slot"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    store_id: int = Field(foreign_key="store.id", index=True)
+    weekday: int
+    window_start: str = Field(max_length=5)
+    window_end: str = Field(max_length=5)
+    standing_driver_id: int | None = Field(default=None, foreign_key="member.id")
+    active: bool = Field(default=True)
+
+
+class Donation(SQLModel, table=True):
+    """One pickup at a store: announced surplus or a day's recurring slot."""
+
+    __table_args__ = (
+        CheckConstraint(_in("status", DONATION_STATUSES), name="donation_status"),
+        CheckConstraint("window_end > window_start", name="donation_window"),
+        CheckConstraint("estimated_kg >= 0", name="donation_estimated"),
+        CheckConstraint("collected_kg IS NULL OR collected_kg >= 0", name="donation_collected"),
+        CheckConstraint(
+            "zero_reason IS NULL OR " + _in("zero_reason", ZERO_REASONS), name="donation_zero"
+        ),
+        UniqueConstraint("recurring_slot_id", "service_day", name="uq_donation_slot_day"),
+        Index("ix_donation_antenna_window", "antenna_id", "window_start"),
+        Index("ix_donation_status_window", "status", "window_start"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    antenna_id: int = Field(foreign_key="antenna.id")
+    store_id: int = Field(foreign_key="store.id", index=True)
+    status: str = Field(default="announced", max_length=12)
+    window_start: datetime = _utc()
+    window_end: datetime = _utc()
+    service_day: date | None = Field(default=None)
+    recurring_slot_id: int | None = Field(default=None, foreign_key="recurring_slot.id")
+    announced_by_id: int | None = Field(default=None, foreign_key="member.id")
+    raw_text: str | None = Field(default=None, max_length=4096)
+    estimated_kg: float = Field(default=0)
+    collected_kg: float | None = Field(default=None)
+    zero_reason: str | None = Field(default=None, max_length=16)
+    group_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+
+
+class DonationItem(SQLModel, table=True):
+    __tablename__ = "donation_item"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="item_quantity"),
+        CheckConstraint(_in("unit", UNITS), name="item_unit"),
+        CheckConstraint(_in("cold_chain", COLD_CHAINS), name="item_cold_chain"),
+        CheckConstraint("estimated_kg >= 0", name="item_estimated"),
+        CheckConstraint("collected_kg IS NULL OR collected_kg >= 0", name="item_collected"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    donation_id: int = Field(foreign_key="donation.id", index=True)
+    category_id: int = Field(foreign_key="category.id", index=True)
+    label: str = Field(default="", max_length=200)
+    quantity: float
+    unit: str = Field(max_length=8)
+    cold_chain: str = Field(max_length=8)
+    estimated_kg: float
+    collected_kg: float | None = Field(default=None)
+    use_by: date | None = Field(default=None)
+
+
+class Claim(SQLModel, table=True):
+    """A driver's claim on a donation; at most one active (unreleased) claim per donation."""
+
+    __table_args__ = (
+        Index(
+            "uq_claim_active",
+            "donation_id",
+            unique=True,
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+        Index("ix_claim_driver", "driver_id", "claimed_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    donation_id: int = Field(foreign_key="donation.id", index=True)
+    driver_id: int = Field(foreign_key="member.id")
+    claimed_at: datetime = _utc()
+    released_at: datetime | None = _utc(default=None)
+    late_release: bool = Field(default=False)
+    on_behalf_of_id: int | None = Field(default=None, foreign_key="member.id")
+
+
+class Delivery(SQLModel, table=True):
+    """One stop of a donation: to an association or to a hub, never both."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "(association_id IS NULL) <> (hub_id IS NULL)", name="delivery_destination"
+        ),
+        CheckConstraint("planned_kg IS NULL OR planned_kg >= 0", name="delivery_planned"),
+        CheckConstraint("delivered_kg IS NULL OR delivered_kg >= 0", name="delivery_delivered"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    donation_id: int = Field(foreign_key="donation.id", index=True)
+    association_id: int | None = Field(default=None, foreign_key="association.id", index=True)
+    hub_id: int | None = Field(default=None, foreign_key="hub.id")
+    planned_kg: float | None = Field(default=None)
+    delivered_kg: float | None = Field(default=None)
+    delivered_at: datetime | None = _utc(default=None)
+    overridden_by_id: int | None = Field(default=None, foreign_key="member.id")
+
+
+class Receipt(SQLModel, table=True):
+    """The association's acknowledgement of one delivery."""
+
+    __table_args__ = (
+        CheckConstraint(_in("status", RECEIPT_STATUSES), name="receipt_status"),
+        CheckConstraint("received_kg IS NULL OR received_kg >= 0", name="receipt_kg"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="delivery.id", unique=True)
+    status: str = Field(default="pending", max_length=12)
+    received_kg: float | None = Field(default=None)
+    problem: str | None = Field(default=None, max_length=32)
+    note: str | None = Field(default=None, max_length=1000)
+    confirmed_by_id: int | None = Field(default=None, foreign_key="member.id")
+    confirmed_at: datetime | None = _utc(default=None)
+
+
+# --- Plumbing -----------------------------------------------------------------------------
+
+
+class Outbox(SQLModel, table=True):
+    """A message the bot sends on its own, written in the transaction that caused it."""
+
+    __table_args__ = (
+        CheckConstraint(_in("status", OUTBOX_STATUSES), name="outbox_status"),
+        CheckConstraint("attempts >= 0", name="outbox_attempts"),
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_type=BigInteger)
+    method: str = Field(default="sendMessage", max_length=32)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    dedupe_key: str | None = Field(default=None, max_length=128, unique=True)
+    status: str = Field(default="pending", max_length=12)
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = _utc()
+    created_at: datetime = _utc()
+    sent_at: datetime | None = _utc(default=None)
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already handled: a duplicate delivery takes effect once."""
+
+    __tablename__ = "processed_update"
+    update_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    processed_at: datetime = _utc()
+
+
+class BroadcastLog(SQLModel, table=True):
+    """One row per antenna, local day and kind of broadcast: the exactly-once key."""
+
+    __tablename__ = "broadcast_log"
+    __table_args__ = (UniqueConstraint("antenna_id", "day", "kind", name="uq_broadcast"),)
+    id: int | None = Field(default=None, primary_key=True)
+    antenna_id: int = Field(foreign_key="antenna.id")
+    day: date
+    kind: str = Field(max_length=32)
+    created_at: datetime = _utc()
+
+
+class AuditLog(SQLModel, table=True):
+    """Every state change: who, what, when, on behalf of whom."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    actor_id: int | None = Field(default=None, foreign_key="member.id")
+    on_behalf_of_id: int | None = Field(default=None, foreign_key="member.id")
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: int | None = Field(default=None)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class FsmRecord(SQLModel, table=True):
+    """aiogram FSM state and data per storage key, so conversations survive a restart."""
+
+    __tablename__ = "fsm_record"
+    key: str = Field(max_length=255, primary_key=True)
+    state: str | None = Field(default=None, max_length=255)
+    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    updated_at: datetime = _utc()
+
+
+ALL_TABLES = SQLModel.metadata
