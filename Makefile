@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONFIG ?= config.toml
+
+.PHONY: run test lint catalogs-extract catalogs-update catalogs-compile clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+catalogs-compile: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d bot/i18n -D messages
+
+# Install, create or upgrade the database, add the network of config.toml, serve.
+run: catalogs-compile
+	$(BIN)/python -m bot migrate --config $(CONFIG)
+	$(BIN)/python -m bot seed --config $(CONFIG)
+	$(BIN)/python -m bot run --config $(CONFIG)
+
+# Install, then the whole suite (on PostgreSQL too when TEST_DATABASE_URL is set).
+test: catalogs-compile
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Translation workflow: extract the messages from the code, merge them into fr and nl,
+# translate the new msgstr in the .po files, then compile.
+catalogs-extract: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header \
+		-o bot/i18n/messages.pot .
+
+catalogs-update: catalogs-extract
+	$(BIN)/pybabel update -i bot/i18n/messages.pot -d bot/i18n -D messages \
+		--no-location --omit-header --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find bot/i18n -name '*.mo' -delete

@@ -1,0 +1,102 @@
+"""Command line: ``python -m bot run|migrate|seed``.
+
+Each subcommand is a small function; errors a person can fix (a bad config file, an
+unmigrated database, a missing token) are printed as one clear line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Callable
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logs import setup_logging
+
+log = logging.getLogger("bot")
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import run_polling
+    from storage.migrate import NotMigrated
+
+    if settings.bot_token is None:
+        print(
+            "BOT_TOKEN is not set: ask @BotFather for a token and run "
+            "BOT_TOKEN=... python -m bot run",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        asyncio.run(run_polling(settings))
+    except NotMigrated as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from storage.engine import safe_url
+    from storage.migrate import upgrade
+
+    asyncio.run(upgrade(settings.database_url))
+    print(f"database is up to date: {safe_url(settings.database_url)}")
+    return 0
+
+
+def _seed(settings: Settings, args: argparse.Namespace) -> int:
+    from logistics.clock import SystemClock
+    from logistics.seed import seed_network
+    from storage.engine import create_engine, create_session_factory
+    from storage.migrate import NotMigrated, ensure_migrated
+
+    async def seed() -> str:
+        engine = create_engine(settings.database_url)
+        try:
+            await ensure_migrated(engine)
+            async with create_session_factory(engine)() as session:
+                report = await seed_network(session, settings.network, now=SystemClock().now())
+                await session.commit()
+            return str(report)
+        finally:
+            await engine.dispose()
+
+    try:
+        print(asyncio.run(seed()))
+    except NotMigrated as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
+    "run": ("serve the bot by long polling until SIGINT/SIGTERM", _run),
+    "migrate": ("create or upgrade the database schema", _migrate),
+    "seed": ("add the network of the config file to the database (idempotent)", _seed),
+}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_text, _) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--config", default="config.toml", help="path of config.toml")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        settings = load_settings(args.config)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    setup_logging(settings)
+    return COMMANDS[args.command][1](settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

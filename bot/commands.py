@@ -1,0 +1,85 @@
+"""The commands the bot offers: one list for Telegram's menus and for role-aware /help.
+
+A feature adds its command here with the roles that may use it (``None``: everyone).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+
+from bot.i18n import LOCALES
+
+log = logging.getLogger(__name__)
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    description: str  # msgid, translated at display time
+    roles: frozenset[str] | None = None
+
+    def visible_to(self, roles: list[str]) -> bool:
+        return self.roles is None or bool(self.roles.intersection(roles))
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", N_("Start, and see what you can do here")),
+    Command("help", N_("What this bot can do for you")),
+    Command("lang", N_("Change the language (français / Nederlands)")),
+    Command("cancel", N_("Cancel the current step")),
+)
+
+
+def commands_for(roles: list[str]) -> list[Command]:
+    return [c for c in COMMANDS if c.visible_to(roles)]
+
+
+def menu(i18n: I18n, locale: str) -> list[BotCommand]:
+    return [
+        BotCommand(command=c.name, description=i18n.gettext(c.description, locale=locale))
+        for c in COMMANDS
+    ]
+
+
+def bilingual_menu(i18n: I18n) -> list[BotCommand]:
+    """For people whose Telegram is in neither language: both, side by side."""
+    return [
+        BotCommand(
+            command=c.name,
+            description=" · ".join(i18n.gettext(c.description, locale=lc) for lc in LOCALES)[:256],
+        )
+        for c in COMMANDS
+    ]
+
+
+async def set_command_menus(bot: Bot, i18n: I18n) -> bool:
+    """Per-language menus and a bilingual default; a server without the method is tolerated."""
+    try:
+        for locale in LOCALES:
+            await bot.set_my_commands(
+                menu(i18n, locale), scope=BotCommandScopeDefault(), language_code=locale
+            )
+        await bot.set_my_commands(bilingual_menu(i18n), scope=BotCommandScopeDefault())
+    except TelegramAPIError as exc:
+        log.warning("command menus not set: %s", exc)
+        return False
+    return True
+
+
+async def set_personal_menu(bot: Bot, i18n: I18n, *, chat_id: int, locale: str) -> None:
+    """The menu in the language a person chose, whatever their Telegram's language is."""
+    try:
+        await bot.set_my_commands(menu(i18n, locale), scope=BotCommandScopeChat(chat_id=chat_id))
+    except TelegramAPIError as exc:
+        log.warning("personal command menu not set: %s", exc)

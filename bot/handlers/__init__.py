@@ -1,0 +1,20 @@
+"""Every router of the bot, in the order they are tried.
+
+Each module builds its router in ``create_router()``, so that every dispatcher (a restart in
+the same process, each test) gets routers of its own: aiogram attaches a router to one parent.
+"""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+
+def routers() -> list[Router]:
+    from bot.flows import cancel
+    from bot.handlers import errors, fallback, group, help, language, start
+
+    # groups first (commands there get a pointer to the private chat); then language:
+    # nothing else runs for a person who has not chosen one yet; fallback last: whatever
+    # nobody took gets an answer.
+    modules = [errors, group, language, cancel, start, help, fallback]
+    return [module.create_router() for module in modules]

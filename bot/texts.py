@@ -1,0 +1,65 @@
+"""Texts shared by several handlers, rendered in the current locale (HTML-escaped)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.i18n import LOCALES
+from logistics.people import Identity, Role
+
+
+def role_label(role: str) -> str:
+    labels = {
+        "coordinator": _("coordinator"),
+        "store_manager": _("store manager"),
+        "driver": _("driver"),
+        "association": _("association member"),
+    }
+    return labels[role]
+
+
+def _role_line(role: Role) -> str:
+    if role.place_name:
+        return _("{role} for {place} (antenna {antenna})").format(
+            role=role_label(role.role),
+            place=escape(role.place_name),
+            antenna=escape(role.antenna_name),
+        )
+    return _("{role} (antenna {antenna})").format(
+        role=role_label(role.role), antenna=escape(role.antenna_name)
+    )
+
+
+def greeting(identity: Identity, first_name: str) -> str:
+    name = escape(identity.name or first_name)
+    if not identity.is_member:
+        return "\n\n".join(
+            [
+                _("Hello {name}!").format(name=name),
+                _(
+                    "This bot organises the collection of unsold food for the antennas of a "
+                    "food-aid network: stores announce, drivers collect, associations confirm."
+                ),
+                _(
+                    "You are not a member of an antenna yet. To join, ask a coordinator of your "
+                    "antenna for an invitation link and open it: the bot will then recognise you."
+                ),
+                _("Your Telegram id, if your coordinator asks for it: <code>{id}</code>").format(
+                    id=identity.telegram_id
+                ),
+            ]
+        )
+    lines = [_("Hello {name}!").format(name=name), _("You are:")]
+    lines += [f"• {_role_line(role)}" for role in identity.roles]
+    lines += ["", _("Send /help to see what you can do.")]
+    return "\n".join(lines)
+
+
+def language_prompt(i18n: I18n) -> str:
+    """Asked before anything else when the person's language is not known: in both."""
+    return "\n".join(
+        i18n.gettext("Which language do you prefer?", locale=locale) for locale in LOCALES
+    )

@@ -1,0 +1,71 @@
+"""Every message the code can show exists in French and Dutch, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.pofile import read_po
+
+from bot.i18n import LOCALES, po_path
+
+ROOT = Path(__file__).resolve().parents[1]
+PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}")
+TAG = re.compile(r"</?[a-z\-]+")
+
+
+def source_messages() -> set[str]:
+    """What the code marks for translation right now (not what the .pot says)."""
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    found = set()
+    for package in ("bot", "scheduler", "logistics"):
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+            ROOT / package, method_map=[("**.py", "python")], keywords=keywords
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def catalog(locale: str):
+    with po_path(locale).open("rb") as f:
+        return read_po(f, locale=locale)
+
+
+def test_the_code_has_messages():
+    assert "Which language do you prefer?" in source_messages()
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_message_is_translated(locale):
+    cat = catalog(locale)
+    missing = sorted(m for m in source_messages() if not (cat.get(m) and cat.get(m).string))
+    assert not missing, f"{locale}: untranslated {missing}"
+    fuzzy = sorted(m.id for m in cat if m.id and m.fuzzy)
+    assert not fuzzy, f"{locale}: fuzzy {fuzzy}"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_placeholders_and_markup_match(locale):
+    for message in catalog(locale):
+        if not message.id:
+            continue
+        source, translated = str(message.id), str(message.string)
+        assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(translated)), (
+            f"{locale}: placeholders differ in {source!r}"
+        )
+        assert sorted(TAG.findall(source)) == sorted(TAG.findall(translated)), (
+            f"{locale}: markup differs in {source!r}"
+        )
+
+
+# Messages whose French and Dutch happen to be written the same way.
+SAME_IN_BOTH = {"{role} (antenna {antenna})"}
+
+
+def test_languages_differ():
+    """A message pasted into the wrong catalog would pass the checks above."""
+    fr, nl = catalog("fr"), catalog("nl")
+    same = {m.id for m in fr if m.id and fr.get(m.id).string == nl.get(m.id).string}
+    assert same <= SAME_IN_BOTH
