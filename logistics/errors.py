@@ -15,3 +15,36 @@ class NotFound(DomainError):
 
 class InvalidInput(DomainError):
     """A value given by a person cannot be used."""
+
+
+class AlreadyClaimed(DomainError):
+    """Someone else claimed this pickup first (or it is no longer open)."""
+
+
+class NotOpen(DomainError):
+    """The pickup is not in a state where this can be done (cancelled, expired, done...)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class WindowPassed(DomainError):
+    """The pickup window is over."""
+
+
+class NeedsRefrigeration(DomainError):
+    """Chilled or frozen items need a driver with a refrigerated vehicle."""
+
+
+class CapReached(DomainError):
+    """The antenna's cap of claims per driver is reached for this day or week."""
+
+    def __init__(self, period: str, limit: int) -> None:
+        super().__init__(period, limit)
+        self.period = period  # "day" | "week"
+        self.limit = limit
+
+
+class AlreadyDone(DomainError):
+    """This step was already recorded (an old button pressed again)."""

@@ -1,0 +1,60 @@
+"""Who may act: every rule checks the acting person against their current roles.
+
+A coordinator may act for anyone in their antenna; the rule then records it as such
+(``Acting.on_behalf`` is True and the audit log says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from logistics.errors import NotAllowed
+from logistics.people import Identity
+
+
+@dataclass(frozen=True)
+class Acting:
+    member_id: int
+    on_behalf: bool  # a coordinator acting in someone else's place
+
+
+def has_role(
+    identity: Identity | None,
+    role: str,
+    antenna_id: int,
+    *,
+    store_id: int | None = None,
+    association_id: int | None = None,
+) -> bool:
+    if identity is None:
+        return False
+    return any(
+        r.role == role
+        and r.antenna_id == antenna_id
+        and (store_id is None or r.store_id == store_id)
+        and (association_id is None or r.association_id == association_id)
+        for r in identity.roles
+    )
+
+
+def is_coordinator(identity: Identity | None, antenna_id: int) -> bool:
+    return has_role(identity, "coordinator", antenna_id)
+
+
+def acting_as(
+    identity: Identity | None,
+    role: str,
+    antenna_id: int,
+    *,
+    store_id: int | None = None,
+    association_id: int | None = None,
+    reason: str,
+) -> Acting:
+    """The person holds the role here, or coordinates the antenna; else ``NotAllowed(reason)``."""
+    if identity is None or identity.member_id is None:
+        raise NotAllowed(reason)
+    if has_role(identity, role, antenna_id, store_id=store_id, association_id=association_id):
+        return Acting(member_id=identity.member_id, on_behalf=False)
+    if is_coordinator(identity, antenna_id):
+        return Acting(member_id=identity.member_id, on_behalf=True)
+    raise NotAllowed(reason)
