@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.handlers import routers
 from bot.i18n import create_i18n
 from bot.middlewares import IdentityMiddleware, LocaleMiddleware, SessionMiddleware
+from bot.outbox import OutboxSender
 from logistics.clock import Clock, SystemClock
 from storage.engine import create_engine, create_session_factory, safe_url
 from storage.fsm import create_fsm_storage
@@ -50,6 +51,7 @@ def create_dispatcher(
     storage: BaseStorage,
     i18n: I18n,
     clock: Clock,
+    outbox: OutboxSender | None = None,
 ) -> Dispatcher:
     """The dispatcher with its dependencies injected by name into every handler."""
     dp = Dispatcher(
@@ -58,6 +60,7 @@ def create_dispatcher(
         session_factory=session_factory,
         clock=clock,
         i18n=i18n,
+        outbox=outbox,
     )
     dp.update.outer_middleware(SessionMiddleware())
     dp.update.outer_middleware(IdentityMiddleware())
@@ -99,12 +102,15 @@ async def create_application(settings: Settings, *, clock: Clock | None = None) 
     storage = create_fsm_storage(redis_url=settings.redis_url, session_factory=session_factory)
     i18n = create_i18n()
     bot = create_bot(settings)
+    clock = clock or SystemClock()
+    outbox = OutboxSender(bot=bot, session_factory=session_factory, i18n=i18n, clock=clock)
     dp = create_dispatcher(
         settings=settings,
         session_factory=session_factory,
         storage=storage,
         i18n=i18n,
-        clock=clock or SystemClock(),
+        clock=clock,
+        outbox=outbox,
     )
 
     async def on_startup(bot: Bot) -> None:
@@ -112,8 +118,10 @@ async def create_application(settings: Settings, *, clock: Clock | None = None) 
         me = await bot.get_me()
         log.info("serving as @%s on %s", me.username, safe_url(settings.database_url))
         await set_command_menus(bot, i18n)
+        outbox.start()
 
     async def on_shutdown() -> None:
+        await outbox.stop()
         await storage.close()
         await engine.dispose()
         log.info("stopped")

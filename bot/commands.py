@@ -13,14 +13,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
 from aiogram.utils.i18n import I18n
 
-from bot.i18n import LOCALES
+from bot.i18n import LOCALES, N_
 
 log = logging.getLogger(__name__)
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; it is translated where it is shown."""
-    return message
 
 
 @dataclass(frozen=True)
@@ -38,6 +33,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", N_("What this bot can do for you")),
     Command("lang", N_("Change the language (français / Nederlands)")),
     Command("cancel", N_("Cancel the current step")),
+    Command("surplus", N_("Announce surplus food"), frozenset({"store_manager"})),
+    Command("runs", N_("Open pickups you can take"), frozenset({"driver", "coordinator"})),
+    Command("mine", N_("My pickups"), frozenset({"driver", "coordinator"})),
+    Command("receipts", N_("Deliveries to confirm"), frozenset({"association", "coordinator"})),
 )
 
 
@@ -45,10 +44,11 @@ def commands_for(roles: list[str]) -> list[Command]:
     return [c for c in COMMANDS if c.visible_to(roles)]
 
 
-def menu(i18n: I18n, locale: str) -> list[BotCommand]:
+def menu(i18n: I18n, locale: str, roles: list[str] | tuple[str, ...] = ()) -> list[BotCommand]:
+    """The commands of these roles (none: those open to everyone) in one language."""
     return [
         BotCommand(command=c.name, description=i18n.gettext(c.description, locale=locale))
-        for c in COMMANDS
+        for c in commands_for(list(roles))
     ]
 
 
@@ -77,9 +77,13 @@ async def set_command_menus(bot: Bot, i18n: I18n) -> bool:
     return True
 
 
-async def set_personal_menu(bot: Bot, i18n: I18n, *, chat_id: int, locale: str) -> None:
-    """The menu in the language a person chose, whatever their Telegram's language is."""
+async def set_personal_menu(
+    bot: Bot, i18n: I18n, *, chat_id: int, locale: str, roles: list[str] | tuple[str, ...] = ()
+) -> None:
+    """The menu of a person's roles in the language they chose."""
     try:
-        await bot.set_my_commands(menu(i18n, locale), scope=BotCommandScopeChat(chat_id=chat_id))
+        await bot.set_my_commands(
+            menu(i18n, locale, roles), scope=BotCommandScopeChat(chat_id=chat_id)
+        )
     except TelegramAPIError as exc:
         log.warning("personal command menu not set: %s", exc)

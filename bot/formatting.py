@@ -33,3 +33,12 @@ def kg(value: float, locale: str) -> str:
     """``1 234,5 kg`` / ``1.234,5 kg``: at most one decimal, grouped thousands."""
     number = format_decimal(round(value, 1), format="#,##0.#", locale=_babel(locale))
     return f"{number} kg"
+
+
+def short_day(instant: datetime, locale: str, tz: str) -> str:
+    """``mardi 10 mars`` / ``dinsdag 10 maart``."""
+    return format_date(local(instant, tz), format="EEEE d MMMM", locale=_babel(locale))
+
+
+def number(value: float, locale: str) -> str:
+    return format_decimal(round(value, 1), format="#,##0.#", locale=_babel(locale))

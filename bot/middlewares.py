@@ -17,7 +17,8 @@ from logistics.people import Identity, identify
 
 
 class SessionMiddleware(BaseMiddleware):
-    """Opens one database session for the update; the use cases commit."""
+    """Opens one database session for the update; the use cases commit. Afterwards the
+    outbox sender is woken, since the update may have queued messages."""
 
     async def __call__(
         self,
@@ -25,9 +26,13 @@ class SessionMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with data["session_factory"]() as session:
-            data["session"] = session
-            return await handler(event, data)
+        try:
+            async with data["session_factory"]() as session:
+                data["session"] = session
+                return await handler(event, data)
+        finally:
+            if data.get("outbox") is not None:
+                data["outbox"].wake()
 
 
 class IdentityMiddleware(BaseMiddleware):

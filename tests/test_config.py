@@ -68,7 +68,7 @@ def test_shipped_config_loads_and_describes_two_antennas():
     roles = [(p.role, p.antenna) for p in network.people]
     assert ("coordinator", "ixelles") in roles and ("coordinator", "schaerbeek") in roles
     drivers = [p for p in network.people if p.role == "driver"]
-    assert len(drivers) == 2 and any(d.vehicle_refrigerated for d in drivers)
+    assert len(drivers) == 3 and any(d.vehicle_refrigerated for d in drivers)
 
 
 def test_shipped_store_slots_parse():

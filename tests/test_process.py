@@ -26,7 +26,12 @@ async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
 async def stop_bot(process: asyncio.subprocess.Process) -> tuple[int, bytes]:
     """SIGTERM, and the process must be gone within 5 seconds with exit code 0."""
     process.send_signal(signal.SIGTERM)
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=5)
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=5)
+    except TimeoutError:
+        process.kill()  # leave no stray bot behind before failing
+        await process.wait()
+        raise AssertionError("the bot did not stop within 5 seconds of SIGTERM") from None
     return process.returncode, stderr
 
 

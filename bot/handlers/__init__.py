@@ -10,11 +10,34 @@ from aiogram import Router
 
 
 def routers() -> list[Router]:
-    from bot.flows import cancel
-    from bot.handlers import errors, fallback, group, help, language, start
+    from bot.flows import cancel, surplus, weights
+    from bot.handlers import (
+        collection,
+        errors,
+        fallback,
+        group,
+        help,
+        language,
+        pickups,
+        receipts,
+        start,
+    )
 
     # groups first (commands there get a pointer to the private chat); then language:
     # nothing else runs for a person who has not chosen one yet; fallback last: whatever
     # nobody took gets an answer.
-    modules = [errors, group, language, cancel, start, help, fallback]
+    modules = [
+        errors,
+        group,
+        language,
+        cancel,
+        start,
+        help,
+        surplus,
+        weights,
+        pickups,
+        collection,
+        receipts,
+        fallback,
+    ]
     return [module.create_router() for module in modules]

@@ -49,10 +49,12 @@ async def choose(
         await query.answer(_("Language saved."))
         if query.message is not None and query.message.chat.type == "private":
             await query.message.edit_text(_("I will speak to you in English from now on."))
+            identity = await identify(session, telegram_id=query.from_user.id)
             if not locale_known:
-                identity = await identify(session, telegram_id=query.from_user.id)
                 await query.message.answer(greeting(identity, query.from_user.first_name))
-            await set_personal_menu(bot, i18n, chat_id=query.message.chat.id, locale=code)
+            await set_personal_menu(
+                bot, i18n, chat_id=query.message.chat.id, locale=code, roles=identity.role_names
+            )
 
 
 def create_router() -> Router:

@@ -19,6 +19,11 @@ DEFAULT_LOCALE = "fr"
 BABEL_LOCALES = {"fr": "fr_BE", "nl": "nl_BE"}
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction; it is translated where it is shown."""
+    return message
+
+
 def po_path(locale: str) -> Path:
     return CATALOG_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 

@@ -1,0 +1,224 @@
+"""Announcing surplus: one message, echoed back for confirmation (confirm / correct / cancel).
+
+``/surplus 20 kg pain, 3 caisses yaourts 18h-19h30`` → what was understood, what was not,
+and three buttons. Nothing is stored before the store manager confirms.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import cards, formatting
+from bot.callbacks import AnnounceCb, StoreCb
+from bot.refusals import explain, parse_problem
+from logistics.announce import Draft, announce, announcing_stores, draft_from_text
+from logistics.clock import Clock
+from logistics.errors import DomainError
+from logistics.people import Identity
+from storage.models import Antenna, Store
+
+
+class SurplusFlow(StatesGroup):
+    choosing_store = State()
+    writing = State()
+    confirming = State()
+
+
+def example() -> str:
+    return _("For example: <code>20 kg bread, 3 crates yoghurt, 12 kg vegetables 18h-19h30</code>")
+
+
+async def start(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+) -> None:
+    stores = announcing_stores(identity)
+    if not stores:
+        await message.answer(
+            _("Only the managers of a store can announce surplus here. Ask your coordinator.")
+        )
+        return
+    text = (command.args or "").strip()
+    await state.set_data({"text": text})
+    if len(stores) > 1:
+        builder = InlineKeyboardBuilder()
+        for store_id, name in stores:
+            builder.button(text=name, callback_data=StoreCb(store_id=store_id))
+        builder.adjust(1)
+        await state.set_state(SurplusFlow.choosing_store)
+        await message.answer(_("For which store?"), reply_markup=builder.as_markup())
+        return
+    await state.update_data(store_id=stores[0][0])
+    if text:
+        await echo(message, state, text, identity, session, clock)
+    else:
+        await ask_text(message, state)
+
+
+async def ask_text(message: Message, state: FSMContext) -> None:
+    await state.set_state(SurplusFlow.writing)
+    await message.answer(
+        _("What do you have today, and when can it be collected?") + "\n" + example()
+    )
+
+
+async def store_chosen(
+    query: CallbackQuery,
+    callback_data: StoreCb,
+    state: FSMContext,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+) -> None:
+    if callback_data.store_id not in {store_id for store_id, _name in announcing_stores(identity)}:
+        await query.answer(_("This is not one of your stores."), show_alert=True)
+        return
+    await query.answer()
+    await state.update_data(store_id=callback_data.store_id)
+    text = (await state.get_data()).get("text", "")
+    if text:
+        await echo(query.message, state, text, identity, session, clock)
+    else:
+        await ask_text(query.message, state)
+
+
+async def written(
+    message: Message, state: FSMContext, identity: Identity, session: AsyncSession, clock: Clock
+) -> None:
+    if not message.text:
+        await message.answer(_("Please write it as a text message.") + "\n" + example())
+        return
+    await echo(message, state, message.text, identity, session, clock)
+
+
+async def echo(
+    message: Message,
+    state: FSMContext,
+    text: str,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+) -> None:
+    """Understand the text and show it back, with what was not understood."""
+    store_id = (await state.get_data())["store_id"]
+    try:
+        draft = await draft_from_text(
+            session, identity=identity, store_id=store_id, text=text, now=clock.now()
+        )
+    except DomainError as error:
+        await state.clear()
+        await message.answer(explain(error))
+        return
+    store = await session.get(Store, store_id)
+    antenna = await session.get(Antenna, store.antenna_id)
+    await state.set_state(SurplusFlow.confirming)
+    await state.update_data(draft=draft.to_data())
+    await message.answer(render_draft(draft, antenna.timezone), reply_markup=draft_keyboard(draft))
+
+
+def render_draft(draft: Draft, tz: str) -> str:
+    locale = cards.locale()
+    lines = [_("Here is what I understood:")]
+    for item in draft.items:
+        line = f"• {escape(item.text)} → <b>{cards.quantity(item.quantity, item.unit)}</b>"
+        if item.unit != "kg":
+            if item.estimated_kg is None:
+                line += " " + _("(weight unknown)")
+            else:
+                line += " " + _("(≈ {kg})").format(kg=formatting.kg(item.estimated_kg, locale))
+        if cold := cards.cold_label(item.cold_chain):
+            line += " " + cold
+        lines.append(line)
+    if not draft.items:
+        lines.append(_("• no item with a quantity"))
+    if draft.window_start and draft.window_end:
+        window = _("🕕 {day}, {start}–{end}").format(
+            day=formatting.short_day(draft.window_start, locale, tz),
+            start=formatting.hour(draft.window_start, locale, tz),
+            end=formatting.hour(draft.window_end, locale, tz),
+        )
+        if draft.window_source == "default":
+            window += " " + _("(your usual window)")
+        lines.append(window)
+    else:
+        lines.append(_("🕕 no time window: please add one, e.g. 18h-19h30"))
+    lines.append(_("Total ≈ {kg}").format(kg=formatting.kg(draft.estimated_kg, locale)))
+    if draft.not_understood:
+        quoted = ", ".join(f"«{escape(part)}»" for part in draft.not_understood)
+        lines.append(_("❓ Not understood: {parts}").format(parts=quoted))
+    lines += [f"⚠️ {parse_problem(code)}" for code in dict.fromkeys(draft.problems)]
+    if draft.ready:
+        lines.append(_("Is this right?"))
+    else:
+        lines.append(_("Please send a corrected message.") + "\n" + example())
+    return "\n".join(lines)
+
+
+def draft_keyboard(draft: Draft):
+    builder = InlineKeyboardBuilder()
+    if draft.ready:
+        builder.button(text=_("✅ Confirm"), callback_data=AnnounceCb(action="ok"))
+    builder.button(text=_("✏️ Correct"), callback_data=AnnounceCb(action="edit"))
+    builder.button(text=_("✖️ Cancel"), callback_data=AnnounceCb(action="cancel"))
+    builder.adjust(1 if draft.ready else 2, 2)
+    return builder.as_markup()
+
+
+async def decided(
+    query: CallbackQuery,
+    callback_data: AnnounceCb,
+    state: FSMContext,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+) -> None:
+    data = await state.get_data()
+    if await state.get_state() != SurplusFlow.confirming.state or "draft" not in data:
+        await query.answer(_("This announcement was already sent or cancelled."), show_alert=True)
+        return
+    if callback_data.action == "cancel":
+        await state.clear()
+        await query.answer()
+        await query.message.edit_text(_("Cancelled. Nothing was announced."))
+        return
+    if callback_data.action == "edit":
+        await state.set_state(SurplusFlow.writing)
+        await query.answer()
+        await query.message.edit_reply_markup(reply_markup=None)
+        await query.message.answer(_("Send the corrected message.") + "\n" + example())
+        return
+    try:
+        await announce(
+            session, identity=identity, draft=Draft.from_data(data["draft"]), now=clock.now()
+        )
+    except DomainError as error:
+        await query.answer(explain(error), show_alert=True)
+        return
+    await state.clear()
+    await query.answer(_("Announced."))
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(_("✅ Announced. The drivers of the antenna are told."))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(start, Command("surplus"))
+    router.message.register(written, SurplusFlow.writing)
+    router.message.register(written, SurplusFlow.confirming, ~F.text.startswith("/"))
+    router.callback_query.register(store_chosen, StoreCb.filter(), SurplusFlow.choosing_store)
+    router.callback_query.register(decided, AnnounceCb.filter())
+    return router

@@ -1,0 +1,123 @@
+"""Claiming and releasing pickups (from the group, offers, /runs) and the driver's lists."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramForbiddenError
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import cards, formatting
+from bot.callbacks import ClaimCb, ReleaseCb
+from bot.driver_panel import panel_keyboard, panel_text
+from bot.refusals import explain
+from logistics.claims import claim_pickup, release_claim
+from logistics.clock import Clock
+from logistics.errors import DomainError
+from logistics.people import Identity
+from logistics.pickups import my_pickups, open_pickups
+from logistics.views import donation_view, donation_views
+
+log = logging.getLogger(__name__)
+MESSAGE_BUDGET = 3800  # characters of one message, below Telegram's 4096
+
+
+async def claim(
+    query: CallbackQuery,
+    callback_data: ClaimCb,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+    bot: Bot,
+) -> None:
+    try:
+        await claim_pickup(
+            session, donation_id=callback_data.donation_id, identity=identity, now=clock.now()
+        )
+    except DomainError as error:
+        await query.answer(explain(error), show_alert=True)
+        return
+    await query.answer(_("It is yours. Thank you!"))
+    view = await donation_view(session, callback_data.donation_id)
+    private = query.message is not None and query.message.chat.type == "private"
+    if private:
+        await query.message.edit_text(panel_text(view), reply_markup=panel_keyboard(view))
+        return
+    try:
+        await bot.send_message(
+            query.from_user.id, panel_text(view), reply_markup=panel_keyboard(view)
+        )
+    except TelegramForbiddenError:
+        log.info("driver %s has no private chat with the bot yet", query.from_user.id)
+
+
+async def release(
+    query: CallbackQuery,
+    callback_data: ReleaseCb,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+) -> None:
+    try:
+        result = await release_claim(
+            session, donation_id=callback_data.donation_id, identity=identity, now=clock.now()
+        )
+    except DomainError as error:
+        await query.answer(explain(error), show_alert=True)
+        return
+    if result.late:
+        await query.answer(
+            _("Released. It was less than 24 hours before: the group is told."), show_alert=True
+        )
+    else:
+        await query.answer(_("Released: it is offered to the other drivers."))
+    if query.message is not None and query.message.chat.type == "private":
+        await query.message.edit_reply_markup(reply_markup=None)
+
+
+async def runs(message: Message, identity: Identity, session: AsyncSession, clock: Clock) -> None:
+    ids = await open_pickups(session, identity=identity, now=clock.now())
+    if not ids:
+        await message.answer(_("No open pickup right now. You will get a message when one comes."))
+        return
+    views = await donation_views(session, ids)
+    locale = cards.locale()
+    text = _("Open pickups:")
+    builder = InlineKeyboardBuilder()
+    for donation_id in ids:
+        view = views[donation_id]
+        card = "\n\n" + cards.card_text(view)
+        if len(text) + len(card) > MESSAGE_BUDGET:
+            break  # the rest stays reachable from the group and the offers
+        text += card
+        when = formatting.hour(view.window_start, locale, view.tz)
+        builder.button(
+            text=f"✋ {view.store_name[:40]} {when}", callback_data=ClaimCb(donation_id=view.id)
+        )
+    builder.adjust(1)
+    await message.answer(text, reply_markup=builder.as_markup())
+
+
+async def mine(message: Message, identity: Identity, session: AsyncSession) -> None:
+    ids = await my_pickups(session, identity=identity)
+    if not ids:
+        await message.answer(_("You have no pickup at the moment. See /runs for open ones."))
+        return
+    views = await donation_views(session, ids)
+    for donation_id in ids:
+        view = views[donation_id]
+        await message.answer(panel_text(view), reply_markup=panel_keyboard(view))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(claim, ClaimCb.filter())
+    router.callback_query.register(release, ReleaseCb.filter())
+    router.message.register(runs, F.chat.type == "private", Command("runs"))
+    router.message.register(mine, F.chat.type == "private", Command("mine"))
+    return router

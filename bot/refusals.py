@@ -1,0 +1,103 @@
+"""Every refusal of a rule, said in the person's language: never a stack trace."""
+
+from __future__ import annotations
+
+from aiogram.utils.i18n import gettext as _
+
+from logistics.errors import (
+    AlreadyClaimed,
+    AlreadyDone,
+    CapReached,
+    DomainError,
+    InvalidInput,
+    NeedsRefrigeration,
+    NotAllowed,
+    NotFound,
+    NotOpen,
+    WindowPassed,
+)
+
+
+def explain(error: DomainError) -> str:
+    if isinstance(error, AlreadyClaimed):
+        return _("Too late: someone else has already taken this pickup.")
+    if isinstance(error, NeedsRefrigeration):
+        return _(
+            "This pickup has chilled or frozen food: it needs a refrigerated vehicle, "
+            "and yours is not registered as one."
+        )
+    if isinstance(error, CapReached):
+        if error.period == "day":
+            return _(
+                "You already have {count} pickups that day, the antenna's limit. It is lifted "
+                "a few hours before the window if nobody else takes it."
+            ).format(count=error.limit)
+        return _(
+            "You already have {count} pickups that week, the antenna's limit. It is lifted "
+            "a few hours before the window if nobody else takes it."
+        ).format(count=error.limit)
+    if isinstance(error, WindowPassed):
+        return _("The pickup window is over.")
+    if isinstance(error, NotOpen):
+        return _("This pickup can no longer be changed ({status}).").format(
+            status=status_label(error.status)
+        )
+    if isinstance(error, AlreadyDone):
+        return _("This was already recorded.")
+    if isinstance(error, NotAllowed):
+        return _("This is not yours to do: only the people concerned and the coordinators can.")
+    if isinstance(error, NotFound):
+        return _("This no longer exists.")
+    if isinstance(error, InvalidInput):
+        return invalid_input(str(error))
+    return _("This cannot be done.")
+
+
+def invalid_input(code: str) -> str:
+    messages = {
+        "kg_invalid": lambda: _(
+            "Please give a weight in kilograms between 0 and 10,000, for example 12,5."
+        ),
+        "zero_needs_reason": lambda: _("Nothing collected? Please say why with the buttons."),
+        "window_past": lambda: _("This pickup window is already over: give a later time."),
+        "draft_incomplete": lambda: _(
+            "Something is missing: at least one item with a quantity, and a time window."
+        ),
+    }
+    return messages.get(code, lambda: _("This value cannot be used."))()
+
+
+def status_label(status: str) -> str:
+    return {
+        "announced": _("open"),
+        "claimed": _("claimed"),
+        "picked_up": _("collected"),
+        "delivered": _("delivered"),
+        "received": _("received"),
+        "cancelled": _("cancelled"),
+        "expired": _("expired"),
+        "missed": _("missed"),
+    }.get(status, status)
+
+
+def parse_problem(code: str) -> str:
+    """What the surplus parser could not accept, in words."""
+    messages = {
+        "zero_quantity": lambda: _("a quantity of zero was left out"),
+        "negative_quantity": lambda: _("a negative quantity was left out"),
+        "huge_quantity": lambda: _("an unbelievably large quantity was left out"),
+        "invalid_number": lambda: _("a number I cannot read was left out"),
+        "quantity_without_category": lambda: _("a quantity without a kind of food was left out"),
+        "category_without_quantity": lambda: _(
+            "a kind of food without a quantity was left out: say how much"
+        ),
+        "window_end_before_start": lambda: _("the end of the window is before its start"),
+        "several_windows": lambda: _("only the first time window was kept"),
+        "unknown_unit": lambda: _(
+            "a unit I do not know was left out: use kg, crates, pieces, pallets or litres"
+        ),
+        "window_past": lambda: _("this time window is already over today"),
+        "too_many_items": lambda: _("only the first 30 items were kept"),
+        "text_too_long": lambda: _("the message is too long: only its beginning was read"),
+    }
+    return messages.get(code, lambda: _("something could not be used"))()

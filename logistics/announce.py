@@ -1,0 +1,233 @@
+"""Announcing surplus: from a store manager's words to an announced donation.
+
+``draft_from_text`` understands the message and returns a draft to echo; nothing is stored
+until ``announce`` is called with the confirmed draft. ``announce`` plans the destinations,
+posts the card in the antenna group and offers the pickup to the drivers who may take it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from logistics import allocation, claims
+from logistics.errors import InvalidInput, NotFound
+from logistics.notify import refresh_card
+from logistics.people import Identity
+from logistics.permissions import acting_as
+from logistics.surplus import CatalogEntry, parse_surplus
+from storage.models import Antenna, AuditLog, Category, Donation, DonationItem, Store
+
+MAX_WINDOW_DAYS_AHEAD = 7
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    category_id: int
+    category_key: str
+    text: str
+    quantity: float
+    unit: str
+    cold_chain: str
+    estimated_kg: float | None
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the bot understood, kept in the conversation until the store confirms."""
+
+    store_id: int
+    items: tuple[DraftItem, ...]
+    window_start: datetime | None
+    window_end: datetime | None
+    window_source: str | None  # "text" | "default"
+    not_understood: tuple[str, ...]
+    problems: tuple[str, ...]
+    text: str
+
+    @property
+    def ready(self) -> bool:
+        return (
+            bool(self.items)
+            and self.window_start is not None
+            and "window_past" not in self.problems
+        )
+
+    @property
+    def estimated_kg(self) -> float:
+        return round(sum(i.estimated_kg or 0 for i in self.items), 1)
+
+    def to_data(self) -> dict:
+        data = asdict(self)
+        data["window_start"] = self.window_start.isoformat() if self.window_start else None
+        data["window_end"] = self.window_end.isoformat() if self.window_end else None
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict) -> Draft:
+        return cls(
+            store_id=data["store_id"],
+            items=tuple(DraftItem(**i) for i in data["items"]),
+            window_start=datetime.fromisoformat(data["window_start"])
+            if data["window_start"]
+            else None,
+            window_end=datetime.fromisoformat(data["window_end"]) if data["window_end"] else None,
+            window_source=data["window_source"],
+            not_understood=tuple(data["not_understood"]),
+            problems=tuple(data["problems"]),
+            text=data["text"],
+        )
+
+
+async def load_catalog(session: AsyncSession) -> list[CatalogEntry]:
+    rows = (await session.exec(select(Category).order_by(Category.id))).all()
+    return [
+        CatalogEntry(
+            id=c.id,
+            key=c.key,
+            name_fr=c.name_fr,
+            name_nl=c.name_nl,
+            synonyms_fr=tuple(c.synonyms_fr),
+            synonyms_nl=tuple(c.synonyms_nl),
+            cold_chain=c.cold_chain,
+            kg_per_crate=c.kg_per_crate,
+            kg_per_piece=c.kg_per_piece,
+            kg_per_pallet=c.kg_per_pallet,
+            kg_per_litre=c.kg_per_litre,
+        )
+        for c in rows
+    ]
+
+
+def announcing_stores(identity: Identity | None) -> list[tuple[int, str]]:
+    """(store id, name) of the stores this person manages."""
+    if identity is None:
+        return []
+    return sorted(
+        {(r.store_id, r.place_name or "") for r in identity.roles if r.role == "store_manager"}
+    )
+
+
+def _at(day: date, clock_time: time, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock_time, tzinfo=tz)
+
+
+def _hhmm(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+async def _store_and_antenna(session: AsyncSession, store_id: int) -> tuple[Store, Antenna]:
+    store = await session.get(Store, store_id)
+    if store is None or not store.active:
+        raise NotFound("store")
+    antenna = await session.get(Antenna, store.antenna_id)
+    return store, antenna
+
+
+async def draft_from_text(
+    session: AsyncSession, *, identity: Identity, store_id: int, text: str, now: datetime
+) -> Draft:
+    store, antenna = await _store_and_antenna(session, store_id)
+    acting_as(identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager")
+    parsed = parse_surplus(
+        text,
+        await load_catalog(session),
+        default_window=(_hhmm(store.window_start), _hhmm(store.window_end)),
+    )
+    problems = list(parsed.problems)
+    start = end = None
+    if parsed.window is not None:
+        tz = ZoneInfo(antenna.timezone)
+        day = now.astimezone(tz).date() + timedelta(days=parsed.window.day_offset)
+        start = _at(day, parsed.window.start, tz)
+        end = _at(day, parsed.window.end, tz)
+        if end <= now:
+            problems.append("window_past")
+    items = tuple(
+        DraftItem(
+            category_id=i.category_id,
+            category_key=i.category_key,
+            text=i.text,
+            quantity=i.quantity,
+            unit=i.unit,
+            cold_chain=i.cold_chain,
+            estimated_kg=i.estimated_kg,
+        )
+        for i in parsed.items
+    )
+    return Draft(
+        store_id=store.id,
+        items=items,
+        window_start=start,
+        window_end=end,
+        window_source=parsed.window.source if parsed.window else None,
+        not_understood=parsed.not_understood,
+        problems=tuple(problems),
+        text=text[:4096],
+    )
+
+
+async def announce(
+    session: AsyncSession, *, identity: Identity, draft: Draft, now: datetime
+) -> int:
+    """Store the confirmed draft as an announced donation; returns its id."""
+    store, antenna = await _store_and_antenna(session, draft.store_id)
+    acting = acting_as(
+        identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager"
+    )
+    if not draft.items or draft.window_start is None or draft.window_end is None:
+        raise InvalidInput("draft_incomplete")
+    if draft.window_end <= now or draft.window_start > now + timedelta(days=MAX_WINDOW_DAYS_AHEAD):
+        raise InvalidInput("window_past")
+    donation = Donation(
+        antenna_id=antenna.id,
+        store_id=store.id,
+        status="announced",
+        window_start=draft.window_start,
+        window_end=draft.window_end,
+        announced_by_id=acting.member_id,
+        raw_text=draft.text,
+        estimated_kg=draft.estimated_kg,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(donation)
+    await session.flush()
+    for item in draft.items:
+        session.add(
+            DonationItem(
+                donation_id=donation.id,
+                category_id=item.category_id,
+                label=item.text[:200],
+                quantity=item.quantity,
+                unit=item.unit,
+                cold_chain=item.cold_chain,
+                estimated_kg=item.estimated_kg or 0,
+            )
+        )
+    session.add(
+        AuditLog(
+            at=now,
+            actor_id=acting.member_id,
+            action="donation.announced",
+            entity="donation",
+            entity_id=donation.id,
+            detail={"on_behalf": acting.on_behalf, "estimated_kg": draft.estimated_kg},
+        )
+    )
+    await session.flush()
+    plan = await allocation.plan_delivery(
+        session, donation_id=donation.id, now=now, tz=antenna.timezone
+    )
+    await allocation.apply_plan(
+        session, donation_id=donation.id, plan=plan, actor_id=acting.member_id, now=now
+    )
+    refresh_card(session, antenna=antenna, donation_id=donation.id, now=now)
+    await claims.offer_to_drivers(session, donation_id=donation.id, now=now)
+    await session.commit()
+    return donation.id

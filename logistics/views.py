@@ -1,0 +1,181 @@
+"""Read models of donations: everything a card, a list or a run sheet shows, in few queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    Antenna,
+    Association,
+    Category,
+    Claim,
+    Delivery,
+    Donation,
+    DonationItem,
+    Hub,
+    Member,
+    Receipt,
+    Store,
+)
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: int
+    category_key: str
+    name_fr: str
+    name_nl: str
+    quantity: float
+    unit: str
+    cold_chain: str
+    estimated_kg: float
+    collected_kg: float | None
+
+
+@dataclass(frozen=True)
+class StopView:
+    delivery_id: int
+    kind: str  # "association" | "hub"
+    place_id: int
+    name: str
+    planned_kg: float | None
+    delivered_kg: float | None
+    delivered_at: datetime | None
+    receipt_status: str | None
+    received_kg: float | None
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class DonationView:
+    id: int
+    antenna_id: int
+    antenna_name: str
+    tz: str
+    group_chat_id: int | None
+    group_languages: tuple[str, ...]
+    store_id: int
+    store_name: str
+    store_address: str
+    status: str
+    window_start: datetime
+    window_end: datetime
+    items: tuple[ItemView, ...]
+    estimated_kg: float
+    collected_kg: float | None
+    zero_reason: str | None
+    driver_id: int | None
+    driver_name: str | None
+    stops: tuple[StopView, ...]
+
+    @property
+    def cold(self) -> bool:
+        return any(i.cold_chain != "ambient" for i in self.items)
+
+
+async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int, DonationView]:
+    """Views of the given donations in five queries, whatever their number."""
+    ids = sorted(set(ids))
+    if not ids:
+        return {}
+    heads = (
+        await session.exec(
+            select(Donation, Store, Antenna)
+            .join(Store, Store.id == Donation.store_id)
+            .join(Antenna, Antenna.id == Donation.antenna_id)
+            .where(Donation.id.in_(ids))
+        )
+    ).all()
+    items = defaultdict(list)
+    for item, cat in (
+        await session.exec(
+            select(DonationItem, Category)
+            .join(Category, Category.id == DonationItem.category_id)
+            .where(DonationItem.donation_id.in_(ids))
+            .order_by(DonationItem.id)
+        )
+    ).all():
+        items[item.donation_id].append(
+            ItemView(
+                id=item.id,
+                category_key=cat.key,
+                name_fr=cat.name_fr,
+                name_nl=cat.name_nl,
+                quantity=item.quantity,
+                unit=item.unit,
+                cold_chain=item.cold_chain,
+                estimated_kg=item.estimated_kg,
+                collected_kg=item.collected_kg,
+            )
+        )
+    drivers = {
+        claim.donation_id: member
+        for claim, member in (
+            await session.exec(
+                select(Claim, Member)
+                .join(Member, Member.id == Claim.driver_id)
+                .where(Claim.donation_id.in_(ids), Claim.released_at.is_(None))
+            )
+        ).all()
+    }
+    stops = defaultdict(list)
+    for delivery, association, hub, receipt in (
+        await session.exec(
+            select(Delivery, Association, Hub, Receipt)
+            .outerjoin(Association, Association.id == Delivery.association_id)
+            .outerjoin(Hub, Hub.id == Delivery.hub_id)
+            .outerjoin(Receipt, Receipt.delivery_id == Delivery.id)
+            .where(Delivery.donation_id.in_(ids))
+            .order_by(Delivery.id)
+        )
+    ).all():
+        place = association or hub
+        stops[delivery.donation_id].append(
+            StopView(
+                delivery_id=delivery.id,
+                kind="association" if association else "hub",
+                place_id=place.id,
+                name=place.name,
+                planned_kg=delivery.planned_kg,
+                delivered_kg=delivery.delivered_kg,
+                delivered_at=delivery.delivered_at,
+                receipt_status=receipt.status if receipt else None,
+                received_kg=receipt.received_kg if receipt else None,
+                problem=receipt.problem if receipt else None,
+            )
+        )
+    views = {}
+    for donation, store, antenna in heads:
+        driver = drivers.get(donation.id)
+        views[donation.id] = DonationView(
+            id=donation.id,
+            antenna_id=antenna.id,
+            antenna_name=antenna.name,
+            tz=antenna.timezone,
+            group_chat_id=antenna.group_chat_id,
+            group_languages=tuple(x for x in antenna.group_languages.split(",") if x),
+            store_id=store.id,
+            store_name=store.name,
+            store_address=store.address,
+            status=donation.status,
+            window_start=donation.window_start,
+            window_end=donation.window_end,
+            items=tuple(items[donation.id]),
+            estimated_kg=donation.estimated_kg,
+            collected_kg=donation.collected_kg,
+            zero_reason=donation.zero_reason,
+            driver_id=driver.id if driver else None,
+            driver_name=(driver.name or "—") if driver else None,
+            stops=tuple(stops[donation.id]),
+        )
+    return views
+
+
+async def donation_view(session: AsyncSession, donation_id: int) -> DonationView | None:
+    return (await donation_views(session, [donation_id])).get(donation_id)
