@@ -15,7 +15,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import allocation, claims
-from logistics.errors import InvalidInput, NotFound
+from logistics.errors import AlreadyDone, InvalidInput, NotFound
 from logistics.notify import refresh_card
 from logistics.people import Identity
 from logistics.permissions import acting_as
@@ -29,6 +29,8 @@ MAX_WINDOW_DAYS_AHEAD = 7
 class DraftItem:
     category_id: int
     category_key: str
+    name_fr: str
+    name_nl: str
     text: str
     quantity: float
     unit: str
@@ -48,6 +50,7 @@ class Draft:
     not_understood: tuple[str, ...]
     problems: tuple[str, ...]
     text: str
+    donation_id: int | None = None  # a recurring slot's day, waiting for its quantities
 
     @property
     def ready(self) -> bool:
@@ -80,6 +83,7 @@ class Draft:
             not_understood=tuple(data["not_understood"]),
             problems=tuple(data["problems"]),
             text=data["text"],
+            donation_id=data.get("donation_id"),
         )
 
 
@@ -134,9 +138,11 @@ async def draft_from_text(
 ) -> Draft:
     store, antenna = await _store_and_antenna(session, store_id)
     acting_as(identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager")
+    catalog = await load_catalog(session)
+    names = {c.id: (c.name_fr, c.name_nl) for c in catalog}
     parsed = parse_surplus(
         text,
-        await load_catalog(session),
+        catalog,
         default_window=(_hhmm(store.window_start), _hhmm(store.window_end)),
     )
     problems = list(parsed.problems)
@@ -152,6 +158,8 @@ async def draft_from_text(
         DraftItem(
             category_id=i.category_id,
             category_key=i.category_key,
+            name_fr=names[i.category_id][0],
+            name_nl=names[i.category_id][1],
             text=i.text,
             quantity=i.quantity,
             unit=i.unit,
@@ -172,6 +180,16 @@ async def draft_from_text(
     )
 
 
+async def _opened_slot(session: AsyncSession, draft: Draft) -> Donation:
+    """The day of a recurring slot that this draft fills in, if it still waits for it."""
+    donation = await session.get(Donation, draft.donation_id)
+    if donation is None or donation.store_id != draft.store_id:
+        raise NotFound("donation")
+    if donation.status != "draft":
+        raise AlreadyDone("donation")
+    return donation
+
+
 async def announce(
     session: AsyncSession, *, identity: Identity, draft: Draft, now: datetime
 ) -> int:
@@ -184,18 +202,15 @@ async def announce(
         raise InvalidInput("draft_incomplete")
     if draft.window_end <= now or draft.window_start > now + timedelta(days=MAX_WINDOW_DAYS_AHEAD):
         raise InvalidInput("window_past")
-    donation = Donation(
-        antenna_id=antenna.id,
-        store_id=store.id,
-        status="announced",
-        window_start=draft.window_start,
-        window_end=draft.window_end,
-        announced_by_id=acting.member_id,
-        raw_text=draft.text,
-        estimated_kg=draft.estimated_kg,
-        created_at=now,
-        updated_at=now,
-    )
+    donation = await _opened_slot(session, draft) if draft.donation_id else None
+    if donation is None:
+        donation = Donation(antenna_id=antenna.id, store_id=store.id, created_at=now)
+    donation.status = "announced"
+    donation.window_start, donation.window_end = draft.window_start, draft.window_end
+    donation.announced_by_id = acting.member_id
+    donation.raw_text = draft.text
+    donation.estimated_kg = draft.estimated_kg
+    donation.updated_at = now
     session.add(donation)
     await session.flush()
     for item in draft.items:

@@ -133,7 +133,9 @@ def render_draft(draft: Draft, tz: str) -> str:
     locale = cards.locale()
     lines = [_("Here is what I understood:")]
     for item in draft.items:
-        line = f"• {escape(item.text)} → <b>{cards.quantity(item.quantity, item.unit)}</b>"
+        name = item.name_fr if locale == "fr" else item.name_nl
+        amount = cards.quantity(item.quantity, item.unit)
+        line = f"• {escape(item.text)} → <b>{escape(name)}: {amount}</b>"
         if item.unit != "kg":
             if item.estimated_kg is None:
                 line += " " + _("(weight unknown)")
