@@ -73,7 +73,38 @@ class CategoryCb(CallbackData, prefix="ct"):
     category_id: int
 
 
+class UnitCb(CallbackData, prefix="gu"):
+    """The unit of the chosen category in the guided announcement: ``kg``, ``crate``, ``piece``."""
+
+    unit: str
+
+
+class QuantityCb(CallbackData, prefix="gq"):
+    """A quantity tapped in the guided announcement; 0 means "another number" (typed)."""
+
+    amount: int
+
+
+class ItemsDoneCb(CallbackData, prefix="gd"):
+    """The "That's all" button of the guided announcement: on to the pickup window."""
+
+
+class WindowCb(CallbackData, prefix="gw"):
+    """The pickup window of the guided announcement: ``usual``, ``evening`` or ``other``."""
+
+    choice: str
+
+
 class StoreCb(CallbackData, prefix="so"):
     """Which of their stores a manager announces for."""
 
     store_id: int
+
+
+class RouteCb(CallbackData, prefix="ro"):
+    """A coordinator's destination choice: ``kind`` a (association), h (hub), m (menu),
+    r (back to the antenna's rule); ``place_id`` 0 when not a place."""
+
+    donation_id: int
+    kind: str
+    place_id: int = 0

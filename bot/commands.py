@@ -37,6 +37,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("runs", N_("Open pickups you can take"), frozenset({"driver", "coordinator"})),
     Command("mine", N_("My pickups"), frozenset({"driver", "coordinator"})),
     Command("receipts", N_("Deliveries to confirm"), frozenset({"association", "coordinator"})),
+    Command("pickups", N_("Pickups on the way, and where they go"), frozenset({"coordinator"})),
 )
 
 

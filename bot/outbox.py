@@ -111,8 +111,14 @@ class OutboxSender:
             except TelegramForbiddenError as exc:
                 entry.status, entry.last_error = "unreachable", str(exc)[:500]
                 await self._mark_unreachable(session, entry.chat_id)
-            except (TelegramBadRequest, LookupError) as exc:
-                log.error("outbox entry %s refused: %s", entry.id, exc)
+            except TelegramBadRequest as exc:
+                if "chat not found" in exc.message:  # never wrote to the bot: cannot be reached
+                    entry.status, entry.last_error = "unreachable", str(exc)[:500]
+                else:
+                    log.error("outbox entry %s refused: %s", entry.id, exc)
+                    entry.status, entry.last_error = "failed", str(exc)[:500]
+            except LookupError as exc:
+                log.error("outbox entry %s cannot be rendered: %s", entry.id, exc)
                 entry.status, entry.last_error = "failed", str(exc)[:500]
             except Exception as exc:  # a rendering bug must not block the entries behind it
                 log.exception("outbox entry %s failed", entry.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -89,3 +89,21 @@ async def check_recorder(session: AsyncSession, *, identity: Identity, donation_
     holder = claim is not None and claim.driver_id == identity.member_id
     if not holder and not is_coordinator(identity, donation.antenna_id):
         raise NotAllowed("not_driver")
+
+
+async def antenna_pickups(session: AsyncSession, *, identity: Identity, now: datetime) -> list[int]:
+    """For coordinators: their antennas' pickups still on the way (not delivered yet)."""
+    antennas = sorted({r.antenna_id for r in identity.roles if r.role == "coordinator"})
+    if not antennas:
+        return []
+    rows = await session.exec(
+        select(Donation.id)
+        .where(
+            Donation.antenna_id.in_(antennas),
+            Donation.status.in_(("announced", "claimed", "picked_up")),
+            Donation.window_end > now - timedelta(hours=24),
+        )
+        .order_by(Donation.window_start, Donation.id)
+        .limit(LIST_LIMIT)
+    )
+    return list(rows.all())

@@ -20,6 +20,7 @@ def routers() -> list[Router]:
         language,
         pickups,
         receipts,
+        routing,
         start,
     )
 
@@ -38,6 +39,7 @@ def routers() -> list[Router]:
         pickups,
         collection,
         receipts,
+        routing,
         fallback,
     ]
     return [module.create_router() for module in modules]
