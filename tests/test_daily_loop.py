@@ -29,6 +29,8 @@ WORDS = {
         "claimed": "Pris par",
         "collected": "Collecté",
         "difference": "a reçu 10 kg au lieu de",
+        "delivered": "Livré",
+        "disputed": "réception contestée",
     },
     "nl": {
         "announce": "/surplus 20 kg brood, groenten 12 kg 18u-19u30",
@@ -38,6 +40,8 @@ WORDS = {
         "claimed": "Opgenomen door",
         "collected": "Opgehaald",
         "difference": "ontving 10 kg in plaats van",
+        "delivered": "Geleverd",
+        "disputed": "ontvangst betwist",
     },
 }
 
@@ -149,10 +153,16 @@ async def test_a_whole_day(settings, fake_api, clock, lang):
         await fake_api.wait_for(method="sendMessage", chat_id=PIETER)
         fake_api.send_text(people[PIETER], "10")
 
-        # The coordinator is told the whole story.
+        # The coordinator is told the whole story; the group card shows the end of it.
         await fake_api.wait_for(
             lambda: any(words["difference"] in m["text"] for m in fake_api.sent(CLAIRE)),
             timeout=15,
         )
+        await fake_api.wait_for(lambda: words["disputed"] in fake_api.sent(GROUP)[0]["text"])
+    group = fake_api.sent(GROUP)
+    assert len(group) == 1, "the card is edited in place, never re-posted"
+    edits = [c.params["text"] for c in fake_api.calls("editMessageText", chat_id=GROUP)]
+    for step in ("claimed", "collected", "delivered", "disputed"):
+        assert any(words[step] in text for text in edits), step
     assert ClaimCb.unpack(claim[0]).donation_id == 1
     assert fake_api.refused == []
