@@ -21,6 +21,7 @@ from bot.i18n import create_i18n
 from bot.middlewares import IdentityMiddleware, LocaleMiddleware, SessionMiddleware
 from bot.outbox import OutboxSender
 from logistics.clock import Clock, SystemClock
+from scheduler.jobs import create_scheduler
 from storage.engine import create_engine, create_session_factory, safe_url
 from storage.fsm import create_fsm_storage
 from storage.migrate import ensure_migrated
@@ -90,8 +91,13 @@ class Application:
         await self.dp.stop_polling()
 
 
-async def create_application(settings: Settings, *, clock: Clock | None = None) -> Application:
-    """Builds the bot on a migrated database; raises NotMigrated before touching Telegram."""
+async def create_application(
+    settings: Settings, *, clock: Clock | None = None, schedule: bool = True
+) -> Application:
+    """Builds the bot on a migrated database; raises NotMigrated before touching Telegram.
+
+    ``schedule=False`` leaves out the periodic jobs, for tests that run the rules themselves.
+    """
     engine = create_engine(settings.database_url)
     try:
         await ensure_migrated(engine)
@@ -112,6 +118,11 @@ async def create_application(settings: Settings, *, clock: Clock | None = None) 
         clock=clock,
         outbox=outbox,
     )
+    scheduler = (
+        create_scheduler(session_factory=session_factory, clock=clock, on_queued=outbox.wake)
+        if schedule
+        else None
+    )
 
     async def on_startup(bot: Bot) -> None:
         await bot.delete_webhook(drop_pending_updates=False)
@@ -119,8 +130,12 @@ async def create_application(settings: Settings, *, clock: Clock | None = None) 
         log.info("serving as @%s on %s", me.username, safe_url(settings.database_url))
         await set_command_menus(bot, i18n)
         outbox.start()
+        if scheduler is not None:
+            scheduler.start()
 
     async def on_shutdown() -> None:
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
         await outbox.stop()
         await storage.close()
         await engine.dispose()

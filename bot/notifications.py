@@ -18,7 +18,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
-from bot.callbacks import ClaimCb, ReceiptCb
+from bot.callbacks import ClaimCb, ReceiptCb, SlotCb
 from bot.i18n import LOCALES, N_
 from logistics.views import DonationView, donation_view
 from storage.models import Antenna, Delivery, Member
@@ -102,6 +102,29 @@ async def late_release(ctx: Context, payload: dict) -> Rendered | None:
         )
 
     return Rendered(text=ctx.each(render))
+
+
+async def slot_prompt(ctx: Context, payload: dict) -> Rendered | None:
+    """A store is asked what it has for today's recurring pickup."""
+    view = await _view(ctx, payload)
+    if view is None or view.status != "draft":
+        return None  # answered meanwhile, or over
+
+    def render() -> str:
+        start = formatting.hour(view.window_start, cards.locale(), view.tz)
+        end = formatting.hour(view.window_end, cards.locale(), view.tz)
+        window = f"{start}–{end}"
+        return _("Your pickup today {window} at {store}: what do you have?").format(
+            window=window, store=escape(view.store_name)
+        )
+
+    builder = InlineKeyboardBuilder()
+    for action, msgid in (("none", N_("🚫 Nothing today")), ("qty", N_("✍️ Give the quantities"))):
+        builder.button(
+            text=ctx.label(msgid), callback_data=SlotCb(donation_id=view.id, action=action)
+        )
+    builder.adjust(1)
+    return Rendered(text=ctx.each(render), reply_markup=builder.as_markup())
 
 
 def zero_reason_label(reason: str | None) -> str:
@@ -211,6 +234,7 @@ RENDERERS: dict[str, Callable[[Context, dict], Awaitable[Rendered | None]]] = {
     "receipt_request": receipt_request,
     "receipt_disputed": receipt_disputed,
     "receipt_problem": receipt_disputed,
+    "slot_prompt": slot_prompt,
 }
 
 

@@ -182,6 +182,38 @@ async def release_claim(
     return ReleaseResult(donation_id=donation_id, driver_id=claim.driver_id, late=late)
 
 
+async def claim_for_standing_driver(
+    session: AsyncSession, *, donation_id: int, driver_id: int, now: datetime
+) -> bool:
+    """Give an announced recurring day to the driver holding its weekly slot, as the system.
+
+    No cap applies (the slot is theirs), the cold chain does. The caller commits; False, and
+    the pickup stays open, when this driver cannot take it.
+    """
+    donation, antenna, cold = await _load_donation(session, donation_id)
+    if donation.status != "announced" or now >= donation.window_end:
+        return False
+    driver = (
+        await session.exec(_drivers_of(antenna.id).where(col(Member.id) == driver_id))
+    ).first()
+    if driver is None or (cold and not driver.vehicle_refrigerated):
+        return False
+    if not await _moved(session, donation_id, "announced", "claimed", now):
+        return False
+    session.add(Claim(donation_id=donation_id, driver_id=driver.id, claimed_at=now))
+    session.add(
+        AuditLog(
+            at=now,
+            action="claim.standing",
+            entity="donation",
+            entity_id=donation_id,
+            detail={"driver_id": driver.id},
+        )
+    )
+    await session.flush()
+    return True
+
+
 async def eligible_drivers(
     session: AsyncSession, *, donation_id: int, now: datetime
 ) -> list[Member]:

@@ -277,6 +277,7 @@ class Donation(SQLModel, table=True):
     collected_kg: float | None = Field(default=None)
     zero_reason: str | None = Field(default=None, max_length=16)
     group_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    prompted_at: datetime | None = _utc(default=None)  # a recurring day's store was asked
     created_at: datetime = _utc()
     updated_at: datetime = _utc()
 

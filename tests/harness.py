@@ -47,9 +47,12 @@ async def prepare_database(settings: Settings, *, clock: Clock) -> None:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(settings: Settings, *, clock: Clock) -> AsyncIterator[Application]:
-    """The application serving by long polling until the block ends."""
-    app = await create_application(settings, clock=clock)
+async def running_bot(
+    settings: Settings, *, clock: Clock, schedule: bool = False
+) -> AsyncIterator[Application]:
+    """The application serving by long polling until the block ends; its periodic jobs only
+    with ``schedule`` (tests run the rules themselves, at the fixed clock's time)."""
+    app = await create_application(settings, clock=clock, schedule=schedule)
     task = asyncio.create_task(app.serve(handle_signals=False, polling_timeout=1))
     try:
         yield app

@@ -46,6 +46,10 @@ async def test_run_serves_both_languages_and_stops_on_sigterm(settings, fake_api
     nl = fake_api.user(601, first_name="Sanne", language_code="nl")
     fr = fake_api.user(602, first_name="Amélie", language_code="fr")
     de = fake_api.user(603, first_name="Jonas", language_code="de")
+    # The bot may write first to the network's people (a store is asked about its recurring
+    # pickup at certain hours of the real day): they have a private chat with it.
+    for person in settings.network.people:
+        fake_api.user(person.telegram_id, first_name=person.name)
 
     process = await start_bot(env)
     await fake_api.wait_for(method="setMyCommands", count=3, timeout=30)
