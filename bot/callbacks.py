@@ -108,3 +108,24 @@ class RouteCb(CallbackData, prefix="ro"):
     donation_id: int
     kind: str
     place_id: int = 0
+
+
+class SlotCb(CallbackData, prefix="sl"):
+    """A store's answer to a recurring pickup's question: ``none`` (nothing today) or ``qty``."""
+
+    donation_id: int
+    action: str
+
+
+class WeeklySlotCb(CallbackData, prefix="ws"):
+    """A weekly slot in /slots: ``h`` hold it every week, ``d`` stop holding, ``r`` remove it."""
+
+    store_id: int
+    slot_id: int
+    action: str
+
+
+class AddSlotsCb(CallbackData, prefix="wa"):
+    """A coordinator adds weekly slots to a store (the days and window are then typed)."""
+
+    store_id: int

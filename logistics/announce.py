@@ -20,7 +20,15 @@ from logistics.notify import refresh_card
 from logistics.people import Identity
 from logistics.permissions import acting_as
 from logistics.surplus import CatalogEntry, parse_surplus
-from storage.models import Antenna, AuditLog, Category, Donation, DonationItem, Store
+from storage.models import (
+    Antenna,
+    AuditLog,
+    Category,
+    Donation,
+    DonationItem,
+    RecurringSlot,
+    Store,
+)
 
 MAX_WINDOW_DAYS_AHEAD = 7
 
@@ -134,22 +142,35 @@ async def _store_and_antenna(session: AsyncSession, store_id: int) -> tuple[Stor
 
 
 async def draft_from_text(
-    session: AsyncSession, *, identity: Identity, store_id: int, text: str, now: datetime
+    session: AsyncSession,
+    *,
+    identity: Identity,
+    store_id: int,
+    text: str,
+    now: datetime,
+    donation_id: int | None = None,
 ) -> Draft:
+    """What the text says; with ``donation_id``, the quantities of a recurring slot's day,
+    whose window is then the default (the store's usual window otherwise)."""
     store, antenna = await _store_and_antenna(session, store_id)
     acting_as(identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager")
+    tz = ZoneInfo(antenna.timezone)
+    slot_day = await _opened_slot(session, donation_id, store.id) if donation_id else None
+    if slot_day is not None:
+        usual = (slot_day.window_start.astimezone(tz), slot_day.window_end.astimezone(tz))
+        default_window = (usual[0].time(), usual[1].time())
+    else:
+        default_window = (_hhmm(store.window_start), _hhmm(store.window_end))
     catalog = await load_catalog(session)
     names = {c.id: (c.name_fr, c.name_nl) for c in catalog}
-    parsed = parse_surplus(
-        text,
-        catalog,
-        default_window=(_hhmm(store.window_start), _hhmm(store.window_end)),
-    )
+    parsed = parse_surplus(text, catalog, default_window=default_window)
     problems = list(parsed.problems)
     start = end = None
     if parsed.window is not None:
-        tz = ZoneInfo(antenna.timezone)
-        day = now.astimezone(tz).date() + timedelta(days=parsed.window.day_offset)
+        if slot_day is not None:
+            day = slot_day.window_start.astimezone(tz).date()
+        else:
+            day = now.astimezone(tz).date() + timedelta(days=parsed.window.day_offset)
         start = _at(day, parsed.window.start, tz)
         end = _at(day, parsed.window.end, tz)
         if end <= now:
@@ -177,13 +198,14 @@ async def draft_from_text(
         not_understood=parsed.not_understood,
         problems=tuple(problems),
         text=text[:4096],
+        donation_id=slot_day.id if slot_day is not None else None,
     )
 
 
-async def _opened_slot(session: AsyncSession, draft: Draft) -> Donation:
+async def _opened_slot(session: AsyncSession, donation_id: int, store_id: int) -> Donation:
     """The day of a recurring slot that this draft fills in, if it still waits for it."""
-    donation = await session.get(Donation, draft.donation_id)
-    if donation is None or donation.store_id != draft.store_id:
+    donation = await session.get(Donation, donation_id)
+    if donation is None or donation.store_id != store_id:
         raise NotFound("donation")
     if donation.status != "draft":
         raise AlreadyDone("donation")
@@ -202,7 +224,9 @@ async def announce(
         raise InvalidInput("draft_incomplete")
     if draft.window_end <= now or draft.window_start > now + timedelta(days=MAX_WINDOW_DAYS_AHEAD):
         raise InvalidInput("window_past")
-    donation = await _opened_slot(session, draft) if draft.donation_id else None
+    donation = (
+        await _opened_slot(session, draft.donation_id, store.id) if draft.donation_id else None
+    )
     if donation is None:
         donation = Donation(antenna_id=antenna.id, store_id=store.id, created_at=now)
     donation.status = "announced"
@@ -242,7 +266,21 @@ async def announce(
     await allocation.apply_plan(
         session, donation_id=donation.id, plan=plan, actor_id=acting.member_id, now=now
     )
+    await _claim_for_standing_driver(session, donation, now)
     refresh_card(session, antenna=antenna, donation_id=donation.id, now=now)
     await claims.offer_to_drivers(session, donation_id=donation.id, now=now)
     await session.commit()
     return donation.id
+
+
+async def _claim_for_standing_driver(
+    session: AsyncSession, donation: Donation, now: datetime
+) -> None:
+    """A recurring day goes straight to the driver who holds its weekly slot, if they can."""
+    if donation.recurring_slot_id is None:
+        return
+    slot = await session.get(RecurringSlot, donation.recurring_slot_id)
+    if slot is not None and slot.standing_driver_id is not None:
+        await claims.claim_for_standing_driver(
+            session, donation_id=donation.id, driver_id=slot.standing_driver_id, now=now
+        )

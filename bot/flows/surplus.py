@@ -65,14 +65,14 @@ async def start(
     if text:
         await echo(message, state, text, identity, session, clock)
     else:
-        await ask_text(message, state)
+        await ask_items(message, state, session)
 
 
-async def ask_text(message: Message, state: FSMContext) -> None:
-    await state.set_state(SurplusFlow.writing)
-    await message.answer(
-        _("What do you have today, and when can it be collected?") + "\n" + example()
-    )
+async def ask_items(message: Message, state: FSMContext, session: AsyncSession) -> None:
+    """Nothing written after /surplus: the guided announcement, which also takes a typed one."""
+    from bot.flows.guided import ask_category  # the guided flow builds on this module's echo
+
+    await ask_category(message, state, session)
 
 
 async def store_chosen(
@@ -92,7 +92,7 @@ async def store_chosen(
     if text:
         await echo(query.message, state, text, identity, session, clock)
     else:
-        await ask_text(query.message, state)
+        await ask_items(query.message, state, session)
 
 
 async def written(
@@ -113,10 +113,16 @@ async def echo(
     clock: Clock,
 ) -> None:
     """Understand the text and show it back, with what was not understood."""
-    store_id = (await state.get_data())["store_id"]
+    data = await state.get_data()
+    store_id = data["store_id"]
     try:
         draft = await draft_from_text(
-            session, identity=identity, store_id=store_id, text=text, now=clock.now()
+            session,
+            identity=identity,
+            store_id=store_id,
+            text=text,
+            now=clock.now(),
+            donation_id=data.get("donation_id"),  # a recurring day's quantities
         )
     except DomainError as error:
         await state.clear()
@@ -135,7 +141,8 @@ def render_draft(draft: Draft, tz: str) -> str:
     for item in draft.items:
         name = item.name_fr if locale == "fr" else item.name_nl
         amount = cards.quantity(item.quantity, item.unit)
-        line = f"• {escape(item.text)} → <b>{escape(name)}: {amount}</b>"
+        shown = f"<b>{escape(name)}: {amount}</b>"
+        line = f"• {escape(item.text)} → {shown}" if item.text else f"• {shown}"  # guided: no text
         if item.unit != "kg":
             if item.estimated_kg is None:
                 line += " " + _("(weight unknown)")

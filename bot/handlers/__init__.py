@@ -10,7 +10,7 @@ from aiogram import Router
 
 
 def routers() -> list[Router]:
-    from bot.flows import cancel, surplus, weights
+    from bot.flows import cancel, guided, recurring, surplus, weights
     from bot.handlers import (
         collection,
         errors,
@@ -21,6 +21,7 @@ def routers() -> list[Router]:
         pickups,
         receipts,
         routing,
+        slots,
         start,
     )
 
@@ -35,11 +36,14 @@ def routers() -> list[Router]:
         start,
         help,
         surplus,
+        guided,
+        recurring,
         weights,
         pickups,
         collection,
         receipts,
         routing,
+        slots,
         fallback,
     ]
     return [module.create_router() for module in modules]
