@@ -127,6 +127,23 @@ async def slot_prompt(ctx: Context, payload: dict) -> Rendered | None:
     return Rendered(text=ctx.each(render), reply_markup=builder.as_markup())
 
 
+async def donation_claimed(ctx: Context, payload: dict) -> Rendered | None:
+    view = await _view(ctx, payload)
+    if view is None or view.status != "claimed":
+        return None  # released meanwhile: nothing to tell any more
+
+    def render() -> str:
+        return (
+            _("🚐 {driver} will come for your surplus.").format(
+                driver=escape(view.driver_name or "—")
+            )
+            + "\n"
+            + cards.window_line(view)
+        )
+
+    return Rendered(text=ctx.each(render))
+
+
 def zero_reason_label(reason: str | None) -> str:
     return {
         "no_food": _("no food on arrival"),
@@ -230,6 +247,7 @@ RENDERERS: dict[str, Callable[[Context, dict], Awaitable[Rendered | None]]] = {
     "donation_card": donation_card,
     "donation_offer": donation_offer,
     "late_release": late_release,
+    "donation_claimed": donation_claimed,
     "pickup_zero": pickup_zero,
     "receipt_request": receipt_request,
     "receipt_disputed": receipt_disputed,

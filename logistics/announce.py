@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -202,6 +203,18 @@ async def draft_from_text(
     )
 
 
+async def _take_slot_day(session: AsyncSession, donation_id: int, now: datetime) -> None:
+    """Draft → announced only if nobody changed it meanwhile ("nothing today" pressed)."""
+    taken = await session.exec(
+        update(Donation)
+        .where(Donation.id == donation_id, Donation.status == "draft")
+        .values(status="announced", updated_at=now)
+    )
+    if taken.rowcount != 1:
+        await session.rollback()
+        raise AlreadyDone("donation")
+
+
 async def _opened_slot(session: AsyncSession, donation_id: int, store_id: int) -> Donation:
     """The day of a recurring slot that this draft fills in, if it still waits for it."""
     donation = await session.get(Donation, donation_id)
@@ -229,6 +242,8 @@ async def announce(
     )
     if donation is None:
         donation = Donation(antenna_id=antenna.id, store_id=store.id, created_at=now)
+    else:
+        await _take_slot_day(session, donation.id, now)
     donation.status = "announced"
     donation.window_start, donation.window_end = draft.window_start, draft.window_end
     donation.announced_by_id = acting.member_id

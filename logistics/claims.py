@@ -22,7 +22,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import errors
-from logistics.notify import notify_coordinators, notify_group, notify_member, refresh_card
+from logistics.notify import (
+    notify_coordinators,
+    notify_group,
+    notify_member,
+    notify_store_managers,
+    refresh_card,
+)
 from logistics.people import Identity
 from logistics.permissions import acting_as, has_role, is_coordinator
 from storage.models import (
@@ -144,6 +150,13 @@ async def claim_pickup(
     except IntegrityError as error:
         raise errors.AlreadyClaimed() from error
     refresh_card(session, antenna=antenna, donation_id=donation_id, now=now)
+    await notify_store_managers(
+        session,
+        store_id=donation.store_id,
+        kind="donation_claimed",
+        now=now,
+        donation_id=donation_id,
+    )
     _audit(session, identity, now, "claim.created", donation, driver.id)
     return ClaimResult(donation_id=donation_id, driver_id=driver.id, on_behalf=on_behalf)
 

@@ -68,6 +68,22 @@ async def notify_coordinators(
     return sum(notify_member(session, member=m, kind=kind, now=now, **data) for m in members.all())
 
 
+async def notify_store_managers(
+    session: AsyncSession, *, store_id: int, kind: str, now: datetime, **data: Any
+) -> int:
+    """Queue a private message to every active manager of the store (one query)."""
+    members = await session.exec(
+        select(Member)
+        .join(Membership, Membership.member_id == Member.id)
+        .where(
+            Membership.store_id == store_id,
+            Membership.role == "store_manager",
+            Membership.status == "active",
+        )
+    )
+    return sum(notify_member(session, member=m, kind=kind, now=now, **data) for m in members.all())
+
+
 def refresh_card(
     session: AsyncSession, *, antenna: Antenna, donation_id: int, now: datetime
 ) -> None:

@@ -177,8 +177,10 @@ async def test_a_driver_claims_an_open_pickup(session_factory, world, now):
     assert await status_of(session_factory, d) == "claimed"
     [c] = await rows(session_factory, Claim)
     assert (c.driver_id, c.claimed_at, c.released_at, c.on_behalf_of_id) == (dana, now, None, None)
-    [card] = await rows(session_factory, Outbox)
+    card, store = await rows(session_factory, Outbox)
     assert (card.chat_id, card.payload) == (GROUP, {"kind": "donation_card", "donation_id": d})
+    # the store's manager is told who comes
+    assert (store.chat_id, store.payload) == (MIA, {"kind": "donation_claimed", "donation_id": d})
     [audit] = await rows(session_factory, AuditLog)
     assert (audit.action, audit.entity, audit.entity_id) == ("claim.created", "donation", d)
     assert (audit.actor_id, audit.on_behalf_of_id) == (dana, None)

@@ -30,6 +30,7 @@ WORDS = {
         "collected": "Collecté",
         "difference": "a reçu 10 kg au lieu de",
         "delivered": "Livré",
+        "coming": "viendra chercher vos invendus",
         "disputed": "réception contestée",
     },
     "nl": {
@@ -41,6 +42,7 @@ WORDS = {
         "collected": "Opgehaald",
         "difference": "ontving 10 kg in plaats van",
         "delivered": "Geleverd",
+        "coming": "komt je overschotten ophalen",
         "disputed": "ontvangst betwist",
     },
 }
@@ -109,6 +111,9 @@ async def test_a_whole_day(settings, fake_api, clock, lang):
         claimed_card = fake_api.sent(GROUP)[0]["text"]
         winner = SOFIE if "Sofie" in claimed_card else LUCAS
         assert ("Lucas" in claimed_card) == (winner == LUCAS)
+        # The store is told who comes.
+        await fake_api.wait_for(lambda: words["coming"] in fake_api.texts(MARC)[-1])
+        assert ("Sofie" if winner == SOFIE else "Lucas") in fake_api.texts(MARC)[-1]
 
         # At 18:40 the winner has collected 31,5 kg.
         clock.set(datetime(2026, 3, 10, 17, 40, tzinfo=UTC))

@@ -24,6 +24,7 @@ from storage.models import (
     Category,
     Claim,
     Donation,
+    DonationItem,
     Member,
     Membership,
     Outbox,
@@ -511,3 +512,32 @@ def test_the_answer_buttons_fit_in_telegram_callback_data():
         packed = SlotCb(donation_id=2**63 - 1, action=action).pack()
         assert len(packed.encode()) <= 64
         assert SlotCb.unpack(packed) == SlotCb(donation_id=2**63 - 1, action=action)
+
+
+async def test_nothing_today_pressed_while_the_quantities_are_confirmed_wins(
+    session_factory, world, now, monkeypatch
+):
+    """'Nothing today' lands between announce's read of the day and its write: the write
+    must not revive the cancelled day."""
+    import logistics.announce as announcing
+
+    await open_at(session_factory, now)
+    wednesday = await day_of(session_factory, world.slots["flagey-wed"], WEDNESDAY)
+    async with session_factory() as s:
+        identity = await identify(s, telegram_id=MIA)
+        draft = await draft_from_text(
+            s, identity=identity, store_id=wednesday.store_id, text="15 kg pain", now=now,
+            donation_id=wednesday.id,
+        )  # fmt: skip
+        stale = await s.get(Donation, wednesday.id)  # read while still a draft
+
+        async def read_then_interleave(session, donation_id, store_id):
+            await say_nothing(session_factory, MIA, donation_id, now)
+            return stale
+
+        monkeypatch.setattr(announcing, "_opened_slot", read_then_interleave)
+        with pytest.raises(AlreadyDone):
+            await announce(s, identity=identity, draft=draft, now=now)
+    [day] = await rows(session_factory, Donation, Donation.id == wednesday.id)
+    assert day.status == "cancelled"
+    assert await rows(session_factory, DonationItem) == []
