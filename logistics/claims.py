@@ -9,15 +9,14 @@ IMMEDIATE``, waiting up to the busy timeout), so a loser hears "already claimed"
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import wraps
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, exists, func, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,6 +30,7 @@ from logistics.notify import (
 )
 from logistics.people import Identity
 from logistics.permissions import acting_as, has_role, is_coordinator
+from logistics.transaction import transaction
 from storage.models import (
     Antenna,
     AuditLog,
@@ -46,10 +46,6 @@ from storage.models import (
 COLD = ("chilled", "frozen")
 TAKEN = ("claimed", "picked_up", "delivered", "received")
 LATE_RELEASE = timedelta(hours=24)
-ATTEMPTS = 3  # whole attempts on SQLite, should the write lock outlast the busy timeout
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -72,42 +68,7 @@ class DriverStats:
     late_releases: int
 
 
-def _transaction(
-    use_case: Callable[Concatenate[AsyncSession, P], Awaitable[T]],
-) -> Callable[Concatenate[AsyncSession, P], Awaitable[T]]:
-    """The use case is one write transaction: committed on success, rolled back on refusal,
-    and tried again from the start should SQLite stay locked past its busy timeout."""
-
-    @wraps(use_case)
-    async def run(session: AsyncSession, *args: P.args, **kwargs: P.kwargs) -> T:
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                await _take_write_lock(session)
-                result = await use_case(session, *args, **kwargs)
-                await session.commit()
-                return result
-            except OperationalError as error:
-                await session.rollback()
-                if attempt == ATTEMPTS or "locked" not in str(error.orig):
-                    raise
-            except Exception:
-                await session.rollback()
-                raise
-        raise AssertionError("unreachable")
-
-    return run
-
-
-async def _take_write_lock(session: AsyncSession) -> None:
-    """On SQLite, begin by taking the write lock, waiting for it (the busy timeout)."""
-    connection = await session.connection()
-    if connection.dialect.name == "sqlite":
-        raw = await connection.get_raw_connection()
-        if not raw.driver_connection.in_transaction:
-            await connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-@_transaction
+@transaction
 async def claim_pickup(
     session: AsyncSession,
     *,
@@ -161,7 +122,7 @@ async def claim_pickup(
     return ClaimResult(donation_id=donation_id, driver_id=driver.id, on_behalf=on_behalf)
 
 
-@_transaction
+@transaction
 async def release_claim(
     session: AsyncSession, *, donation_id: int, identity: Identity, now: datetime
 ) -> ReleaseResult:
@@ -259,7 +220,7 @@ async def offer_to_drivers(
     )
 
 
-@_transaction
+@transaction
 async def set_standing_claim(
     session: AsyncSession,
     *,
@@ -285,7 +246,7 @@ async def set_standing_claim(
     _audit(session, identity, now, "standing_claim.set", slot, driver.id)
 
 
-@_transaction
+@transaction
 async def drop_standing_claim(
     session: AsyncSession, *, slot_id: int, identity: Identity, now: datetime
 ) -> None:

@@ -9,11 +9,10 @@ once, on the driver's word, for a delivery to the antenna's hub.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,6 +21,7 @@ from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, No
 from logistics.notify import notify_coordinators, notify_member, refresh_card
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
+from logistics.transaction import transaction
 from storage.models import (
     ZERO_REASONS,
     Antenna,
@@ -40,33 +40,6 @@ ZERO_STATUS = {"no_food": "cancelled", "store_closed": "cancelled", "did_not_hap
 PICKED_UP_OR_LATER = ("picked_up", "delivered", "received")
 PROGRESSING = ("picked_up", "delivered")
 SETTLED = ("confirmed", "disputed")
-
-P = ParamSpec("P")
-T = TypeVar("T")
-
-
-def transaction(
-    use_case: Callable[Concatenate[AsyncSession, P], Awaitable[T]],
-) -> Callable[Concatenate[AsyncSession, P], Awaitable[T]]:
-    """The use case is one write transaction: committed when it succeeds, rolled back when it
-    refuses. SQLite has no ``SELECT ... FOR UPDATE``: its write lock is taken before reading."""
-
-    @wraps(use_case)
-    async def run(session: AsyncSession, *args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            connection = await session.connection()
-            if connection.dialect.name == "sqlite":
-                raw = await connection.get_raw_connection()
-                if not raw.driver_connection.in_transaction:
-                    await connection.exec_driver_sql("BEGIN IMMEDIATE")
-            result = await use_case(session, *args, **kwargs)
-            await session.commit()
-            return result
-        except Exception:
-            await session.rollback()
-            raise
-
-    return run
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,13 @@ from logistics.collection import (
     advance_donation,
     load_delivery,
     refresh,
-    transaction,
     validate_kg,
 )
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from logistics.notify import notify_coordinators
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
+from logistics.transaction import transaction
 from storage.models import Association, Claim, Delivery, Donation, Member, Receipt, Store
 
 PROBLEMS = ("too_warm", "damaged", "not_arrived", "other")

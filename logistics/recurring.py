@@ -23,11 +23,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.collection import transaction
 from logistics.errors import AlreadyDone, NotFound
 from logistics.notify import notify_member
 from logistics.people import Identity
 from logistics.permissions import acting_as
+from logistics.transaction import transaction
 from storage.models import Antenna, AuditLog, Donation, Member, Membership, RecurringSlot, Store
 
 PROMPT_BEFORE = timedelta(hours=3)  # the store is asked this long before the window

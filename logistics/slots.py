@@ -19,11 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.collection import transaction
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from logistics.network_hours import WEEKDAYS, WeeklyWindow, parse_weekly
 from logistics.people import Identity, Role
 from logistics.permissions import is_coordinator
+from logistics.transaction import transaction
 from storage.models import AuditLog, Member, RecurringSlot, Store
 
 MAX_TEXT = 500
