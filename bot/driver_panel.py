@@ -31,6 +31,11 @@ def panel_keyboard(view: DonationView) -> InlineKeyboardMarkup | None:
             text=_("⚖️ Enter the real kg"),
             callback_data=PickupCb(donation_id=view.id, action="total"),
         )
+        if len(view.items) > 1:
+            builder.button(
+                text=_("⚖️ Kg item by item"),
+                callback_data=PickupCb(donation_id=view.id, action="items"),
+            )
         builder.button(
             text=_("0️⃣ Nothing collected"),
             callback_data=PickupCb(donation_id=view.id, action="zero"),

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import DeliverCb, PickupCb, ZeroCb
 from bot.driver_panel import panel_keyboard, panel_text
-from bot.flows.weights import WeightFlow, ask_kg
+from bot.flows.weights import WeightFlow, ask_kg, start_items
 from bot.notifications import zero_reason_label
 from bot.refusals import explain
 from logistics.clock import Clock
@@ -57,7 +57,9 @@ async def picked_up(
         await query.answer(explain(error), show_alert=True)
         return
     await query.answer()
-    if callback_data.action == "total":
+    if callback_data.action == "items":
+        await start_items(query.message, state, session, donation_id)
+    elif callback_data.action == "total":
         await state.set_state(WeightFlow.pickup_total)
         await state.set_data({"donation_id": donation_id})
         await query.message.answer(ask_kg())
