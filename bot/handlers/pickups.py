@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramForbiddenError
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -42,18 +42,24 @@ async def claim(
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return
-    await query.answer(_("It is yours. Thank you!"))
     view = await donation_view(session, callback_data.donation_id)
     private = query.message is not None and query.message.chat.type == "private"
     if private:
+        await query.answer(_("It is yours. Thank you!"))
         await query.message.edit_text(panel_text(view), reply_markup=panel_keyboard(view))
         return
     try:
         await bot.send_message(
             query.from_user.id, panel_text(view), reply_markup=panel_keyboard(view)
         )
-    except TelegramForbiddenError:
+    except (TelegramForbiddenError, TelegramBadRequest):
         log.info("driver %s has no private chat with the bot yet", query.from_user.id)
+        await query.answer(
+            _("It is yours. Open a private chat with me to record the weights (/mine)."),
+            show_alert=True,
+        )
+        return
+    await query.answer(_("It is yours. Thank you!"))
 
 
 async def release(
