@@ -1,7 +1,23 @@
-"""The sender: drains the outbox to Telegram, in order, retrying what can be retried.
+"""The sender: drains the outbox to Telegram, in order per chat, within Telegram's limits.
 
 Entries are written by the rules in the transaction of the change that caused them, so a
 crash between the change and the send loses nothing: the sender picks them up at start.
+
+Each pass takes the oldest pending entry of every chat (a later entry never overtakes an
+earlier one of the same chat) and sends those that are due, paced by ``bot.pacing``: a chat
+still cooling down is skipped and returned to later, so it never holds up the other chats.
+
+- 429: the entry waits ``retry_after`` seconds, and the chat's later entries behind it.
+- 5xx and network errors: retried with exponential backoff (capped), without giving up.
+- 403 (blocked, kicked): the entry is unreachable, the person marked so and the
+  coordinators of their antennas told, once.
+- 400: refused for good ("failed"), or unreachable when the chat does not exist.
+
+Delivery is at least once, and once as far as we control it: an entry is marked sent in the
+same transaction that records what the send produced (a group card's message id), committed
+right after Telegram answers. A crash after Telegram accepted a message but before that
+commit sends it again at the next start; Telegram offers no way to make a send idempotent.
+A graceful stop lets the delivery under way finish and commit, so only a crash can do that.
 """
 
 from __future__ import annotations
@@ -9,26 +25,32 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
 )
 from aiogram.utils.i18n import I18n
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.notifications import Rendered, render
+from bot.pacing import Pacer
 from logistics.clock import Clock
-from storage.models import Donation, Member, Outbox
+from logistics.notify import notify_coordinators
+from storage.models import Donation, Member, Membership, Outbox
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
+BACKOFF_CAP = 300.0  # seconds between two attempts at most, after repeated server errors
+Sleep = Callable[[float], Awaitable[object]]
 
 
 class OutboxSender:
@@ -39,6 +61,8 @@ class OutboxSender:
         session_factory: async_sessionmaker,
         i18n: I18n,
         clock: Clock,
+        pacer: Pacer | None = None,
+        sleep: Sleep = asyncio.sleep,
         batch: int = 50,
         idle_seconds: float = 5.0,
     ) -> None:
@@ -46,98 +70,140 @@ class OutboxSender:
         self.session_factory = session_factory
         self.i18n = i18n
         self.clock = clock
+        self.pacer = pacer or Pacer()
+        self.sleep = sleep
         self.batch = batch
         self.idle_seconds = idle_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         self._wake.set()
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 3.0) -> None:
+        """Stop after the delivery under way (its commit included), cancelling it only when
+        it takes longer than ``grace`` seconds."""
         if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping = True
+            self._wake.set()
+            done, _ = await asyncio.wait({self._task}, timeout=grace)
+            if not done:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
             self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
-                done = await self.drain_once()
+                delay = await self.step()
             except Exception:
                 log.exception("outbox drain failed")
-                done = 0
-            if done < self.batch:
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(self.idle_seconds):
-                        await self._wake.wait()
+                delay = self.idle_seconds
+            if delay > 0 and not self._stopping:
+                await self._nap(delay)
 
-    async def drain_once(self) -> int:
-        """Send every entry that is due, oldest first; returns how many were handled."""
-        async with self.session_factory() as session:
-            ids = (
-                await session.exec(
-                    select(Outbox.id)
-                    .where(Outbox.status == "pending", Outbox.next_attempt_at <= self.clock.now())
-                    .order_by(Outbox.id)
-                    .limit(self.batch)
-                )
-            ).all()
-        for entry_id in ids:
+    async def _nap(self, seconds: float) -> None:
+        """Sleep (through the injected sleep) until ``seconds`` passed or ``wake()``."""
+        sleeper = asyncio.ensure_future(self.sleep(seconds))
+        waker = asyncio.ensure_future(self._wake.wait())
+        try:
+            await asyncio.wait((sleeper, waker), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                task.cancel()
+            await asyncio.gather(sleeper, waker, return_exceptions=True)
+
+    async def step(self) -> float:
+        """One pass over the chats with a due entry; returns how long to wait before the
+        next pass: 0 when something was handled, else until a chat cools down or an entry
+        falls due (``idle_seconds`` at most)."""
+        now = self.clock.now()
+        heads = await self._heads()
+        due = [(entry_id, chat_id) for entry_id, chat_id, at in heads if at <= now]
+        handled, cooling = 0, []
+        for entry_id, chat_id in due[: self.batch]:
+            if self._stopping:
+                break
+            chat_wait = self.pacer.chat_wait(chat_id)
+            if chat_wait > 0:
+                cooling.append(chat_wait)
+                continue
+            while (overall := self.pacer.overall_wait()) > 0:
+                await self.sleep(overall)
             await self._deliver(entry_id)
-        return len(ids)
+            handled += 1
+        if handled:
+            return 0.0
+        later = [(at - now).total_seconds() for _, _, at in heads if at > now]
+        return max(0.0, min([*cooling, *later, self.idle_seconds]))
+
+    async def _heads(self) -> list[tuple[int, int, datetime]]:
+        """The oldest pending entry of each chat: (id, chat id, due at), oldest first."""
+        oldest = (
+            select(func.min(Outbox.id)).where(Outbox.status == "pending").group_by(Outbox.chat_id)
+        )
+        async with self.session_factory() as session:
+            rows = await session.exec(
+                select(Outbox.id, Outbox.chat_id, Outbox.next_attempt_at)
+                .where(col(Outbox.id).in_(oldest))
+                .order_by(Outbox.id)
+            )
+            return [tuple(row) for row in rows.all()]
 
     async def _deliver(self, entry_id: int) -> None:
         async with self.session_factory() as session:
             entry = await session.get(Outbox, entry_id)
             if entry is None or entry.status != "pending":
                 return
-            now = self.clock.now()
             try:
                 rendered = await render(session, self.i18n, entry.chat_id, entry.payload)
                 if rendered is not None:
                     await self._send(session, entry.chat_id, rendered)
-                entry.status, entry.sent_at = "sent", now
+                entry.status, entry.sent_at = "sent", self.clock.now()
             except TelegramRetryAfter as exc:
-                entry.next_attempt_at = now + timedelta(seconds=exc.retry_after)
-                entry.attempts += 1
+                self._retry_later(entry, str(exc), exc.retry_after)
+            except TelegramEntityTooLarge as exc:
+                self._settle(entry, "failed", exc)
             except (TelegramServerError, TelegramNetworkError) as exc:
-                self._retry_later(entry, now, str(exc))
+                self._retry_later(entry, str(exc), min(2.0 ** (entry.attempts + 1), BACKOFF_CAP))
             except TelegramForbiddenError as exc:
-                entry.status, entry.last_error = "unreachable", str(exc)[:500]
+                self._settle(entry, "unreachable", exc)
                 await self._mark_unreachable(session, entry.chat_id)
             except TelegramBadRequest as exc:
-                if "chat not found" in exc.message:  # never wrote to the bot: cannot be reached
-                    entry.status, entry.last_error = "unreachable", str(exc)[:500]
-                else:
-                    log.error("outbox entry %s refused: %s", entry.id, exc)
-                    entry.status, entry.last_error = "failed", str(exc)[:500]
+                # "chat not found": the person never wrote to the bot, it cannot reach them
+                self._settle(
+                    entry, "unreachable" if "chat not found" in exc.message else "failed", exc
+                )
             except LookupError as exc:
-                log.error("outbox entry %s cannot be rendered: %s", entry.id, exc)
-                entry.status, entry.last_error = "failed", str(exc)[:500]
+                self._settle(entry, "failed", exc)
             except Exception as exc:  # a rendering bug must not block the entries behind it
                 log.exception("outbox entry %s failed", entry.id)
-                entry.status, entry.last_error = "failed", repr(exc)[:500]
+                self._settle(entry, "failed", exc)
             session.add(entry)
             await session.commit()
 
-    def _retry_later(self, entry: Outbox, now, error: str) -> None:
+    def _retry_later(self, entry: Outbox, error: str, seconds: float) -> None:
+        log.warning("outbox entry %s retried in %ss: %s", entry.id, seconds, error)
         entry.attempts += 1
         entry.last_error = error[:500]
-        if entry.attempts >= MAX_ATTEMPTS:
-            entry.status = "failed"
-        else:
-            entry.next_attempt_at = now + timedelta(seconds=min(2**entry.attempts, 300))
+        entry.next_attempt_at = self.clock.now() + timedelta(seconds=seconds)
+
+    def _settle(self, entry: Outbox, status: str, exc: Exception) -> None:
+        log.warning("outbox entry %s %s: %r", entry.id, status, exc)
+        entry.status, entry.last_error = status, repr(exc)[:500]
 
     async def _send(self, session, chat_id: int, rendered: Rendered) -> None:
         donation = await session.get(Donation, rendered.card_of) if rendered.card_of else None
         if donation is not None and donation.group_message_id is not None:
             try:
+                self.pacer.record(chat_id)
                 await self.bot.edit_message_text(
                     text=rendered.text,
                     chat_id=chat_id,
@@ -151,6 +217,7 @@ class OutboxSender:
                 if "not found" not in exc.message:
                     raise
                 # the card was deleted in the group: post it again below
+        self.pacer.record(chat_id)
         message = await self.bot.send_message(
             chat_id, rendered.text, reply_markup=rendered.reply_markup
         )
@@ -159,7 +226,22 @@ class OutboxSender:
             session.add(donation)
 
     async def _mark_unreachable(self, session, chat_id: int) -> None:
+        """The person blocked the bot: mark them, and tell their coordinators (once)."""
         member = (await session.exec(select(Member).where(Member.telegram_id == chat_id))).first()
-        if member is not None:
-            member.unreachable = True
-            session.add(member)
+        if member is None or member.unreachable:
+            return
+        member.unreachable = True
+        session.add(member)
+        antennas = await session.exec(
+            select(Membership.antenna_id)
+            .where(Membership.member_id == member.id, Membership.status == "active")
+            .distinct()
+        )
+        for antenna_id in antennas.all():
+            await notify_coordinators(
+                session,
+                antenna_id=antenna_id,
+                kind="member_unreachable",
+                now=self.clock.now(),
+                member_id=member.id,
+            )
