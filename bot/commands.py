@@ -38,6 +38,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("mine", N_("My pickups"), frozenset({"driver", "coordinator"})),
     Command("receipts", N_("Deliveries to confirm"), frozenset({"association", "coordinator"})),
     Command("pickups", N_("Pickups on the way, and where they go"), frozenset({"coordinator"})),
+    Command("runsheet", N_("Today's run sheet"), frozenset({"coordinator"})),
     Command(
         "slots",
         N_("Weekly pickup slots"),

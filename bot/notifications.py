@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
@@ -17,9 +18,10 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cards, formatting
+from bot import cards, formatting, runsheet
 from bot.callbacks import ClaimCb, ReceiptCb, SlotCb
 from bot.i18n import LOCALES, N_
+from logistics.runsheet import run_sheet as load_run_sheet
 from logistics.views import DonationView, donation_view
 from storage.models import Antenna, Delivery, Member
 
@@ -243,6 +245,37 @@ async def receipt_disputed(ctx: Context, payload: dict) -> Rendered | None:
     return Rendered(text=ctx.each(render))
 
 
+async def run_sheet(ctx: Context, payload: dict) -> Rendered | None:
+    """One message of the morning run sheet; rendering the first queues the others."""
+    sheet = await load_run_sheet(
+        ctx.session, antenna_id=int(payload["antenna_id"]), day=date.fromisoformat(payload["day"])
+    )
+    parts = runsheet.render_sheet(ctx.i18n, sheet, ctx.languages)
+    index = int(payload.get("part", 0))
+    if index == 0 and len(parts) > 1:
+        await runsheet.queue_following_parts(
+            ctx.session, chat_id=ctx.chat_id, payload=payload, count=len(parts)
+        )
+    if index >= len(parts):
+        return None  # the sheet got shorter meanwhile
+    return Rendered(text=parts[index].text, reply_markup=parts[index].reply_markup)
+
+
+async def member_unreachable(ctx: Context, payload: dict) -> Rendered | None:
+    """The coordinators learn that the bot can no longer write to someone."""
+    member = await ctx.session.get(Member, int(payload["member_id"]))
+    if member is None or not member.unreachable:
+        return None  # reachable again meanwhile
+    name = escape(member.name or "—")
+
+    def render() -> str:
+        return _(
+            "⚠️ {name} blocked the bot or left Telegram: the bot can no longer write to them."
+        ).format(name=name)
+
+    return Rendered(text=ctx.each(render))
+
+
 RENDERERS: dict[str, Callable[[Context, dict], Awaitable[Rendered | None]]] = {
     "donation_card": donation_card,
     "donation_offer": donation_offer,
@@ -253,6 +286,8 @@ RENDERERS: dict[str, Callable[[Context, dict], Awaitable[Rendered | None]]] = {
     "receipt_disputed": receipt_disputed,
     "receipt_problem": receipt_disputed,
     "slot_prompt": slot_prompt,
+    "member_unreachable": member_unreachable,
+    "run_sheet": run_sheet,
 }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from logistics.clock import Clock
 from logistics.recurring import open_due_slots
+from scheduler.broadcasts import register_broadcasts
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ def create_scheduler(
         misfire_grace_time=int(RECURRING_EVERY.total_seconds()),  # late is better than skipped
         next_run_time=datetime.now(UTC),
         replace_existing=True,
+    )
+    register_broadcasts(
+        scheduler, session_factory=session_factory, clock=clock, on_queued=on_queued
     )
     return scheduler
 

@@ -10,6 +10,7 @@ from aiogram import Router
 
 
 def routers() -> list[Router]:
+    from bot import runsheet
     from bot.flows import cancel, guided, recurring, surplus, weights
     from bot.handlers import (
         collection,
@@ -44,6 +45,7 @@ def routers() -> list[Router]:
         receipts,
         routing,
         slots,
+        runsheet,
         fallback,
     ]
     return [module.create_router() for module in modules]

@@ -1,0 +1,185 @@
+"""The morning run sheet of an antenna, and the key that sends each broadcast exactly once.
+
+A broadcast is keyed by (antenna, local day, kind) in ``broadcast_log``: the row is inserted
+in the same transaction as the outbox entry it guards, so a restart, a second scheduler on the
+same database or the autumn hour that the scheduler runs twice can never send it twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from logistics.notify import notify_group
+from logistics.transaction import take_write_lock
+from logistics.views import DonationView, StopView, donation_views
+from storage.models import Antenna, BroadcastLog, Delivery, Donation, Receipt
+
+RUN_SHEET = "run_sheet"
+SHEET_STATUSES = ("announced", "claimed", "picked_up")
+# After downtime, a run sheet whose time has passed is still sent until this local hour:
+# later in the day the pickups are under way and the group has moved on.
+CATCH_UP_UNTIL = time(12, 0)
+
+
+@dataclass(frozen=True)
+class PendingReceipt:
+    donation: DonationView
+    stop: StopView
+
+
+@dataclass(frozen=True)
+class RunSheet:
+    antenna_id: int
+    antenna_name: str
+    tz: str
+    day: date
+    languages: tuple[str, ...]
+    pickups: tuple[DonationView, ...]  # by window start
+    pending: tuple[PendingReceipt, ...]  # yesterday's deliveries still awaiting their receipt
+
+
+def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
+    """The instants a local day starts and ends (23 or 25 hours on a DST change)."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start, end
+
+
+def local_day(now: datetime, tz: str) -> date:
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
+async def run_sheet(session: AsyncSession, *, antenna_id: int, day: date) -> RunSheet:
+    """The antenna's pickups starting that local day, and yesterday's unconfirmed receipts."""
+    antenna = await session.get(Antenna, antenna_id)
+    if antenna is None:
+        raise LookupError(f"no antenna {antenna_id}")
+    start, end = day_bounds(day, antenna.timezone)
+    yesterday, _ = day_bounds(day - timedelta(days=1), antenna.timezone)
+    pickup_ids = (
+        await session.exec(
+            select(Donation.id)
+            .where(
+                Donation.antenna_id == antenna_id,
+                Donation.status.in_(SHEET_STATUSES),
+                Donation.window_start >= start,
+                Donation.window_start < end,
+            )
+            .order_by(Donation.window_start, Donation.id)
+        )
+    ).all()
+    pending_rows = (
+        await session.exec(
+            select(Delivery.id, Delivery.donation_id)
+            .join(Receipt, Receipt.delivery_id == Delivery.id)
+            .join(Donation, Donation.id == Delivery.donation_id)
+            .where(
+                Donation.antenna_id == antenna_id,
+                Receipt.status == "pending",
+                Delivery.delivered_at >= yesterday,
+                Delivery.delivered_at < start,
+            )
+            .order_by(Delivery.delivered_at, Delivery.id)
+        )
+    ).all()
+    views = await donation_views(session, [*pickup_ids, *(d for _, d in pending_rows)])
+    pending = []
+    for delivery_id, donation_id in pending_rows:
+        view = views[donation_id]
+        stop = next(s for s in view.stops if s.delivery_id == delivery_id)
+        pending.append(PendingReceipt(donation=view, stop=stop))
+    return RunSheet(
+        antenna_id=antenna.id,
+        antenna_name=antenna.name,
+        tz=antenna.timezone,
+        day=day,
+        languages=tuple(x for x in antenna.group_languages.split(",") if x),
+        pickups=tuple(views[i] for i in pickup_ids),
+        pending=tuple(pending),
+    )
+
+
+async def todays_run_sheet(session: AsyncSession, *, antenna_id: int, now: datetime) -> RunSheet:
+    """The run sheet of the antenna's current local day."""
+    antenna = await session.get(Antenna, antenna_id)
+    if antenna is None:
+        raise LookupError(f"no antenna {antenna_id}")
+    return await run_sheet(session, antenna_id=antenna_id, day=local_day(now, antenna.timezone))
+
+
+async def _insert_log(
+    session: AsyncSession, *, antenna_id: int, day: date, kind: str, now: datetime
+) -> bool:
+    """Add the broadcast's key to the open transaction; False (rolled back) when it exists."""
+    session.add(BroadcastLog(antenna_id=antenna_id, day=day, kind=kind, created_at=now))
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        return False
+    return True
+
+
+async def claim_broadcast(
+    session: AsyncSession, *, antenna_id: int, day: date, kind: str, now: datetime
+) -> bool:
+    """Take the (antenna, day, kind) key for good; False when it was already taken."""
+    await take_write_lock(session)
+    if not await _insert_log(session, antenna_id=antenna_id, day=day, kind=kind, now=now):
+        return False
+    await session.commit()
+    return True
+
+
+async def queue_run_sheet(session: AsyncSession, *, antenna_id: int, now: datetime) -> bool:
+    """Queue today's run sheet for the antenna's group, once; whether it was queued."""
+    await take_write_lock(session)
+    antenna = await session.get(Antenna, antenna_id)
+    if antenna is None or antenna.group_chat_id is None:
+        await session.rollback()
+        return False
+    day = local_day(now, antenna.timezone)
+    if not await _insert_log(session, antenna_id=antenna_id, day=day, kind=RUN_SHEET, now=now):
+        return False
+    notify_group(
+        session,
+        antenna=antenna,
+        kind=RUN_SHEET,
+        now=now,
+        antenna_id=antenna_id,
+        day=day.isoformat(),
+        queued_at=now.isoformat(),
+    )
+    await session.commit()
+    return True
+
+
+def run_sheet_due(antenna: Antenna, now: datetime) -> datetime:
+    """The instant of today's run sheet in the antenna's time zone."""
+    local = now.astimezone(ZoneInfo(antenna.timezone))
+    hour, minute = (int(x) for x in antenna.run_sheet_time.split(":"))
+    return datetime.combine(local.date(), time(hour, minute), tzinfo=local.tzinfo)
+
+
+async def catch_up(session: AsyncSession, *, now: datetime) -> int:
+    """After downtime: queue the run sheets whose time has passed today while still useful
+    (before ``CATCH_UP_UNTIL`` local); those already sent are left alone by their key."""
+    antennas = (await session.exec(select(Antenna).where(Antenna.group_chat_id.is_not(None)))).all()
+    due = [
+        a.id
+        for a in antennas
+        if run_sheet_due(a, now) <= now
+        and now.astimezone(ZoneInfo(a.timezone)).time() < CATCH_UP_UNTIL
+    ]
+    await session.rollback()  # end the read before each antenna's own transaction
+    queued = 0
+    for antenna_id in due:
+        queued += await queue_run_sheet(session, antenna_id=antenna_id, now=now)
+    return queued

@@ -1,0 +1,125 @@
+"""The daily broadcasts of each antenna, at its local wall-clock time.
+
+One cron job per antenna, in the antenna's time zone, so that 07:00 stays 07:00 across the
+daylight-saving changes. The scheduler may still fire twice (the autumn hour that happens
+twice, two processes on one database, a restart): the broadcast's key in the database makes
+the second firing a no-op. Downtime is made up for once at start by ``catch_up``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from apscheduler.events import EVENT_SCHEDULER_START
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
+
+from logistics.clock import Clock
+from logistics.runsheet import catch_up, queue_run_sheet
+from storage.models import Antenna
+
+log = logging.getLogger(__name__)
+
+RUN_SHEET_JOB = "run-sheet:{key}"
+LATE_FIRING = 3600  # seconds a firing may be late (a busy loop) and still run
+
+
+def run_sheet_trigger(antenna: Antenna) -> CronTrigger:
+    hour, minute = (int(x) for x in antenna.run_sheet_time.split(":"))
+    return CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(antenna.timezone))
+
+
+async def schedule_broadcasts(
+    scheduler: BaseScheduler,
+    *,
+    session_factory: async_sessionmaker,
+    clock: Clock,
+    on_queued: Callable[[], None],
+) -> int:
+    """(Re)build the run-sheet job of every antenna; returns how many there are."""
+    async with session_factory() as session:
+        antennas = (await session.exec(select(Antenna).order_by(Antenna.id))).all()
+    for antenna in antennas:
+        scheduler.add_job(
+            send_run_sheet,
+            trigger=run_sheet_trigger(antenna),
+            kwargs={
+                "session_factory": session_factory,
+                "clock": clock,
+                "on_queued": on_queued,
+                "antenna_id": antenna.id,
+            },
+            id=RUN_SHEET_JOB.format(key=antenna.key),
+            name=f"run sheet of {antenna.key}",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=LATE_FIRING,
+            replace_existing=True,
+        )
+    return len(antennas)
+
+
+async def send_run_sheet(
+    *,
+    session_factory: async_sessionmaker,
+    clock: Clock,
+    on_queued: Callable[[], None],
+    antenna_id: int,
+) -> bool:
+    async with session_factory() as session:
+        queued = await queue_run_sheet(session, antenna_id=antenna_id, now=clock.now())
+    if queued:
+        log.info("run sheet of antenna %s queued", antenna_id)
+        on_queued()
+    return queued
+
+
+async def start_broadcasts(
+    scheduler: BaseScheduler,
+    *,
+    session_factory: async_sessionmaker,
+    clock: Clock,
+    on_queued: Callable[[], None],
+) -> int:
+    """At start: the antennas' jobs, then what was missed while the bot was down."""
+    await schedule_broadcasts(
+        scheduler, session_factory=session_factory, clock=clock, on_queued=on_queued
+    )
+    async with session_factory() as session:
+        queued = await catch_up(session, now=clock.now())
+    if queued:
+        log.info("%d missed run sheets queued", queued)
+        on_queued()
+    return queued
+
+
+def register_broadcasts(
+    scheduler: BaseScheduler,
+    *,
+    session_factory: async_sessionmaker,
+    clock: Clock,
+    on_queued: Callable[[], None],
+) -> None:
+    """Build the broadcast jobs when the scheduler starts (they need the database, read in
+    the running loop), then catch up once."""
+    tasks: set[asyncio.Task] = set()
+
+    async def build() -> None:
+        try:
+            await start_broadcasts(
+                scheduler, session_factory=session_factory, clock=clock, on_queued=on_queued
+            )
+        except Exception:
+            log.exception("the daily broadcasts could not be scheduled")
+
+    def on_start(_event) -> None:
+        task = asyncio.get_running_loop().create_task(build(), name="schedule-broadcasts")
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    scheduler.add_listener(on_start, EVENT_SCHEDULER_START)
