@@ -21,17 +21,27 @@ from sqlmodel import select
 
 from logistics.clock import Clock
 from logistics.runsheet import catch_up, queue_run_sheet
+from logistics.summary import queue_summary
 from storage.models import Antenna
 
 log = logging.getLogger(__name__)
 
 RUN_SHEET_JOB = "run-sheet:{key}"
+SUMMARY_JOB = "summary:{key}"
 LATE_FIRING = 3600  # seconds a firing may be late (a busy loop) and still run
 
 
-def run_sheet_trigger(antenna: Antenna) -> CronTrigger:
-    hour, minute = (int(x) for x in antenna.run_sheet_time.split(":"))
+def _daily(antenna: Antenna, hh_mm: str) -> CronTrigger:
+    hour, minute = (int(x) for x in hh_mm.split(":"))
     return CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(antenna.timezone))
+
+
+def run_sheet_trigger(antenna: Antenna) -> CronTrigger:
+    return _daily(antenna, antenna.run_sheet_time)
+
+
+def summary_trigger(antenna: Antenna) -> CronTrigger:
+    return _daily(antenna, antenna.summary_time)
 
 
 async def schedule_broadcasts(
@@ -41,7 +51,7 @@ async def schedule_broadcasts(
     clock: Clock,
     on_queued: Callable[[], None],
 ) -> int:
-    """(Re)build the run-sheet job of every antenna; returns how many there are."""
+    """(Re)build the run-sheet and summary jobs of every antenna; returns how many antennas."""
     async with session_factory() as session:
         antennas = (await session.exec(select(Antenna).order_by(Antenna.id))).all()
     for antenna in antennas:
@@ -61,6 +71,22 @@ async def schedule_broadcasts(
             misfire_grace_time=LATE_FIRING,
             replace_existing=True,
         )
+        scheduler.add_job(
+            send_summary,
+            trigger=summary_trigger(antenna),
+            kwargs={
+                "session_factory": session_factory,
+                "clock": clock,
+                "on_queued": on_queued,
+                "antenna_id": antenna.id,
+            },
+            id=SUMMARY_JOB.format(key=antenna.key),
+            name=f"summary of {antenna.key}",
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=LATE_FIRING,
+            replace_existing=True,
+        )
     return len(antennas)
 
 
@@ -75,6 +101,21 @@ async def send_run_sheet(
         queued = await queue_run_sheet(session, antenna_id=antenna_id, now=clock.now())
     if queued:
         log.info("run sheet of antenna %s queued", antenna_id)
+        on_queued()
+    return queued
+
+
+async def send_summary(
+    *,
+    session_factory: async_sessionmaker,
+    clock: Clock,
+    on_queued: Callable[[], None],
+    antenna_id: int,
+) -> int:
+    async with session_factory() as session:
+        queued = await queue_summary(session, antenna_id=antenna_id, now=clock.now())
+    if queued:
+        log.info("summary of antenna %s queued for %d coordinators", antenna_id, queued)
         on_queued()
     return queued
 

@@ -315,7 +315,7 @@ async def test_catch_up_after_downtime(settings, session_factory, hour, queued):
         on_queued=lambda: woken.append(1),
     )
     assert done == queued and len(woken) == min(queued, 1)
-    assert {j.id for j in scheduler.get_jobs()} == {"run-sheet:ixelles", "run-sheet:schaerbeek"}
+    assert {j.id for j in scheduler.get_jobs()} >= {"run-sheet:ixelles", "run-sheet:schaerbeek"}
     async with session_factory() as s:
         assert await catch_up(s, now=now + timedelta(minutes=5)) == 0, "never twice"
         assert await count(s, Outbox) == queued

@@ -1,0 +1,187 @@
+"""The evening summary of an antenna for its coordinators: what one local day brought in.
+
+Every figure is read with a fixed number of aggregate queries (one per kind of figure, grouped
+in the database), never one per donation, and counted between the antenna's local midnights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, case
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from logistics.notify import notify_coordinators
+from logistics.runsheet import _insert_log, day_bounds, local_day
+from logistics.transaction import take_write_lock
+from storage.models import Antenna, Category, Claim, Delivery, Donation, DonationItem, Receipt
+
+SUMMARY = "summary"
+DONE_STATUSES = ("picked_up", "delivered", "received")
+
+
+@dataclass(frozen=True)
+class CategoryKg:
+    name_fr: str
+    name_nl: str
+    kg: float
+
+
+@dataclass(frozen=True)
+class Summary:
+    antenna_id: int
+    antenna_name: str
+    tz: str
+    day: date
+    by_category: tuple[CategoryKg, ...]  # heaviest first
+    today_kg: float
+    week_kg: float  # local Monday to the end of the day
+    last_week_kg: float  # the same days of the week before
+    month_kg: float  # the 1st to the end of the day
+    done: int
+    missed: int
+    unclaimed: int
+    released_late: int
+    disputed: int
+
+
+def _collected():
+    """A donation whose collection weighed something."""
+    return and_(Donation.status.in_(DONE_STATUSES), Donation.collected_kg > 0)
+
+
+def _kg_between(start: datetime, end: datetime):
+    inside = and_(Donation.window_start >= start, Donation.window_start < end)
+    return func.coalesce(func.sum(case((inside, Donation.collected_kg), else_=0)), 0)
+
+
+async def summary(session: AsyncSession, *, antenna_id: int, day: date) -> Summary:
+    """The figures of the antenna's local ``day``."""
+    antenna = await session.get(Antenna, antenna_id)
+    if antenna is None:
+        raise LookupError(f"no antenna {antenna_id}")
+    tz = antenna.timezone
+    start, end = day_bounds(day, tz)
+    monday = day - timedelta(days=day.weekday())
+    week_start, _ = day_bounds(monday, tz)
+    last_week_start, _ = day_bounds(monday - timedelta(days=7), tz)
+    last_week_end, _ = day_bounds(day + timedelta(days=1) - timedelta(days=7), tz)
+    month_start, _ = day_bounds(day.replace(day=1), tz)
+    of_day = (Donation.antenna_id == antenna_id, Donation.window_start >= start)
+    of_day += (Donation.window_start < end,)
+
+    categories = (
+        await session.exec(
+            select(Category.name_fr, Category.name_nl, func.sum(DonationItem.collected_kg))
+            .join(DonationItem, DonationItem.category_id == Category.id)
+            .join(Donation, Donation.id == DonationItem.donation_id)
+            .where(*of_day, _collected(), DonationItem.collected_kg > 0)
+            .group_by(Category.id, Category.name_fr, Category.name_nl)
+        )
+    ).all()
+    earliest = min(last_week_start, month_start)
+    today_kg, week_kg, last_week_kg, month_kg = (
+        await session.exec(
+            select(
+                _kg_between(start, end),
+                _kg_between(week_start, end),
+                _kg_between(last_week_start, last_week_end),
+                _kg_between(month_start, end),
+            ).where(
+                Donation.antenna_id == antenna_id,
+                Donation.window_start >= earliest,
+                Donation.window_start < end,
+                _collected(),
+            )
+        )
+    ).one()
+    by_status = dict(
+        (
+            await session.exec(
+                select(Donation.status, func.count())
+                .where(*of_day)
+                .where(_collected() | Donation.status.in_(("missed", "expired")))
+                .group_by(Donation.status)
+            )
+        ).all()
+    )
+    released_late = (
+        await session.exec(
+            select(func.count())
+            .select_from(Claim)
+            .join(Donation, Donation.id == Claim.donation_id)
+            .where(
+                Donation.antenna_id == antenna_id,
+                Claim.late_release,
+                Claim.released_at >= start,
+                Claim.released_at < end,
+            )
+        )
+    ).one()
+    disputed = (
+        await session.exec(
+            select(func.count())
+            .select_from(Receipt)
+            .join(Delivery, Delivery.id == Receipt.delivery_id)
+            .join(Donation, Donation.id == Delivery.donation_id)
+            .where(
+                Donation.antenna_id == antenna_id,
+                Receipt.status == "disputed",
+                Delivery.delivered_at >= start,
+                Delivery.delivered_at < end,
+            )
+        )
+    ).one()
+    return Summary(
+        antenna_id=antenna_id,
+        antenna_name=antenna.name,
+        tz=tz,
+        day=day,
+        by_category=tuple(
+            sorted(
+                (CategoryKg(fr, nl, float(kg)) for fr, nl, kg in categories),
+                key=lambda c: (-c.kg, c.name_fr),
+            )
+        ),
+        today_kg=float(today_kg),
+        week_kg=float(week_kg),
+        last_week_kg=float(last_week_kg),
+        month_kg=float(month_kg),
+        done=sum(by_status.get(s, 0) for s in DONE_STATUSES),
+        missed=by_status.get("missed", 0),
+        unclaimed=by_status.get("expired", 0),
+        released_late=released_late,
+        disputed=disputed,
+    )
+
+
+async def todays_summary(session: AsyncSession, *, antenna_id: int, now: datetime) -> Summary:
+    """The summary of the antenna's current local day."""
+    antenna = await session.get(Antenna, antenna_id)
+    if antenna is None:
+        raise LookupError(f"no antenna {antenna_id}")
+    return await summary(session, antenna_id=antenna_id, day=local_day(now, antenna.timezone))
+
+
+async def queue_summary(session: AsyncSession, *, antenna_id: int, now: datetime) -> int:
+    """Queue today's summary for the antenna's coordinators, once; how many were queued."""
+    await take_write_lock(session)
+    antenna = await session.get(Antenna, antenna_id)
+    if antenna is None:
+        await session.rollback()
+        return 0
+    day = local_day(now, antenna.timezone)
+    if not await _insert_log(session, antenna_id=antenna_id, day=day, kind=SUMMARY, now=now):
+        return 0
+    queued = await notify_coordinators(
+        session,
+        antenna_id=antenna_id,
+        kind=SUMMARY,
+        now=now,
+        antenna=antenna_id,  # ``antenna_id`` names whose coordinators are told
+        day=day.isoformat(),
+    )
+    await session.commit()
+    return queued
