@@ -129,3 +129,11 @@ class AddSlotsCb(CallbackData, prefix="wa"):
     """A coordinator adds weekly slots to a store (the days and window are then typed)."""
 
     store_id: int
+
+
+class MissedCb(CallbackData, prefix="mc"):
+    """The driver's answer to "did the pickup happen?": ``got`` (collected, record the weight),
+    ``none`` (no food on arrival), ``no`` (did not go)."""
+
+    donation_id: int
+    action: str

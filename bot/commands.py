@@ -39,6 +39,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("receipts", N_("Deliveries to confirm"), frozenset({"association", "coordinator"})),
     Command("pickups", N_("Pickups on the way, and where they go"), frozenset({"coordinator"})),
     Command("runsheet", N_("Today's run sheet"), frozenset({"coordinator"})),
+    Command("summary", N_("Today's summary: kg, pickups, disputes"), frozenset({"coordinator"})),
     Command(
         "slots",
         N_("Weekly pickup slots"),

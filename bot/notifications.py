@@ -18,10 +18,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cards, formatting, runsheet
-from bot.callbacks import ClaimCb, ReceiptCb, SlotCb
+from bot import cards, formatting, runsheet, summary
+from bot.callbacks import ClaimCb, MissedCb, ReceiptCb, SlotCb
 from bot.i18n import LOCALES, N_
 from logistics.runsheet import run_sheet as load_run_sheet
+from logistics.summary import summary as load_summary
 from logistics.views import DonationView, donation_view
 from storage.models import Antenna, Delivery, Member
 
@@ -276,6 +277,91 @@ async def member_unreachable(ctx: Context, payload: dict) -> Rendered | None:
     return Rendered(text=ctx.each(render))
 
 
+async def daily_summary(ctx: Context, payload: dict) -> Rendered | None:
+    """The evening summary of one antenna, for one of its coordinators."""
+    figures = await load_summary(
+        ctx.session, antenna_id=int(payload["antenna"]), day=date.fromisoformat(payload["day"])
+    )
+    return Rendered(text=ctx.each(lambda: summary.summary_text(figures)))
+
+
+async def _pickup_note(
+    ctx: Context, payload: dict, status: str, head: Callable[[DonationView], str]
+) -> tuple[DonationView, str] | None:
+    """A note about a pickup still in ``status`` (else outdated: None), with its card."""
+    view = await _view(ctx, payload)
+    if view is None or view.status != status:
+        return None
+    return view, ctx.each(lambda: head(view) + "\n\n" + cards.card_text(view))
+
+
+async def unclaimed_alert(ctx: Context, payload: dict) -> Rendered | None:
+    found = await _pickup_note(
+        ctx,
+        payload,
+        "announced",
+        lambda v: _("⏰ Nobody has taken the pickup at {store} yet.").format(
+            store=escape(v.store_name)
+        ),
+    )
+    if found is None:
+        return None
+    view, text = found
+    builder = InlineKeyboardBuilder()
+    builder.button(text=ctx.label(N_("✋ I take it")), callback_data=ClaimCb(donation_id=view.id))
+    return Rendered(text=text, reply_markup=builder.as_markup())
+
+
+async def pickup_reminder(ctx: Context, payload: dict) -> Rendered | None:
+    found = await _pickup_note(
+        ctx,
+        payload,
+        "claimed",
+        lambda v: _("⏰ Reminder: your pickup at {store} is soon.").format(
+            store=escape(v.store_name)
+        ),
+    )
+    return Rendered(text=found[1]) if found else None
+
+
+async def missed_check(ctx: Context, payload: dict) -> Rendered | None:
+    found = await _pickup_note(
+        ctx,
+        payload,
+        "claimed",
+        lambda v: _("Nothing is recorded yet for the pickup at {store}. How did it go?").format(
+            store=escape(v.store_name)
+        ),
+    )
+    if found is None:
+        return None  # answered meanwhile
+    view, text = found
+    builder = InlineKeyboardBuilder()
+    for action, msgid in (
+        ("got", N_("📦 Food collected")),
+        ("none", N_("🚫 No food on arrival")),
+        ("no", N_("❌ I did not go")),
+    ):
+        builder.button(
+            text=ctx.label(msgid), callback_data=MissedCb(donation_id=view.id, action=action)
+        )
+    builder.adjust(1)
+    return Rendered(text=text, reply_markup=builder.as_markup())
+
+
+async def missed_pickup(ctx: Context, payload: dict) -> Rendered | None:
+    found = await _pickup_note(
+        ctx,
+        payload,
+        "missed",
+        lambda v: _(
+            "⚠️ The pickup at {store} is marked as missed: {driver} did not answer whether "
+            "it happened."
+        ).format(store=escape(v.store_name), driver=escape(v.driver_name or "—")),
+    )
+    return Rendered(text=found[1]) if found else None
+
+
 RENDERERS: dict[str, Callable[[Context, dict], Awaitable[Rendered | None]]] = {
     "donation_card": donation_card,
     "donation_offer": donation_offer,
@@ -288,6 +374,11 @@ RENDERERS: dict[str, Callable[[Context, dict], Awaitable[Rendered | None]]] = {
     "slot_prompt": slot_prompt,
     "member_unreachable": member_unreachable,
     "run_sheet": run_sheet,
+    "unclaimed_alert": unclaimed_alert,
+    "pickup_reminder": pickup_reminder,
+    "missed_check": missed_check,
+    "missed_pickup": missed_pickup,
+    "summary": daily_summary,
 }
 
 

@@ -16,12 +16,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from logistics.clock import Clock
 from logistics.recurring import open_due_slots
+from logistics.reminders import due_reminders
 from scheduler.broadcasts import register_broadcasts
 
 log = logging.getLogger(__name__)
 
 RECURRING_SLOTS = "recurring-slots"
 RECURRING_EVERY = timedelta(minutes=5)
+REMINDERS = "reminders"
+REMINDERS_EVERY = timedelta(minutes=5)
 
 
 def create_scheduler(
@@ -41,6 +44,18 @@ def create_scheduler(
         next_run_time=datetime.now(UTC),
         replace_existing=True,
     )
+    scheduler.add_job(
+        check_reminders,
+        trigger=IntervalTrigger(seconds=REMINDERS_EVERY.total_seconds(), timezone=UTC),
+        kwargs={"session_factory": session_factory, "clock": clock, "on_queued": on_queued},
+        id=REMINDERS,
+        name="alerts, reminders and the missed-collection check",
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=int(REMINDERS_EVERY.total_seconds()),
+        next_run_time=datetime.now(UTC),
+        replace_existing=True,
+    )
     register_broadcasts(
         scheduler, session_factory=session_factory, clock=clock, on_queued=on_queued
     )
@@ -56,3 +71,14 @@ async def open_recurring_slots(
     if opened:
         log.info("opened %d recurring pickups", len(opened))
     on_queued()
+
+
+async def check_reminders(
+    *, session_factory: async_sessionmaker, clock: Clock, on_queued: Callable[[], None]
+) -> None:
+    """Queue the alerts and reminders due now, then wake the sender."""
+    async with session_factory() as session:
+        queued = await due_reminders(session, now=clock.now())
+    if queued:
+        log.info("%d alerts and reminders queued", queued)
+        on_queued()

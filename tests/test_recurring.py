@@ -17,7 +17,7 @@ from logistics.clock import FixedClock
 from logistics.errors import AlreadyDone, NotAllowed
 from logistics.people import identify
 from logistics.recurring import PROMPT_BEFORE, nothing_today, open_due_slots, slot_to_fill
-from scheduler.jobs import RECURRING_SLOTS, create_scheduler
+from scheduler.jobs import RECURRING_SLOTS, REMINDERS, create_scheduler
 from storage.models import (
     Antenna,
     AuditLog,
@@ -500,7 +500,7 @@ async def test_the_job_is_registered_and_runs_the_rule(session_factory, world, n
 
     assert job.trigger.interval == timedelta(minutes=5)
     assert (job.coalesce, job.max_instances) == (True, 1)
-    assert [j.id for j in scheduler.get_jobs()] == [RECURRING_SLOTS]
+    assert [j.id for j in scheduler.get_jobs()] == [RECURRING_SLOTS, REMINDERS]
 
     await job.func(*job.args, **job.kwargs)
     assert woken == [True]

@@ -10,8 +10,8 @@ from aiogram import Router
 
 
 def routers() -> list[Router]:
-    from bot import runsheet
-    from bot.flows import cancel, guided, recurring, surplus, weights
+    from bot import runsheet, summary
+    from bot.flows import cancel, guided, missed, recurring, surplus, weights
     from bot.handlers import (
         collection,
         errors,
@@ -46,6 +46,8 @@ def routers() -> list[Router]:
         routing,
         slots,
         runsheet,
+        summary,
+        missed,
         fallback,
     ]
     return [module.create_router() for module in modules]

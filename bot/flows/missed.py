@@ -1,0 +1,60 @@
+"""The driver's answer to the missed-collection check: collected, no food, or did not go."""
+
+from __future__ import annotations
+
+from aiogram import Router
+from aiogram.types import CallbackQuery
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.callbacks import MissedCb
+from bot.driver_panel import panel_keyboard, panel_text
+from bot.refusals import explain
+from logistics.clock import Clock
+from logistics.collection import record_pickup
+from logistics.errors import DomainError, NotFound, NotOpen
+from logistics.people import Identity
+from logistics.pickups import check_recorder
+from logistics.views import donation_view
+
+ZERO_ANSWERS = {"none": "no_food", "no": "did_not_happen"}
+
+
+async def answered(
+    query: CallbackQuery,
+    callback_data: MissedCb,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+) -> None:
+    donation_id = callback_data.donation_id
+    try:
+        if callback_data.action in ZERO_ANSWERS:
+            await record_pickup(
+                session,
+                donation_id=donation_id,
+                identity=identity,
+                now=clock.now(),
+                total_kg=0,
+                zero_reason=ZERO_ANSWERS[callback_data.action],
+            )
+            notice = _("Recorded. The coordinator is told.")
+        else:
+            await check_recorder(session, identity=identity, donation_id=donation_id)
+            notice = None
+        view = await donation_view(session, donation_id)
+        if view is None:
+            raise NotFound("donation")
+        if notice is None and view.status != "claimed":
+            raise NotOpen(view.status)
+    except DomainError as error:
+        await query.answer(explain(error), show_alert=True)
+        return
+    await query.answer(notice)
+    await query.message.edit_text(panel_text(view), reply_markup=panel_keyboard(view))
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.callback_query.register(answered, MissedCb.filter())
+    return router
