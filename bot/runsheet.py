@@ -30,6 +30,7 @@ from bot import cards, formatting
 from bot.callbacks import ClaimCb
 from logistics.clock import Clock
 from logistics.people import Identity
+from logistics.permissions import coordinated_antennas
 from logistics.runsheet import RUN_SHEET, PendingReceipt, RunSheet, todays_run_sheet
 from logistics.views import DonationView
 from storage.models import Outbox
@@ -186,9 +187,7 @@ async def queue_following_parts(
 async def show_run_sheet(
     message: Message, identity: Identity | None, session: AsyncSession, clock: Clock, i18n: I18n
 ) -> None:
-    antennas = sorted(
-        {r.antenna_id for r in (identity.roles if identity else ()) if r.role == "coordinator"}
-    )
+    antennas = coordinated_antennas(identity)
     if not antennas:
         await message.answer(_("The run sheet is for the coordinators of an antenna."))
         return

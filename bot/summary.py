@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards, formatting
 from logistics.clock import Clock
 from logistics.people import Identity
+from logistics.permissions import coordinated_antennas
 from logistics.summary import Summary, todays_summary
 
 CATEGORIES_SHOWN = 20  # keeps the message far below Telegram's 4096 characters
@@ -79,9 +80,7 @@ def render_summary(i18n: I18n, summary: Summary, languages: tuple[str, ...]) -> 
 async def show_summary(
     message: Message, identity: Identity | None, session: AsyncSession, clock: Clock
 ) -> None:
-    antennas = sorted(
-        {r.antenna_id for r in (identity.roles if identity else ()) if r.role == "coordinator"}
-    )
+    antennas = coordinated_antennas(identity)
     if not antennas:
         await message.answer(_("The daily summary is for the coordinators of an antenna."))
         return

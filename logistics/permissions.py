@@ -41,6 +41,13 @@ def is_coordinator(identity: Identity | None, antenna_id: int) -> bool:
     return has_role(identity, "coordinator", antenna_id)
 
 
+def coordinated_antennas(identity: Identity | None) -> list[int]:
+    """The antennas this person coordinates, in id order."""
+    if identity is None:
+        return []
+    return sorted({r.antenna_id for r in identity.roles if r.role == "coordinator"})
+
+
 def acting_as(
     identity: Identity | None,
     role: str,

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotAllowed, NotFound
 from logistics.people import Identity
-from logistics.permissions import is_coordinator
+from logistics.permissions import coordinated_antennas, is_coordinator
 from storage.models import Claim, Donation
 
 LIST_LIMIT = 20
@@ -93,7 +93,7 @@ async def check_recorder(session: AsyncSession, *, identity: Identity, donation_
 
 async def antenna_pickups(session: AsyncSession, *, identity: Identity, now: datetime) -> list[int]:
     """For coordinators: their antennas' pickups still on the way (not delivered yet)."""
-    antennas = sorted({r.antenna_id for r in identity.roles if r.role == "coordinator"})
+    antennas = coordinated_antennas(identity)
     if not antennas:
         return []
     rows = await session.exec(
