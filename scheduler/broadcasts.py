@@ -54,39 +54,28 @@ async def schedule_broadcasts(
     """(Re)build the run-sheet and summary jobs of every antenna; returns how many antennas."""
     async with session_factory() as session:
         antennas = (await session.exec(select(Antenna).order_by(Antenna.id))).all()
+    daily = (
+        (send_run_sheet, run_sheet_trigger, RUN_SHEET_JOB, "run sheet"),
+        (send_summary, summary_trigger, SUMMARY_JOB, "summary"),
+    )
     for antenna in antennas:
-        scheduler.add_job(
-            send_run_sheet,
-            trigger=run_sheet_trigger(antenna),
-            kwargs={
-                "session_factory": session_factory,
-                "clock": clock,
-                "on_queued": on_queued,
-                "antenna_id": antenna.id,
-            },
-            id=RUN_SHEET_JOB.format(key=antenna.key),
-            name=f"run sheet of {antenna.key}",
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=LATE_FIRING,
-            replace_existing=True,
-        )
-        scheduler.add_job(
-            send_summary,
-            trigger=summary_trigger(antenna),
-            kwargs={
-                "session_factory": session_factory,
-                "clock": clock,
-                "on_queued": on_queued,
-                "antenna_id": antenna.id,
-            },
-            id=SUMMARY_JOB.format(key=antenna.key),
-            name=f"summary of {antenna.key}",
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=LATE_FIRING,
-            replace_existing=True,
-        )
+        for send, trigger, job_id, what in daily:
+            scheduler.add_job(
+                send,
+                trigger=trigger(antenna),
+                kwargs={
+                    "session_factory": session_factory,
+                    "clock": clock,
+                    "on_queued": on_queued,
+                    "antenna_id": antenna.id,
+                },
+                id=job_id.format(key=antenna.key),
+                name=f"{what} of {antenna.key}",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=LATE_FIRING,
+                replace_existing=True,
+            )
     return len(antennas)
 
 
