@@ -224,7 +224,10 @@ async def test_the_group_gets_every_part_once(settings, session_factory, fake_ap
             sheet = await run_sheet(s, antenna_id=ixelles, day=TUESDAY)
         expected = len(render_sheet(create_i18n(), sheet, ("fr", "nl")))
         await fake_api.wait_for(lambda: len(fake_api.sent(GROUP)) >= expected, timeout=20)
-        await asyncio.sleep(0.3)  # nothing more comes
+    # the bot has stopped: an extra part would still be pending in the outbox
+    async with session_factory() as s:
+        pending = Outbox.status == "pending"
+        assert await count(s, Outbox, Outbox.chat_id == GROUP, pending) == 0
     messages = fake_api.sent(GROUP)
     assert len(messages) == expected
     assert "(partie 1 sur" in messages[0]["text"] and "(deel 2 van" in messages[1]["text"]
@@ -323,16 +326,17 @@ async def test_catch_up_after_downtime(settings, session_factory, hour, queued):
 
 async def test_the_started_scheduler_schedules_and_catches_up(settings, session_factory):
     woken = []
+    caught_up = asyncio.Event()
+
+    def on_queued() -> None:
+        woken.append(1)
+        caught_up.set()
+
     clock = FixedClock(local(TUESDAY, 8))
-    scheduler = create_scheduler(
-        session_factory=session_factory, clock=clock, on_queued=lambda: woken.append(1)
-    )
+    scheduler = create_scheduler(session_factory=session_factory, clock=clock, on_queued=on_queued)
     scheduler.start(paused=True)
     try:
-        for _ in range(200):
-            if woken:
-                break
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(caught_up.wait(), timeout=10)
         job = scheduler.get_job("run-sheet:ixelles")
         assert job is not None and str(job.trigger.timezone) == "Europe/Brussels"
         assert woken == [1]
