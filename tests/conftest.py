@@ -65,7 +65,7 @@ def clock(now):
 @pytest.fixture
 async def fake_api():
     """The fake Bot API server on loopback; every test using it checks nothing was refused."""
-    from tests.fakeapi import FakeTelegram
+    from bot.emulator import FakeTelegram
     from tests.harness import TOKEN
 
     fake = FakeTelegram(token=TOKEN)

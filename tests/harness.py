@@ -11,11 +11,11 @@ from pydantic import SecretStr
 
 from bot.app import Application, create_application
 from bot.config import Settings, load_settings
+from bot.emulator import FakeTelegram
 from logistics.clock import Clock
 from logistics.seed import seed_network
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
-from tests.fakeapi import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:TEST"

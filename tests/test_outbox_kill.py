@@ -12,9 +12,9 @@ from collections import Counter
 
 from sqlmodel import col, select
 
+from bot.emulator import FakeTelegram
 from storage.engine import create_engine, create_session_factory
 from storage.models import Member, Outbox
-from tests.fakeapi import FakeTelegram
 from tests.harness import TOKEN, example_settings, prepare_database
 from tests.test_process import bot_env, start_bot, stop_bot
 

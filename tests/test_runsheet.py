@@ -13,6 +13,7 @@ from sqlalchemy import event, func
 from sqlmodel import select
 
 from bot.callbacks import ClaimCb
+from bot.emulator import parse_html
 from bot.i18n import create_i18n
 from bot.runsheet import render_sheet, utf16
 from logistics.clock import FixedClock
@@ -33,7 +34,6 @@ from storage.models import (
     Receipt,
     Store,
 )
-from tests.fakeapi import parse_html
 from tests.harness import buttons, running_bot
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

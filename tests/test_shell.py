@@ -102,7 +102,7 @@ async def test_command_menus_per_language(settings, fake_api, clock):
 
 
 async def test_server_without_set_my_commands_is_tolerated(settings, clock):
-    from tests.fakeapi import FakeTelegram
+    from bot.emulator import FakeTelegram
     from tests.harness import TOKEN, example_settings
 
     fake = FakeTelegram(token=TOKEN, missing_methods={"setMyCommands"})

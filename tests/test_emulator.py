@@ -32,7 +32,7 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
 )
 
-from tests.fakeapi import FakeTelegram, parse_html, utf16_len
+from bot.emulator import FakeTelegram, parse_html, utf16_len
 
 TOKEN = "123456:TEST"
 ALICE = 1001

@@ -1,4 +1,4 @@
-"""A fake Telegram Bot API server for end-to-end tests.
+"""A local Telegram Bot API emulator: the tests and the demo talk to it instead of Telegram.
 
 It speaks real HTTP on loopback, keeps the state Telegram keeps (chats, messages, pending
 updates, command menus) and refuses what Telegram refuses, with Telegram's envelopes and
