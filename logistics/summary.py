@@ -7,7 +7,8 @@ in the database), never one per donation, and counted between the antenna's loca
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case
 from sqlmodel import func, select
@@ -16,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.notify import notify_coordinators
 from logistics.runsheet import _insert_log, day_bounds, local_day
 from logistics.transaction import take_write_lock
+from logistics.weekly import queue_summary_chart
 from storage.models import Antenna, Category, Claim, Delivery, Donation, DonationItem, Receipt
 
 SUMMARY = "summary"
@@ -184,4 +186,26 @@ async def queue_summary(session: AsyncSession, *, antenna_id: int, now: datetime
         day=day.isoformat(),
     )
     await session.commit()
+    return queued
+
+
+def summary_due(antenna: Antenna, now: datetime) -> datetime:
+    """The instant of today's summary in the antenna's time zone."""
+    local = now.astimezone(ZoneInfo(antenna.timezone))
+    hour, minute = (int(x) for x in antenna.summary_time.split(":"))
+    return datetime.combine(local.date(), time(hour, minute), tzinfo=local.tzinfo)
+
+
+async def catch_up_summaries(session: AsyncSession, *, now: datetime) -> int:
+    """After downtime: queue today's summaries whose time has passed. They stay useful until
+    the local midnight that ends their day: a summary of yesterday is never sent. Those already
+    sent are left alone by their key; the weekly chart goes with each. Returns how many
+    messages were queued."""
+    antennas = (await session.exec(select(Antenna).order_by(Antenna.id))).all()
+    due = [a.id for a in antennas if summary_due(a, now) <= now]
+    await session.rollback()  # end the read before each antenna's own transaction
+    queued = 0
+    for antenna_id in due:
+        queued += await queue_summary(session, antenna_id=antenna_id, now=now)
+        queued += await queue_summary_chart(session, antenna_id=antenna_id, now=now)
     return queued

@@ -15,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from logistics.clock import Clock
+from logistics.followups import due_followups
 from logistics.recurring import open_due_slots
 from logistics.reminders import due_reminders
 from scheduler.broadcasts import register_broadcasts
@@ -49,7 +50,7 @@ def create_scheduler(
         trigger=IntervalTrigger(seconds=REMINDERS_EVERY.total_seconds(), timezone=UTC),
         kwargs={"session_factory": session_factory, "clock": clock, "on_queued": on_queued},
         id=REMINDERS,
-        name="alerts, reminders and the missed-collection check",
+        name="alerts, reminders, the missed-collection check and follow-ups",
         coalesce=True,
         max_instances=1,
         misfire_grace_time=int(REMINDERS_EVERY.total_seconds()),
@@ -76,9 +77,14 @@ async def open_recurring_slots(
 async def check_reminders(
     *, session_factory: async_sessionmaker, clock: Clock, on_queued: Callable[[], None]
 ) -> None:
-    """Queue the alerts and reminders due now, then wake the sender."""
-    async with session_factory() as session:
-        queued = await due_reminders(session, now=clock.now())
-    if queued:
-        log.info("%d alerts and reminders queued", queued)
-        on_queued()
+    """Queue the alerts, reminders and follow-ups due now, then wake the sender."""
+    now = clock.now()
+    queued = 0
+    try:
+        for rule in (due_reminders, due_followups):  # each its own transaction
+            async with session_factory() as session:
+                queued += await rule(session, now=now)
+    finally:
+        if queued:
+            log.info("%d alerts, reminders and follow-ups queued", queued)
+            on_queued()

@@ -7,6 +7,8 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import event, func
 from sqlmodel import select
 
@@ -14,8 +16,9 @@ from bot.formatting import kg as format_kg
 from bot.formatting import number
 from bot.i18n import create_i18n
 from bot.summary import render_summary
+from logistics.clock import FixedClock
 from logistics.summary import queue_summary, summary
-from scheduler.broadcasts import summary_trigger
+from scheduler.broadcasts import start_broadcasts, summary_trigger
 from storage.models import (
     Antenna,
     Association,
@@ -292,3 +295,45 @@ def test_the_summary_fires_at_its_local_time():
     assert fire.astimezone(UTC).hour == 18, "winter time from that Sunday on"
     earlier = trigger.get_next_fire_time(None, datetime(2026, 10, 23, 20, tzinfo=BRUSSELS))
     assert earlier.astimezone(UTC).hour == 17, "summer time the day before"
+
+
+@pytest.mark.parametrize(
+    ("at", "queued"),
+    [
+        (local(TUESDAY, 18, 59), 0),  # not yet time: the job will send it
+        (local(TUESDAY, 19), 4),  # a summary and its chart to each coordinator
+        (local(TUESDAY, 23, 59), 4),  # still that day: sent late rather than never
+        (local(TUESDAY + timedelta(days=1), 0, 30), 0),  # the day is over: skipped
+    ],
+)
+async def test_a_missed_summary_is_caught_up_at_start(settings, session_factory, at, queued):
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    woken = []
+    done = await start_broadcasts(
+        scheduler,
+        session_factory=session_factory,
+        clock=FixedClock(at),
+        on_queued=lambda: woken.append(1),
+    )
+    assert done == queued and len(woken) == min(queued, 1)
+    async with session_factory() as s:
+        entries = (await s.exec(select(Outbox))).all()
+        assert sorted(e.chat_id for e in entries) == ([CLAIRE] * 2 + [JORIS] * 2 if queued else [])
+        assert sorted(e.payload["kind"] for e in entries) == (
+            ["summary"] * 2 + ["summary_chart"] * 2 if queued else []
+        )
+        assert all(e.payload["day"] == "2026-03-10" for e in entries)
+    again = await start_broadcasts(
+        scheduler,
+        session_factory=session_factory,
+        clock=FixedClock(at),
+        on_queued=lambda: None,
+    )
+    assert again == 0, "a restart never sends it twice"
+    async with session_factory() as s:
+        ixelles = await one_id(s, Antenna, "ixelles")
+        logged = (await s.exec(select(BroadcastLog.day, BroadcastLog.kind))).all()
+        expected = [(TUESDAY, "summary")] * 2 + [(TUESDAY, "summary_chart")] * 2
+        assert sorted(logged) == (expected if queued else [])
+        if queued:  # the job firing after the catch-up sends nothing more
+            assert await queue_summary(s, antenna_id=ixelles, now=at) == 0

@@ -1,0 +1,96 @@
+"""Follow-ups: weights still to record, receipts still to confirm, and the coordinators told
+when the reminders were not enough. Each says nothing (None) once the thing is done."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
+
+from bot import cards, formatting
+from bot.driver_panel import panel_keyboard, panel_text
+from bot.notifications.base import Context, Rendered, pickup_note, view_of
+from bot.notifications.receipts import _delivery, _stop, receipt_request
+
+
+async def weights_reminder(ctx: Context, payload: dict) -> Rendered | None:
+    """To the driver: the deliveries of a collected pickup, with the buttons to record them."""
+    view = await view_of(ctx, payload)
+    if view is None or view.status != "picked_up":
+        return None  # recorded meanwhile
+
+    def render() -> str:
+        head = _(
+            "⏰ Reminder: the deliveries of your pickup at {store} are not recorded yet. "
+            "Record each one with its weight."
+        ).format(store=escape(view.store_name))
+        return head + "\n\n" + panel_text(view)
+
+    with ctx.i18n.use_locale(ctx.languages[0]):
+        keyboard = panel_keyboard(view)
+    return Rendered(text=ctx.each(render), reply_markup=keyboard)
+
+
+async def weights_overdue(ctx: Context, payload: dict) -> Rendered | None:
+    """To the coordinators: the driver was reminded and the weights are still missing."""
+    count = int(payload.get("n", 0))
+    found = await pickup_note(
+        ctx,
+        payload,
+        "picked_up",
+        lambda v: ngettext(
+            "⚠️ {driver} has still not recorded the deliveries of the pickup at {store}, "
+            "after {count} reminder.",
+            "⚠️ {driver} has still not recorded the deliveries of the pickup at {store}, "
+            "after {count} reminders.",
+            count,
+        ).format(driver=escape(v.driver_name or "—"), store=escape(v.store_name), count=count),
+    )
+    return Rendered(text=found[1]) if found else None
+
+
+async def receipt_reminder(ctx: Context, payload: dict) -> Rendered | None:
+    """To the association: the receipt request again, with its three buttons."""
+    request = await receipt_request(ctx, payload)
+    if request is None:
+        return None  # answered meanwhile
+    head = ctx.each(lambda: _("⏰ Reminder: this delivery still awaits your answer."))
+    return Rendered(text=head + "\n\n" + request.text, reply_markup=request.reply_markup)
+
+
+async def receipt_overdue(ctx: Context, payload: dict) -> Rendered | None:
+    """To the coordinators: the association was reminded and has not answered."""
+    found = await _delivery(ctx, payload)
+    if found is None:
+        return None
+    delivery, view = found
+    stop = _stop(view, delivery.id)
+    if stop.receipt_status != "pending":
+        return None
+    count = int(payload.get("n", 0))
+
+    def render() -> str:
+        head = ngettext(
+            "⚠️ {place} has still not confirmed the delivery of {kg} by {driver}, "
+            "after {count} reminder.",
+            "⚠️ {place} has still not confirmed the delivery of {kg} by {driver}, "
+            "after {count} reminders.",
+            count,
+        ).format(
+            place=escape(stop.name),
+            kg=formatting.kg(stop.delivered_kg or 0, cards.locale()),
+            driver=escape(view.driver_name or "—"),
+            count=count,
+        )
+        return head + "\n\n" + cards.card_text(view)
+
+    return Rendered(text=ctx.each(render))
+
+
+RENDERERS = {
+    "weights_reminder": weights_reminder,
+    "weights_overdue": weights_overdue,
+    "receipt_reminder": receipt_reminder,
+    "receipt_overdue": receipt_overdue,
+}
