@@ -1,17 +1,24 @@
-"""Who is writing: members, their roles per antenna, and their language."""
+"""Who is writing: members, their roles per antenna, and their language; the people of an
+antenna as its coordinators see them; a driver's vehicle as they give it."""
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.errors import InvalidInput
+from logistics.errors import InvalidInput, NotAllowed, NotFound
 from storage.models import LANGUAGES, Antenna, Association, AuditLog, Member, Membership, Store
 
 ROLE_ORDER = ("coordinator", "store_manager", "driver", "association")
+MAX_CAPACITY_KG = 40_000  # a heavy lorry; anything above is a typing mistake
+_CAPACITY = re.compile(r"\s*(\d{1,6})(?:[.,](\d{1,2}))?\s*(?:kg|kilos?)?\s*", re.I)
+_PHONE = re.compile(r"\+?[0-9][0-9 ./()-]{5,24}")
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,9 @@ class Identity:
 
     def has_role(self, role: str) -> bool:
         return any(r.role == role for r in self.roles)
+
+    def coordinates(self, antenna_id: int) -> bool:
+        return any(r.role == "coordinator" and r.antenna_id == antenna_id for r in self.roles)
 
     @property
     def role_names(self) -> list[str]:
@@ -110,3 +120,95 @@ async def set_language(
     )
     await session.commit()
     return member
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    refrigerated: bool
+    capacity_kg: float
+    phone: str | None = None
+
+
+def parse_capacity(text: str) -> float:
+    """A vehicle's capacity typed by a person: 1 to 40 000 kg; else ``InvalidInput``."""
+    match = _CAPACITY.fullmatch(text or "")
+    if not match:
+        raise InvalidInput("capacity_invalid")
+    value = float(f"{match.group(1)}.{match.group(2) or 0}")
+    if not math.isfinite(value) or value <= 0 or value > MAX_CAPACITY_KG:
+        raise InvalidInput("capacity_invalid")
+    return value
+
+
+def parse_phone(text: str) -> str:
+    """A phone number as typed, tidied to digits and a leading ``+``; else ``InvalidInput``."""
+    text = (text or "").strip()
+    if not _PHONE.fullmatch(text):
+        raise InvalidInput("phone_invalid")
+    digits = re.sub(r"\D", "", text)
+    if not 6 <= len(digits) <= 15:
+        raise InvalidInput("phone_invalid")
+    return ("+" if text.startswith("+") else "") + digits
+
+
+@dataclass(frozen=True)
+class Person:
+    membership_id: int
+    member_id: int
+    antenna_id: int
+    name: str | None
+    username: str | None
+    role: str
+    status: str
+    place_name: str | None
+    refrigerated: bool
+    capacity_kg: float | None
+
+
+async def antenna_people(
+    session: AsyncSession, *, identity: Identity, antenna_id: int
+) -> list[Person]:
+    """Everyone with a role in the antenna (rejected drivers aside), by role then name."""
+    if not identity.coordinates(antenna_id):
+        raise NotAllowed("not_coordinator")
+    people = await _people(session, Membership.antenna_id == antenna_id)
+    return sorted(
+        (p for p in people if p.status != "rejected"),
+        key=lambda p: (ROLE_ORDER.index(p.role), (p.name or "").casefold(), p.membership_id),
+    )
+
+
+async def person(session: AsyncSession, *, identity: Identity, membership_id: int) -> Person:
+    """One membership, for a coordinator of its antenna."""
+    found = await _people(session, col(Membership.id) == membership_id)
+    if not found or found[0].status == "rejected":
+        raise NotFound("membership")
+    if not identity.coordinates(found[0].antenna_id):
+        raise NotAllowed("not_coordinator")
+    return found[0]
+
+
+async def _people(session: AsyncSession, where: Any) -> list[Person]:
+    rows = await session.exec(
+        select(Membership, Member, Store.name, Association.name)
+        .join(Member, col(Member.id) == Membership.member_id)
+        .outerjoin(Store, col(Store.id) == Membership.store_id)
+        .outerjoin(Association, col(Association.id) == Membership.association_id)
+        .where(where)
+        .execution_options(populate_existing=True)
+    )
+    return [
+        Person(
+            membership_id=m.id,
+            member_id=p.id,
+            antenna_id=m.antenna_id,
+            name=p.name,
+            username=p.username,
+            role=m.role,
+            status=m.status,
+            place_name=store_name or association_name,
+            refrigerated=p.vehicle_refrigerated,
+            capacity_kg=p.vehicle_capacity_kg,
+        )
+        for m, p, store_name, association_name in rows.all()
+    ]

@@ -1,28 +1,150 @@
-"""In a group chat the bot answers commands meant for private chats with a pointer, in both
-languages, and otherwise stays quiet: the group is for the run sheet and the announcements."""
+"""Group chats. Commands meant for private chats get a pointer there, in both languages;
+``/linkgroup`` links the group to a coordinator's antenna; the bot notices when it is removed
+from a group or the group becomes a supergroup. Otherwise the bot stays quiet in groups: they
+are for the run sheet and the announcements."""
 
 from __future__ import annotations
 
+from html import escape
+
 from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
-from aiogram.types import Message
+from aiogram.types import CallbackQuery, ChatMemberUpdated, Message
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.i18n import LOCALES
+from bot.callbacks import LinkGroupCb
+from bot.handlers.invites import antenna_keyboard, show
+from bot.i18n import LOCALES, N_
+from logistics.clock import Clock
+from logistics.errors import AlreadyDone, DomainError
+from logistics.groups import GroupTaken, group_lost, group_migrated, link_group
+from logistics.people import Identity
+from logistics.permissions import coordinated_antennas
+
+GROUPS = F.chat.type.in_({"group", "supergroup"})
+
+
+def both(i18n: I18n, msgid: str, **values: str) -> str:
+    return "\n".join(i18n.gettext(msgid, locale=lc).format(**values) for lc in LOCALES)
 
 
 async def private_only(message: Message, i18n: I18n) -> None:
-    await message.reply(
-        "\n".join(
-            i18n.gettext("Please write to me in a private chat for this.", locale=locale)
-            for locale in LOCALES
+    await message.reply(both(i18n, N_("Please write to me in a private chat for this.")))
+
+
+async def linkgroup(
+    message: Message, identity: Identity | None, session: AsyncSession, clock: Clock, i18n: I18n
+) -> None:
+    antennas = coordinated_antennas(identity)
+    if not antennas:
+        await message.reply(
+            _("Sorry, only a coordinator of the antenna can link this group to it.")
+        )
+        return
+    if len(antennas) > 1:
+        await message.reply(
+            _("Which antenna is this group for?"),
+            reply_markup=antenna_keyboard(identity, lambda a: LinkGroupCb(antenna_id=a)),
+        )
+        return
+    await message.reply(await link(identity, antennas[0], message.chat.id, session, clock, i18n))
+
+
+async def link(
+    identity: Identity,
+    antenna_id: int,
+    chat_id: int,
+    session: AsyncSession,
+    clock: Clock,
+    i18n: I18n,
+) -> str:
+    try:
+        result = await link_group(
+            session, identity=identity, antenna_id=antenna_id, chat_id=chat_id, now=clock.now()
+        )
+    except AlreadyDone:
+        return _("This group is already the antenna's group.")
+    except GroupTaken:
+        return _("This group is the group of another antenna, which you do not coordinate.")
+    except DomainError:
+        return _("Sorry, only a coordinator of the antenna can link this group to it.")
+    return both(
+        i18n,
+        N_(
+            "This group is now the group of the antenna {antenna}: run sheets, announcements "
+            "and alerts will come here."
+        ),
+        antenna=escape(result.antenna_name),
+    )
+
+
+async def link_pressed(
+    query: CallbackQuery,
+    callback_data: LinkGroupCb,
+    identity: Identity | None,
+    session: AsyncSession,
+    clock: Clock,
+    i18n: I18n,
+) -> None:
+    chat = query.message.chat if query.message else None
+    if chat is None or chat.type not in ("group", "supergroup"):
+        await query.answer(_("This button is no longer valid."), show_alert=True)
+        return
+    text = await link(identity, callback_data.antenna_id, chat.id, session, clock, i18n)
+    await query.answer()
+    await show(query, text, None)
+
+
+async def linkgroup_in_private(message: Message) -> None:
+    await message.answer(
+        _(
+            "Add me to your antenna's Telegram group, then send /linkgroup in the group "
+            "itself (as a coordinator of the antenna)."
         )
     )
 
 
+async def bot_membership(
+    event: ChatMemberUpdated, session: AsyncSession, clock: Clock, i18n: I18n
+) -> None:
+    """The bot removed from a group (kicked or left): its antenna is told it has none."""
+    if event.chat.type not in ("group", "supergroup"):
+        return
+    if event.new_chat_member.status in ("left", "kicked"):
+        await group_lost(session, chat_id=event.chat.id, now=clock.now())
+    elif event.old_chat_member.status in ("left", "kicked"):
+        await event.bot.send_message(
+            event.chat.id,
+            both(
+                i18n,
+                N_(
+                    "Hello! A coordinator of the antenna sends /linkgroup here to link "
+                    "this group to it."
+                ),
+            ),
+        )
+
+
+async def migrated(message: Message, session: AsyncSession, clock: Clock) -> None:
+    """The group became a supergroup: its antenna follows it to the new chat id."""
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    else:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    await group_migrated(session, old_chat_id=old, new_chat_id=new, now=clock.now())
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type.in_({"group", "supergroup"}))
-    router.message.register(private_only, CommandStart())
-    router.message.register(private_only, Command("start", "help", "lang", "cancel"))
+    router.message.register(migrated, GROUPS, F.migrate_to_chat_id | F.migrate_from_chat_id)
+    router.message.register(private_only, GROUPS, CommandStart())
+    router.message.register(
+        private_only, GROUPS, Command("start", "help", "lang", "cancel", "invite", "members")
+    )
+    router.message.register(linkgroup, GROUPS, Command("linkgroup"))
+    router.message.register(linkgroup_in_private, F.chat.type == "private", Command("linkgroup"))
+    router.callback_query.register(link_pressed, LinkGroupCb.filter())
+    router.my_chat_member.register(bot_membership)
     return router

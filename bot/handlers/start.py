@@ -1,15 +1,26 @@
-"""/start: a greeting by role, or how to join for people the network does not know yet."""
+"""/start: a greeting by role, or how to join for people the network does not know yet.
+``/start <token>`` (an invitation link opened) joins the antenna; drivers first answer a few
+questions about their vehicle (bot/flows/joining.py)."""
 
 from __future__ import annotations
 
+from html import escape
+
 from aiogram import Bot, F, Router
-from aiogram.filters import CommandStart
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands import set_personal_menu
-from bot.texts import greeting
-from logistics.people import Identity
+from bot.flows import joining
+from bot.texts import greeting, role_label
+from logistics.clock import Clock
+from logistics.errors import DomainError
+from logistics.invites import check_invite, join
+from logistics.people import Identity, identify
 
 
 async def start(message: Message, identity: Identity, bot: Bot, i18n: I18n, locale: str) -> None:
@@ -20,8 +31,55 @@ async def start(message: Message, identity: Identity, bot: Bot, i18n: I18n, loca
         )
 
 
+async def start_with_invite(
+    message: Message,
+    command: CommandObject,
+    state: FSMContext,
+    session: AsyncSession,
+    clock: Clock,
+    bot: Bot,
+    i18n: I18n,
+    locale: str,
+    locale_known: bool,
+) -> None:
+    user = message.from_user
+    try:
+        view = await check_invite(
+            session, token=command.args or "", telegram_id=user.id, now=clock.now()
+        )
+        if view.role == "driver":
+            await joining.begin(message, state, view)
+            return
+        await join(
+            session,
+            token_hash=view.token_hash,
+            telegram_id=user.id,
+            name=user.full_name,
+            username=user.username,
+            language=locale if locale_known else None,
+            now=clock.now(),
+        )
+    except DomainError as error:
+        await message.answer(joining.refusal(error))
+        return
+    await state.clear()
+    identity = await identify(session, telegram_id=user.id)
+    place = f" ({escape(view.place_name)})" if view.place_name else ""
+    await message.answer(
+        _("Welcome to the antenna {antenna}: you are now {role}.").format(
+            antenna=escape(view.antenna_name), role=role_label(view.role) + place
+        )
+        + "\n\n"
+        + greeting(identity, user.first_name)
+    )
+    await set_personal_menu(
+        bot, i18n, chat_id=message.chat.id, locale=locale, roles=identity.role_names
+    )
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
+    router.message.register(start_with_invite, CommandStart(deep_link=True))
     router.message.register(start, CommandStart())
     return router

@@ -1,0 +1,270 @@
+"""/members: a coordinator's list of the antenna's people by role, page by page, and per
+person suspend, reactivate, remove (after a confirmation) and change role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+from aiogram import F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import cards, formatting
+from bot.callbacks import ApprovalCb, MemberCb, MembersCb
+from bot.handlers.invites import antenna_keyboard, not_coordinator, show
+from bot.refusals import explain
+from bot.texts import role_label
+from logistics import members as rules
+from logistics.clock import Clock
+from logistics.errors import DomainError, NotAllowed
+from logistics.invites import AlreadyMember, invite_places
+from logistics.members import LastCoordinator
+from logistics.people import Identity, Person, antenna_people, person
+from logistics.permissions import coordinated_antennas
+from storage.models import ROLES
+
+PAGE = 15
+NAME = 40  # characters of a name shown in the list and on buttons
+
+
+def short(name: str | None, limit: int = NAME) -> str:
+    name = name or "—"
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def status_mark(status: str) -> str:
+    return {
+        "pending": _("⏳ waiting for approval"),
+        "suspended": _("⛔ suspended"),
+    }.get(status, "")
+
+
+def person_line(number: int, p: Person) -> str:
+    parts = [f"{number}. {escape(short(p.name))}"]
+    if p.place_name:
+        parts.append(escape(short(p.place_name)))
+    if status_mark(p.status):
+        parts.append(status_mark(p.status))
+    return " · ".join(parts)
+
+
+def page_view(people: list[Person], antenna_id: int, page: int) -> tuple[str, InlineKeyboardMarkup]:
+    pages = max(1, -(-len(people) // PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = people[page * PAGE : (page + 1) * PAGE]
+    lines = [_("<b>People of the antenna</b> ({count})").format(count=len(people))]
+    role = None
+    builder = InlineKeyboardBuilder()
+    for number, p in enumerate(shown, start=page * PAGE + 1):
+        if p.role != role:
+            role = p.role
+            lines.append(f"\n<b>{escape(role_label(role).capitalize())}</b>")
+        lines.append(person_line(number, p))
+        data = MemberCb(membership_id=p.membership_id, action="v")
+        builder.button(text=f"{number}. {short(p.name, 24)}", callback_data=data)
+    builder.adjust(3)
+    nav = []
+    if page > 0:
+        nav.append(("⬅️", MembersCb(antenna_id=antenna_id, page=page - 1)))
+    if page < pages - 1:
+        nav.append(("➡️", MembersCb(antenna_id=antenna_id, page=page + 1)))
+    if nav:
+        lines.append("\n" + _("Page {page} of {pages}").format(page=page + 1, pages=pages))
+        builder.row(*[_button(text, data) for text, data in nav])
+    return "\n".join(lines), builder.as_markup()
+
+
+def _button(text: str, data: MembersCb) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())
+
+
+def card_view(p: Person) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [f"<b>{escape(short(p.name, 100))}</b>"]
+    if p.username:
+        lines[0] += f" (@{escape(p.username)})"
+    role = role_label(p.role)
+    if p.place_name:
+        role += f" · {escape(short(p.place_name, 100))}"
+    lines.append(role)
+    if p.role == "driver":
+        capacity = formatting.kg(p.capacity_kg, cards.locale()) if p.capacity_kg else "—"
+        cold = _("refrigerated") if p.refrigerated else _("not refrigerated")
+        lines.append(_("Vehicle: {cold}, {capacity}").format(cold=cold, capacity=capacity))
+    lines.append(status_mark(p.status) or _("✅ active"))
+    builder = InlineKeyboardBuilder()
+    mid = p.membership_id
+    if p.status == "pending":
+        builder.button(
+            text=_("✅ Approve"), callback_data=ApprovalCb(membership_id=mid, action="y")
+        )
+        builder.button(text=_("❌ Reject"), callback_data=ApprovalCb(membership_id=mid, action="n"))
+    elif p.status == "active":
+        builder.button(text=_("⛔ Suspend"), callback_data=MemberCb(membership_id=mid, action="s"))
+    else:
+        builder.button(
+            text=_("✅ Reactivate"), callback_data=MemberCb(membership_id=mid, action="a")
+        )
+    if p.status != "pending":
+        builder.button(
+            text=_("🔄 Change role"), callback_data=MemberCb(membership_id=mid, action="c")
+        )
+    builder.button(text=_("🗑 Remove"), callback_data=MemberCb(membership_id=mid, action="r"))
+    builder.button(text=_("⬅️ Back to the list"), callback_data=MembersCb(antenna_id=p.antenna_id))
+    builder.adjust(2)
+    return "\n".join(lines), builder.as_markup()
+
+
+async def members(message: Message, identity: Identity, session: AsyncSession) -> None:
+    antennas = coordinated_antennas(identity)
+    if not antennas:
+        await message.answer(not_coordinator())
+    elif len(antennas) > 1:
+        await message.answer(
+            _("For which antenna?"),
+            reply_markup=antenna_keyboard(identity, lambda a: MembersCb(antenna_id=a)),
+        )
+    else:
+        people = await antenna_people(session, identity=identity, antenna_id=antennas[0])
+        text, markup = page_view(people, antennas[0], 0)
+        await message.answer(text, reply_markup=markup)
+
+
+async def page_pressed(
+    query: CallbackQuery, callback_data: MembersCb, identity: Identity, session: AsyncSession
+) -> None:
+    try:
+        people = await antenna_people(
+            session, identity=identity, antenna_id=callback_data.antenna_id
+        )
+    except NotAllowed:
+        await query.answer(not_coordinator(), show_alert=True)
+        return
+    await query.answer()
+    await show(query, *page_view(people, callback_data.antenna_id, callback_data.page))
+
+
+async def member_pressed(
+    query: CallbackQuery,
+    callback_data: MemberCb,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+) -> None:
+    mid, action, now = callback_data.membership_id, callback_data.action, clock.now()
+    try:
+        p = await person(session, identity=identity, membership_id=mid)
+        if action == "s":
+            await rules.suspend(session, identity=identity, membership_id=mid, now=now)
+            done = _("Suspended: the person is told, and their pickups are open again.")
+        elif action == "a":
+            await rules.reactivate(session, identity=identity, membership_id=mid, now=now)
+            done = _("Active again: the person is told.")
+        elif action == "r":
+            await query.answer()
+            await show(query, *confirm_removal(p))
+            return
+        elif action == "R":
+            await rules.remove(session, identity=identity, membership_id=mid, now=now)
+            await query.answer(_("Removed."))
+            gone = _("{name} no longer has this role in the antenna.")
+            await show(query, gone.format(name=escape(short(p.name, 100))), back(p.antenna_id))
+            return
+        elif action == "c":
+            shown = await role_choice(query, session, identity, now, p, callback_data)
+            if shown:
+                return
+            done = _("Role changed: the person is told.")
+        elif action != "v":
+            await query.answer(_("This button is no longer valid."), show_alert=True)
+            return
+        else:
+            done = None
+    except DomainError as error:
+        await query.answer(refusal(error), show_alert=True)
+        return
+    await query.answer(done)
+    fresh = await person(session, identity=identity, membership_id=mid)
+    await show(query, *card_view(fresh))
+
+
+def refusal(error: DomainError) -> str:
+    if isinstance(error, LastCoordinator):
+        return _("The antenna needs at least one active coordinator: invite another one first.")
+    if isinstance(error, AlreadyMember):
+        return _("This person already has that role.")
+    if isinstance(error, NotAllowed):
+        return not_coordinator()
+    return explain(error)
+
+
+def back(antenna_id: int) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("⬅️ Back to the list"), callback_data=MembersCb(antenna_id=antenna_id))
+    return builder.as_markup()
+
+
+def confirm_removal(p: Person) -> tuple[str, InlineKeyboardMarkup]:
+    builder = InlineKeyboardBuilder()
+    mid = p.membership_id
+    builder.button(text=_("🗑 Yes, remove"), callback_data=MemberCb(membership_id=mid, action="R"))
+    builder.button(text=_("No, keep"), callback_data=MemberCb(membership_id=mid, action="v"))
+    builder.adjust(2)
+    text = _("Remove the role of {role} from {name}? Their open pickups are released.").format(
+        role=role_label(p.role), name=escape(short(p.name, 100))
+    )
+    return text, builder.as_markup()
+
+
+async def role_choice(
+    query: CallbackQuery,
+    session: AsyncSession,
+    identity: Identity,
+    now: datetime,
+    p: Person,
+    callback_data: MemberCb,
+) -> bool:
+    """Show the next choice (role, then store or association); False once it is complete."""
+    role, mid = callback_data.role, p.membership_id
+    builder = InlineKeyboardBuilder()
+    if role == "-":
+        for choice in ("coordinator", "store_manager", "driver", "association"):
+            if choice == p.role and choice not in ("store_manager", "association"):
+                continue
+            data = MemberCb(membership_id=mid, action="c", role=choice)
+            builder.button(text=role_label(choice).capitalize(), callback_data=data)
+        question = _("Which role for {name}?").format(name=escape(short(p.name, 100)))
+    elif role in ("store_manager", "association") and not callback_data.place_id:
+        for place_id, name in await invite_places(session, antenna_id=p.antenna_id, role=role):
+            data = MemberCb(membership_id=mid, action="c", role=role, place_id=place_id)
+            builder.button(text=short(name, 60), callback_data=data)
+        question = _("Which store?") if role == "store_manager" else _("Which association?")
+    elif role in ROLES:
+        await rules.change_role(
+            session,
+            identity=identity,
+            membership_id=mid,
+            role=role,
+            place_id=callback_data.place_id or None,
+            now=now,
+        )
+        return False
+    else:
+        raise NotAllowed("role")
+    builder.button(text=_("⬅️ Back"), callback_data=MemberCb(membership_id=mid, action="v"))
+    builder.adjust(1)
+    await query.answer()
+    await show(query, question, builder.as_markup())
+    return True
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(members, Command("members"))
+    router.callback_query.register(page_pressed, MembersCb.filter())
+    router.callback_query.register(member_pressed, MemberCb.filter())
+    return router
