@@ -95,6 +95,7 @@ def card_text(view: DonationView) -> str:
     lines = [f"🛒 <b>{escape(view.store_name)}</b>"]
     if view.store_address:
         lines[0] += f" — {escape(view.store_address)}"
+    lines[0] += f" · #{view.id}"  # the number coordinators give to /history
     lines.append(window_line(view))
     lines += [item_line(i) for i in view.items[:MAX_ITEMS_SHOWN]]
     if len(view.items) > MAX_ITEMS_SHOWN:

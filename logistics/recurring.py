@@ -194,6 +194,7 @@ async def _ask_stores(session: AsyncSession, now: datetime) -> None:
     days = sorted(asked.all())
     if not days:
         return
+    await _audit(session, now, "donation.prompted", [donation_id for donation_id, _ in days])
     managers = await session.exec(
         select(Membership.store_id, Member)
         .join(Member, col(Member.id) == Membership.member_id)

@@ -5,6 +5,14 @@ Rows are matched by key (antennas, hubs, stores, associations, categories), by
 ``(member, antenna, role, store, association)`` for memberships. What exists is kept as it is:
 after the first seeding the database is the source of truth. The caller owns the transaction:
 this flushes, never commits. One query per table, whatever the size of the network.
+
+People are the exception: the people listed under an antenna are its first members, seeded
+only when that antenna itself is created by this seeding. Once an antenna exists, its people
+join by invitation and leave by /forgetme; the file is not read for them again (they are
+counted as kept). Matching them by Telegram id could not work after an erasure: /forgetme
+removes the Telegram id from the member row, so a person erased but still listed in the file
+would come back at the next seeding, and remembering who was erased would itself keep
+personal data.
 """
 
 from __future__ import annotations
@@ -78,6 +86,7 @@ async def seed_network(session: AsyncSession, network: Network, *, now: datetime
     report = SeedReport()
     seed = _Seeder(session, report)
     antennas = await seed.keyed("antennas", Antenna, network.antennas, _antenna)
+    founded = {key for key, antenna in antennas.items() if antenna.id is None}
     await session.flush()
 
     def placed(build: Callable[[Any, int], Row]) -> Callable[[Any], Row]:
@@ -92,7 +101,9 @@ async def seed_network(session: AsyncSession, network: Network, *, now: datetime
     await session.flush()
 
     await seed.slots(network.stores, {key: store.id for key, store in stores.items()})
-    members = await seed.members(network.people, now)
+    people = [person for person in network.people if person.antenna in founded]
+    seed.left_to_the_database([p for p in network.people if p.antenna not in founded], people)
+    members = await seed.members(people, now)
     await session.flush()
 
     places = {
@@ -100,7 +111,7 @@ async def seed_network(session: AsyncSession, network: Network, *, now: datetime
         "store": {key: row.id for key, row in stores.items()},
         "association": {key: row.id for key, row in associations.items()},
     }
-    await seed.memberships(network.people, members, places, now)
+    await seed.memberships(people, members, places, now)
     await session.flush()
     return report
 
@@ -151,6 +162,14 @@ class _Seeder:
                             window_end=slot.end,
                         )
                     )
+
+    def left_to_the_database(
+        self, people: Sequence[PersonConfig], seeded: Sequence[PersonConfig]
+    ) -> None:
+        """People of antennas that already existed: counted as kept, never looked up."""
+        seeded_ids = {person.telegram_id for person in seeded}
+        self.report.kept["members"] += len({p.telegram_id for p in people} - seeded_ids)
+        self.report.kept["memberships"] += len(people)
 
     async def members(self, people: Sequence[PersonConfig], now: datetime) -> dict[int, Member]:
         """Members by Telegram id; a person listed with several roles is one member."""

@@ -210,20 +210,28 @@ async def test_seeding_adds_only_what_is_missing(session_factory, network, now):
         }
     )
     data["stores"][0]["slots"].append("sun 11:00-11:30")
-    # The Ixelles coordinator also coordinates Schaerbeek: one member, a second membership.
-    data["people"].append(
+    # A new antenna, founded by the Ixelles coordinator (one member, a second membership)
+    # and a new driver: the first people of a new antenna are seeded.
+    data["antennas"].append(
+        {"key": "anderlecht", "name": "Antenne Anderlecht", "communes": ["Anderlecht"]}
+    )
+    data["people"] += [
         {"telegram_id": 100001, "name": "Claire Exemple", "language": "fr",
-         "role": "coordinator", "antenna": "schaerbeek"}
-    )  # fmt: skip
+         "role": "coordinator", "antenna": "anderlecht"},
+        {"telegram_id": 100009, "name": "Nadia Exemple", "language": "fr",
+         "role": "driver", "antenna": "anderlecht"},
+    ]  # fmt: skip
     grown = Network.model_validate(data)
 
     report = await _seed(session_factory, grown, now)
 
     assert report.created == {
         **dict.fromkeys(KINDS, 0),
+        "antennas": 1,
         "stores": 1,
         "slots": 3,
-        "memberships": 1,
+        "members": 1,
+        "memberships": 2,
     }
     async with session_factory() as session:
         claire = (await session.exec(select(Member).where(Member.telegram_id == 100001))).one()
@@ -233,6 +241,44 @@ async def test_seeding_adds_only_what_is_missing(session_factory, network, now):
             )
         ).all()
         assert len(set(antennas)) == 2
+
+
+async def test_people_of_an_existing_antenna_join_by_invitation(session_factory, network, now):
+    """A person added to the file under an antenna that already exists is not seeded: once an
+    antenna exists, people join by invitation (and an erased person is never re-created)."""
+    await _seed(session_factory, network, now)
+    counts = await _row_counts(session_factory)
+    data = network.model_dump()
+    data["people"] += [
+        {"telegram_id": 100001, "name": "Claire Exemple", "language": "fr",
+         "role": "coordinator", "antenna": "schaerbeek"},
+        {"telegram_id": 100010, "name": "Late Exemple", "role": "driver", "antenna": "ixelles"},
+    ]  # fmt: skip
+
+    report = await _seed(session_factory, Network.model_validate(data), now)
+
+    assert report.total_created == 0
+    assert report.kept["memberships"] == len(data["people"])
+    assert await _row_counts(session_factory) == counts
+
+
+async def test_an_erased_person_is_not_seeded_again(session_factory, network, now):
+    await _seed(session_factory, network, now)
+    async with session_factory() as session:
+        sofie = (await session.exec(select(Member).where(Member.telegram_id == 100004))).one()
+        sofie.telegram_id = sofie.name = sofie.language = None
+        sofie.forgotten_at = now
+        session.add(sofie)
+        await session.commit()
+    counts = await _row_counts(session_factory)
+
+    report = await _seed(session_factory, network, now)
+
+    assert report.total_created == 0
+    assert await _row_counts(session_factory) == counts
+    async with session_factory() as session:
+        found = await session.exec(select(Member).where(Member.telegram_id == 100004))
+        assert found.first() is None
 
 
 async def test_seeding_flushes_but_leaves_the_commit_to_the_caller(session_factory, network, now):
@@ -259,7 +305,9 @@ async def test_seeding_uses_one_query_per_table(engine, session_factory, network
         await _seed(session_factory, network, now)
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
-    assert first == len(statements) == len(TABLES)
+    assert first == len(TABLES)
+    # Again: the people of existing antennas are not looked up at all.
+    assert len(statements) == len(TABLES) - 2
 
 
 async def test_seeding_an_empty_network_does_nothing(session_factory, now):

@@ -1,0 +1,246 @@
+"""/mydata: what the bot keeps about the person, as a summary and as a JSON file;
+/forgetme: erasing it, after a confirmation (see ``logistics.personal_data``)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.fsm.context import FSMContext
+from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import cards, formatting
+from bot.callbacks import ForgetCb
+from bot.commands import set_personal_menu
+from bot.handlers.group import private_only
+from bot.keyboards import LANGUAGE_LABELS
+from bot.texts import role_label
+from logistics.clock import Clock
+from logistics.errors import NotFound
+from logistics.people import Identity
+from logistics.personal_data import LastCoordinator, check_forgettable, forget_member, personal_data
+
+MESSAGE_BUDGET = 3800  # characters, below Telegram's 4096
+RECENT = 3  # most recent items shown per kind; the file holds them all
+NAME_SHOWN = 60
+ROLES_SHOWN = 15
+Line = tuple[str, bool]  # a line of the summary, and whether it must be shown
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "active": lambda: _("active"),
+        "pending": lambda: _("awaiting approval"),
+        "suspended": lambda: _("suspended"),
+        "rejected": lambda: _("rejected"),
+    }
+    return labels.get(status, lambda: escape(status))()
+
+
+def _when(value: str | None) -> str:
+    if not value:
+        return "—"
+    instant = datetime.fromisoformat(value)
+    return formatting.short_day(instant, cards.locale(), "Europe/Brussels")
+
+
+def _recent(title: str, rows: list[dict[str, Any]], place: str, at: str) -> list[Line]:
+    """The count (always shown), then the most recent items (shown when there is room)."""
+    lines = [(title.format(count=len(rows)), True)]
+    for row in rows[:RECENT]:
+        name = escape(str(row.get(place) or "—")[:NAME_SHOWN])
+        lines.append((f"   · {name} — {_when(row.get(at))}", False))
+    return lines
+
+
+def _identity(person: dict[str, Any]) -> list[str]:
+    none = "—"
+    lines = [
+        _("🔐 <b>What this bot keeps about you</b>"),
+        "",
+        _("Name: {name} · Telegram username: {username} · Phone: {phone}").format(
+            name=escape(person["name"] or none),
+            username=escape("@" + person["username"] if person["username"] else none),
+            phone=escape(person["phone"] or none),
+        ),
+        _("Language: {language}").format(
+            language=LANGUAGE_LABELS.get(person["language"] or "", none)
+        ),
+    ]
+    if person["vehicle_refrigerated"] or person["vehicle_capacity_kg"]:
+        capacity = person["vehicle_capacity_kg"]
+        lines.append(
+            _("Vehicle: {kind}, capacity {kg}").format(
+                kind=_("refrigerated") if person["vehicle_refrigerated"] else _("not refrigerated"),
+                kg=formatting.kg(capacity, cards.locale()) if capacity else none,
+            )
+        )
+    return [*lines, ""]
+
+
+def _roles(memberships: list[dict[str, Any]]) -> list[str]:
+    if not memberships:
+        return []
+    lines = ["", _("Your roles:")]
+    for m in memberships[:ROLES_SHOWN]:
+        place = m["store"] or m["association"]
+        place = f" — {escape(place[:NAME_SHOWN])}" if place else ""
+        lines.append(
+            f"• {role_label(m['role'])}{place} ({escape(m['antenna'][:NAME_SHOWN])}): "
+            f"{status_label(m['status'])}"
+        )
+    if len(memberships) > ROLES_SHOWN:
+        lines.append(_("… and {count} more").format(count=len(memberships) - ROLES_SHOWN))
+    return lines
+
+
+def summary_text(data: dict[str, Any]) -> str:
+    """Counts always; the most recent items and the roles while the message has room."""
+    lines: list[Line] = [(line, True) for line in _identity(data["member"])]
+    lines += _recent(_("Announcements: {count}"), data["announcements"], "store", "window_start")
+    lines += _recent(_("Pickups claimed: {count}"), data["claims"], "store", "window_start")
+    lines += _recent(_("Deliveries made: {count}"), data["deliveries"], "to", "delivered_at")
+    lines += _recent(_("Receipts confirmed: {count}"), data["receipts"], "association", "at")
+    invitations = _("Invitations created: {created} · used: {used} · changes you made: {audit}")
+    counts = {
+        "created": len(data["invitations_created"]),
+        "used": len(data["invitations_used"]),
+        "audit": len(data["audit"]),
+    }
+    lines.append((invitations.format(**counts), True))
+    lines += [(line, False) for line in _roles(data["memberships"])]
+    footer = _("Everything is in the attached file. /forgetme erases your personal data.")
+    lines += [("", True), (footer, True)]
+    size = sum(len(line) + 1 for line, _essential in lines)
+    dropped: set[int] = set()
+    for index in range(len(lines) - 1, -1, -1):  # the last optional lines go first
+        if size <= MESSAGE_BUDGET:
+            break
+        line, essential = lines[index]
+        if not essential:
+            size -= len(line) + 1
+            dropped.add(index)
+    return "\n".join(line for index, (line, _e) in enumerate(lines) if index not in dropped)
+
+
+def _only_language(data: dict[str, Any]) -> bool:
+    """A person never let in who only chose a language (its audit line aside)."""
+    person = data["member"]
+    traces = ("memberships", "announcements", "claims", "deliveries", "receipts")
+    traces += ("invitations_created", "invitations_used")
+    personal = (person["name"], person["username"], person["phone"])
+    return not any(personal) and not any(data[kind] for kind in traces)
+
+
+async def show_my_data(message: Message, identity: Identity, session: AsyncSession) -> None:
+    data = await personal_data(session, telegram_id=identity.telegram_id)
+    if data is None:
+        await message.answer(_("This bot keeps nothing about you."))
+        return
+    if _only_language(data):
+        await message.answer(
+            _(
+                "This bot keeps only your language choice ({language}), linked to your Telegram id."
+            ).format(language=LANGUAGE_LABELS.get(data["member"]["language"] or "", "—"))
+        )
+        return
+    await message.answer(summary_text(data))
+    document = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode()
+    await message.answer_document(
+        BufferedInputFile(document, filename="my-data.json"),
+        caption=_("All the data this bot keeps about you."),
+    )
+
+
+def confirm_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("🗑 Yes, erase my data"), callback_data=ForgetCb(action="yes"))
+    builder.button(text=_("No, keep them"), callback_data=ForgetCb(action="no"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def last_coordinator_text(error: LastCoordinator) -> str:
+    return _(
+        "You are the last coordinator of {antenna}: without you nobody could let people in or "
+        "decide there. Invite another coordinator first (/invite), then send /forgetme again."
+    ).format(antenna=escape(error.antenna_name))
+
+
+async def ask_to_forget(message: Message, identity: Identity, session: AsyncSession) -> None:
+    try:
+        await check_forgettable(session, identity=identity)
+    except NotFound:
+        await message.answer(_("This bot keeps nothing about you."))
+        return
+    except LastCoordinator as error:
+        await message.answer(last_coordinator_text(error))
+        return
+    await message.answer(
+        _(
+            "Erase your personal data? Your name, username, phone, language, vehicle and the "
+            "link to your Telegram account are erased, your roles end and your pickups not yet "
+            "collected go back to the other drivers. What was collected and delivered stays "
+            "in the figures, without your name. This cannot be undone."
+        ),
+        reply_markup=confirm_keyboard(),
+    )
+
+
+async def forget(
+    query: CallbackQuery,
+    callback_data: ForgetCb,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+    state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
+) -> None:
+    if callback_data.action != "yes":
+        await query.answer()
+        await _replace(query, _("Nothing was erased."))
+        return
+    try:
+        await forget_member(session, identity=identity, now=clock.now())
+    except NotFound:
+        await query.answer(_("This bot keeps nothing about you."), show_alert=True)
+        return
+    except LastCoordinator as error:
+        await query.answer(_("Nothing was erased."))
+        await _replace(query, last_coordinator_text(error))
+        return
+    await state.clear()
+    await query.answer()
+    await _replace(
+        query, _("Done: your personal data are erased and the bot no longer knows you. Goodbye!")
+    )
+    await set_personal_menu(bot, i18n, chat_id=query.from_user.id, locale=cards.locale())
+
+
+async def _replace(query: CallbackQuery, text: str) -> None:
+    """The question becomes the answer (its buttons go); an old message may not change."""
+    if query.message is None:
+        return
+    with contextlib.suppress(TelegramBadRequest):
+        await query.message.edit_text(text)
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    private, groups = F.chat.type == "private", F.chat.type.in_({"group", "supergroup"})
+    router.message.register(private_only, groups, Command("mydata", "forgetme"))
+    router.message.register(show_my_data, private, Command("mydata"))
+    router.message.register(ask_to_forget, private, Command("forgetme"))
+    router.callback_query.register(forget, ForgetCb.filter())
+    return router
