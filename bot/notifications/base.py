@@ -18,9 +18,14 @@ from storage.models import Antenna, Member
 
 @dataclass(frozen=True)
 class Rendered:
+    """A message to send; with ``photo`` (PNG bytes) it is sent as a picture whose caption is
+    ``text`` (at most 1024 characters)."""
+
     text: str
     reply_markup: InlineKeyboardMarkup | None = None
     card_of: int | None = None  # a group card: edited in place once posted
+    photo: bytes | None = None
+    photo_name: str = "chart.png"
 
 
 @dataclass

@@ -1,0 +1,118 @@
+"""``python -m bot report``: the monthly report on the command line.
+
+Prints the figures and writes the CSV, the XLSX and the chart into ``--out``; the same
+figures and files as /report, in ``--lang``. Without ``--antenna``, every antenna.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import html
+import re
+import sys
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot.config import Settings
+from bot.i18n import LOCALES, create_i18n
+from bot.reports_export import Bundle, make_bundle
+from logistics.clock import Clock, SystemClock
+from logistics.errors import InvalidInput
+from logistics.periods import parse_month
+from logistics.reports import Factors
+from storage.engine import create_engine, create_session_factory
+from storage.migrate import NotMigrated, ensure_migrated
+from storage.models import Antenna
+
+_TAG = re.compile(r"<[^>]+>")
+MONTH_PROBLEMS = {
+    "month": "not a month: write it like 2026-03, 03/2026, mars 2026 or maart 2026",
+    "future_month": "that month has not begun yet",
+}
+
+
+class ReportRefused(Exception):
+    """A mistake in the arguments, told in one line."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--month", help="YYYY-MM, MM/YYYY or a month name (default: last month)")
+    parser.add_argument("--antenna", help="key of one antenna (default: all)")
+    parser.add_argument("--out", default=".", help="folder for the CSV, XLSX and PNG files")
+    parser.add_argument("--lang", choices=LOCALES, default="fr", help="language of the report")
+    parser.add_argument(
+        "--database", help="database URL, or the path of a SQLite file (e.g. demo.db)"
+    )
+
+
+def database_url(settings: Settings, database: str | None) -> str:
+    if not database:
+        return settings.database_url
+    return database if "://" in database else f"sqlite+aiosqlite:///{database}"
+
+
+def plain(text: str) -> str:
+    """The HTML of a message as terminal text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+async def build(settings: Settings, args: argparse.Namespace, clock: Clock) -> Bundle:
+    i18n = create_i18n()
+    engine = create_engine(database_url(settings, args.database))
+    try:
+        await ensure_migrated(engine)
+        async with create_session_factory(engine)() as session:
+            antennas = (await session.exec(select(Antenna).order_by(Antenna.id))).all()
+            chosen = [a for a in antennas if args.antenna in (None, a.key)]
+            if not chosen:
+                keys = ", ".join(a.key for a in antennas) or "none"
+                raise ReportRefused(f"no antenna {args.antenna!r} (antennas: {keys})")
+            try:
+                month = parse_month(args.month, now=clock.now(), tz=chosen[0].timezone)
+            except InvalidInput as error:
+                raise ReportRefused(
+                    f"--month {args.month!r}: {MONTH_PROBLEMS[str(error)]}"
+                ) from None
+            bundle = await make_bundle(
+                session,
+                antenna_ids=[a.id for a in chosen],
+                month=month,
+                factors=Factors(settings.impact.meals_per_kg, settings.impact.co2e_kg_per_kg),
+                now=clock.now(),
+                i18n=i18n,
+                locale=args.lang,
+            )
+    finally:
+        await engine.dispose()
+    return bundle
+
+
+def write_files(bundle: Bundle, folder: str) -> list[Path]:
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in (
+        (bundle.csv_name, bundle.csv),
+        (bundle.xlsx_name, bundle.xlsx),
+        (bundle.chart_name, bundle.chart),
+    ):
+        path = out / name
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+def run_report(settings: Settings, args: argparse.Namespace, clock: Clock | None = None) -> int:
+    try:
+        bundle = asyncio.run(build(settings, args, clock or SystemClock()))
+    except (NotMigrated, ReportRefused) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    written = write_files(bundle, args.out)
+    print(plain(bundle.text))
+    print()
+    for path in written:
+        print(f"written: {path}")
+    return 0

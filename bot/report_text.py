@@ -1,0 +1,123 @@
+"""The words of the monthly report and of the weekly chart, in the current language.
+
+Used by /report, by the evening chart and by ``python -m bot report`` (inside
+``i18n.use_locale``), so that the chat and the terminal show the same figures.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from bot import formatting
+from bot.charts import ChartLabels
+from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE
+from logistics.reports import Report
+
+LINES_SHOWN = 10  # of each breakdown in the message; the files hold them all
+
+
+def _babel(locale: str) -> str:
+    return BABEL_LOCALES.get(locale, BABEL_LOCALES[DEFAULT_LOCALE])
+
+
+def long_date(day: date, locale: str) -> str:
+    """``1 mars 2026`` / ``1 maart 2026``."""
+    return format_date(day, format="d MMMM y", locale=_babel(locale))
+
+
+def month_name(report: Report, locale: str) -> str:
+    """``mars 2026`` / ``maart 2026``."""
+    return format_date(report.first_day, format="LLLL y", locale=_babel(locale))
+
+
+def factor(value: float, locale: str) -> str:
+    """``2,38``: a conversion factor with its decimals."""
+    return format_decimal(value, format="#,##0.###", locale=_babel(locale))
+
+
+def current_locale() -> str:
+    return I18n.get_current().current_locale
+
+
+def report_text(report: Report) -> str:
+    """The report as one message (HTML), the heaviest lines of each breakdown first."""
+    lc = current_locale()
+    kg = lambda value: formatting.kg(value, lc)  # noqa: E731
+    number = lambda value: formatting.number(value, lc)  # noqa: E731
+    lines = [
+        _("📈 <b>Report for {month}</b> ({first} – {last})").format(
+            month=month_name(report, lc),
+            first=long_date(report.first_day, lc),
+            last=long_date(report.last_day, lc),
+        ),
+        "",
+        _("Collected: <b>{kg}</b>").format(kg=kg(report.kg)),
+        _("≈ {meals} meals · ≈ {co2e} CO2e avoided").format(
+            meals=number(round(report.meals)), co2e=kg(round(report.co2e_kg))
+        ),
+        _("✅ Pickups done: {done} · ❌ missed: {missed} · 🔓 unclaimed: {unclaimed}").format(
+            done=report.total("done"),
+            missed=report.total("missed"),
+            unclaimed=report.total("unclaimed"),
+        ),
+        _(
+            "⚠️ Released late: {late} · 🧾 receipts confirmed: {confirmed}, disputed: {disputed}"
+        ).format(
+            late=report.total("released_late"),
+            confirmed=report.total("confirmed"),
+            disputed=report.total("disputed"),
+        ),
+    ]
+    if len(report.antennas) > 1:
+        lines += ["", "<b>{}</b>".format(_("By antenna"))]
+        lines += [f"• {escape(a.name)}: {kg(a.kg)}" for a in report.antennas]
+    sections = (
+        ("<b>{}</b>".format(_("By category")), [(c.name(lc), c.kg) for c in report.categories]),
+        ("<b>{}</b>".format(_("By store")), [(s.name, s.kg) for s in report.stores]),
+        (
+            "<b>{}</b>".format(_("By destination")),
+            [(d.name, d.delivered_kg) for d in report.destinations],
+        ),
+    )
+    for title, rows in sections:
+        if not rows:
+            continue
+        lines += ["", title]
+        lines += [f"• {escape(name)}: {kg(value)}" for name, value in rows[:LINES_SHOWN]]
+        if len(rows) > LINES_SHOWN:
+            lines.append(_("… and {count} more").format(count=len(rows) - LINES_SHOWN))
+    lines += [
+        "",
+        _("Factors: {meals} meals and {co2e} kg CO2e per kg (config.toml, [impact]).").format(
+            meals=factor(report.factors.meals_per_kg, lc),
+            co2e=factor(report.factors.co2e_kg_per_kg, lc),
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def chart_labels(monday: date) -> ChartLabels:
+    """The chart's words in the current language."""
+    lc = current_locale()
+    return ChartLabels(
+        title=_("kg collected per day — week of {day}").format(
+            day=format_date(monday, format="d MMMM", locale=_babel(lc))
+        ),
+        axis=_("kg collected"),
+        last_week=_("Last week"),
+        others=_("Other"),
+        empty=_("Nothing collected yet"),
+    )
+
+
+def chart_caption(monday: date, antenna_name: str) -> str:
+    lc = current_locale()
+    return _("📊 Week of {day} — {antenna}: kg per day, against last week").format(
+        day=format_date(monday, format="d MMMM", locale=_babel(lc)), antenna=escape(antenna_name)
+    )

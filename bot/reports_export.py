@@ -1,0 +1,217 @@
+"""The monthly report as files a coordinator opens in Excel: CSV and XLSX.
+
+CSV: one file, UTF-8 with a byte-order mark and ``;`` between fields, as Excel expects in
+Belgium (where ``,`` is the decimal mark, so numbers are written ``12,5``). The sections
+follow each other, each with its header row; the first column names the section on every
+row, so that a filter on it shows one breakdown. XLSX: one sheet per breakdown, headers in
+the reader's language, numbers stored as numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from aiogram.utils.i18n import I18n
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.charts import render_week_png
+from bot.i18n import N_
+from bot.report_text import chart_caption, chart_labels, long_date, report_text
+from logistics.periods import Month
+from logistics.reports import Factors, Report, monthly_report
+from logistics.weekly import WeekChart, week_chart
+from storage.models import Antenna
+
+Cell = str | float | int
+Table = tuple[str, list[str], list[list[Cell]]]  # title, headers, rows
+
+KIND_LABELS = {"association": N_("association"), "hub": N_("hub")}
+ANTENNA_HEADERS = (
+    N_("Pickups unclaimed"),
+    N_("Released late"),
+    N_("Receipts confirmed"),
+    N_("Receipts disputed"),
+    N_("Receipts pending"),
+)
+DESTINATION_HEADERS = (
+    N_("Destination"),
+    N_("Type"),
+    N_("Deliveries"),
+    N_("kg delivered"),
+    N_("kg received"),
+)
+
+
+def tables(report: Report, i18n: I18n, locale: str) -> list[Table]:
+    """The breakdowns of the report, with their titles and headers in ``locale``."""
+
+    def t(msgid: str) -> str:
+        return i18n.gettext(msgid, locale=locale)
+
+    total = report.kg
+    period = f"{long_date(report.first_day, locale)} – {long_date(report.last_day, locale)}"
+    summary = [
+        [t(N_("Period")), period],
+        [t(N_("kg collected")), round(total, 3)],
+        [t(N_("Meals equivalent")), round(report.meals)],
+        [t(N_("kg CO2e avoided")), round(report.co2e_kg)],
+        [t(N_("Meals per kg (factor)")), report.factors.meals_per_kg],
+        [t(N_("kg CO2e per kg (factor)")), report.factors.co2e_kg_per_kg],
+        [t(N_("Pickups done")), report.total("done")],
+        [t(N_("Pickups missed")), report.total("missed")],
+        [t(N_("Pickups unclaimed")), report.total("unclaimed")],
+        [t(N_("Released late")), report.total("released_late")],
+        [t(N_("Receipts confirmed")), report.total("confirmed")],
+        [t(N_("Receipts disputed")), report.total("disputed")],
+    ]
+    antennas = [
+        [a.name, round(a.kg, 3), a.done, a.missed, a.unclaimed, a.released_late, *a.receipts]
+        for a in report.antennas
+    ]
+    stores = [[s.antenna, s.name, s.done, s.missed, round(s.kg, 3)] for s in report.stores]
+    destinations = [
+        [d.antenna, d.name, t(KIND_LABELS[d.kind]), d.deliveries, *d.kg]
+        for d in report.destinations
+    ]
+    categories = [
+        [c.name(locale), round(c.kg, 3), round(c.kg / total * 100, 1) if total else 0]
+        for c in report.categories
+    ]
+    done, missed, kg = t(N_("Pickups done")), t(N_("Pickups missed")), t(N_("kg collected"))
+    return [
+        (t(N_("Summary")), [t(N_("Figure")), t(N_("Value"))], summary),
+        (
+            t(N_("By antenna")),
+            [t(N_("Antenna")), kg, done, missed, *map(t, ANTENNA_HEADERS)],
+            antennas,
+        ),
+        (t(N_("By store")), [t(N_("Antenna")), t(N_("Store")), done, missed, kg], stores),
+        (
+            t(N_("By destination")),
+            [t(N_("Antenna")), *map(t, DESTINATION_HEADERS)],
+            destinations,
+        ),
+        (t(N_("By category")), [t(N_("Category")), kg, t(N_("Share (%)"))], categories),
+    ]
+
+
+def _csv_value(value: Cell) -> str:
+    if isinstance(value, float):
+        return f"{value:.10g}".replace(".", ",")
+    return str(value)
+
+
+def to_csv(report: Report, i18n: I18n, locale: str) -> bytes:
+    """One CSV file holding every section (UTF-8 with BOM, ``;``-separated)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    section = i18n.gettext(N_("Section"), locale=locale)
+    for number, (title, headers, rows) in enumerate(tables(report, i18n, locale)):
+        if number:
+            writer.writerow([])
+        writer.writerow([section, *headers])
+        for row in rows:
+            writer.writerow([title, *(_csv_value(v) for v in row)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: Report, i18n: I18n, locale: str) -> bytes:
+    """A workbook with one sheet per section."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, headers, rows in tables(report, i18n, locale):
+        sheet = book.create_sheet(title[:31])
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for index, header in enumerate(headers, start=1):
+            longest = max([len(str(header)), *(len(str(r[index - 1])) for r in rows)])
+            sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, 60)
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                if isinstance(cell.value, float):
+                    cell.number_format = "#,##0.0"
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def file_names(report: Report, i18n: I18n, locale: str) -> Callable[[str], str]:
+    """``rapport-2026-03.csv`` / ``verslag-2026-03.xlsx``."""
+    stem = i18n.gettext(N_("report-{month}"), locale=locale).format(month=report.month)
+    return lambda extension: f"{stem}.{extension}"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything /report and ``python -m bot report`` hand over."""
+
+    text: str  # HTML
+    csv_name: str
+    csv: bytes
+    xlsx_name: str
+    xlsx: bytes
+    chart_name: str
+    chart: bytes
+    chart_caption: str
+
+
+def chart_day(report: Report, today: date) -> date:
+    """The week charted: this week for the current month, else the month's last week."""
+    return min(today, report.last_day)
+
+
+async def bundle(
+    report: Report, chart: WeekChart, *, i18n: I18n, locale: str, antenna_names: str
+) -> Bundle:
+    """The message, the two files and the chart of a report, in ``locale``; the files and
+    the chart are made in worker threads."""
+    with i18n.context(), i18n.use_locale(locale):
+        text = report_text(report)
+        labels = chart_labels(chart.monday)
+        caption = chart_caption(chart.monday, antenna_names)
+    name = file_names(report, i18n, locale)
+    xlsx = await asyncio.to_thread(to_xlsx, report, i18n, locale)
+    png = await render_week_png(chart, locale, labels)
+    return Bundle(
+        text=text,
+        csv_name=name("csv"),
+        csv=to_csv(report, i18n, locale),
+        xlsx_name=name("xlsx"),
+        xlsx=xlsx,
+        chart_name=name("png"),
+        chart=png,
+        chart_caption=caption,
+    )
+
+
+async def make_bundle(
+    session: AsyncSession,
+    *,
+    antenna_ids: list[int],
+    month: Month,
+    factors: Factors,
+    now: datetime,
+    i18n: I18n,
+    locale: str,
+) -> Bundle:
+    """The report of ``month`` for these antennas, with the chart of its week."""
+    antennas = (await session.exec(select(Antenna).where(col(Antenna.id).in_(antenna_ids)))).all()
+    tz = min(antennas, key=lambda a: a.id).timezone
+    report = await monthly_report(session, antenna_ids=antenna_ids, month=month, factors=factors)
+    today = now.astimezone(ZoneInfo(tz)).date()
+    chart = await week_chart(session, antenna_ids=antenna_ids, day=chart_day(report, today), tz=tz)
+    names = ", ".join(sorted(a.name for a in antennas))
+    return await bundle(report, chart, i18n=i18n, locale=locale, antenna_names=names)
