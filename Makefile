@@ -1,10 +1,11 @@
-# The two commands of the README: `make run` and `make test`. Everything else is a step of them.
+# The commands of the README: `make demo`, `make run` and `make test`. Everything else is a
+# step of them.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run test lint catalogs-extract catalogs-update catalogs-compile clean
+.PHONY: run demo test lint catalogs-extract catalogs-update catalogs-compile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +23,11 @@ run: catalogs-compile
 	$(BIN)/python -m bot migrate --config $(CONFIG)
 	$(BIN)/python -m bot seed --config $(CONFIG)
 	$(BIN)/python -m bot run --config $(CONFIG)
+
+# Install, then play a day on a local Telegram emulator: no token, no internet. The day's
+# data stays in data/demo.db (replaced at each run) for `python -m bot report`.
+demo: catalogs-compile
+	$(BIN)/python -m bot demo --config $(CONFIG) --database data/demo.db
 
 # Install, then the whole suite (on PostgreSQL too when TEST_DATABASE_URL is set).
 test: catalogs-compile
