@@ -106,3 +106,40 @@ async def test_a_coordinator_sends_a_pickup_elsewhere(settings, fake_api, clock)
     assert deliveries[0]["hub_id"] == RouteCb.unpack(hub).place_id
     assert deliveries[0]["overridden_by_id"] is not None
     assert fake_api.refused == []
+
+
+async def test_old_buttons_check_the_state_again(settings, fake_api, clock):
+    """Buttons of messages the state has moved past: a clear answer each, nothing changes."""
+    from bot.callbacks import DeliverCb, ProblemCb, ReceiptCb
+    from tests.invariants import assert_consistent, database_snapshot
+    from tests.test_permission_matrix import PEOPLE, Chats, build_world
+
+    world = await build_world(settings.database_url, clock.now(), suspend=False)
+    chats = Chats(fake_api, clock)
+    lucas = ("suspended", PEOPLE["suspended"][0])  # an active driver in this test
+    clock.advance(hours=8, minutes=45)
+    async with running_bot(settings, clock=clock):
+        for part in ("coordinator", "driver", "association", lucas[0]):
+            await chats.say(part, "/help")
+        assert "C'était déjà enregistré" not in await chats.press(
+            "association", ReceiptCb(delivery_id=world.delivered_stop, action="ok").pack()
+        )
+        stale = [
+            (lucas[0], ClaimCb(donation_id=world.claimed["release"]), "Trop tard"),
+            ("association", ReceiptCb(delivery_id=world.delivered_stop, action="ok"), "déjà"),
+            ("association", ReceiptCb(delivery_id=world.delivered_stop, action="diff"), "déjà"),
+            ("association", ProblemCb(delivery_id=world.delivered_stop, problem="other"), "déjà"),
+            ("coordinator", ReceiptCb(delivery_id=world.delivered_stop, action="ok"), "déjà"),
+            ("driver", PickupCb(donation_id=world.claimed["picked"], action="total"), "al "),
+            ("driver", ReleaseCb(donation_id=world.claimed["picked"]), "niet meer"),
+            ("driver", DeliverCb(delivery_id=world.delivered_stop, action="planned"), "al "),
+            ("coordinator", RouteCb(donation_id=world.claimed["delivered"], kind="m"), "plus"),
+            ("driver", ClaimCb(donation_id=world.claimed["release"]), "al "),
+        ]
+        for part, data, words in stale:
+            before = await database_snapshot(settings.database_url)
+            answer = await chats.press(part, data.pack())
+            assert words in answer, (part, data, answer)
+            assert await database_snapshot(settings.database_url) == before, (part, data)
+    assert fake_api.refused == []
+    await assert_consistent(settings.database_url)

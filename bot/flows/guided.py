@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
 from bot.callbacks import CategoryCb, ItemsDoneCb, QuantityCb, UnitCb, WindowCb
+from bot.edits import edit_markup
 from bot.flows.surplus import SurplusFlow, draft_keyboard, example, render_draft, written
 from bot.refusals import explain, invalid_input
 from logistics import announce_items as rules
@@ -46,7 +47,7 @@ def _name(entry: CatalogEntry) -> str:
     return entry.name_fr if cards.locale() == "fr" else entry.name_nl
 
 
-async def _entry(session: AsyncSession, category_id: int) -> CatalogEntry | None:
+async def _entry(session: AsyncSession, category_id: int | None) -> CatalogEntry | None:
     return next((e for e in await load_catalog(session) if e.id == category_id), None)
 
 
@@ -90,7 +91,7 @@ async def _ask_more(
 async def _taken(query: CallbackQuery, state: FSMContext) -> dict:
     """A button of the current step was tapped: acknowledge it and take its keyboard away."""
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await edit_markup(query.message, None)
     return await state.get_data()
 
 
@@ -136,9 +137,9 @@ async def unit_chosen(
     query: CallbackQuery, callback_data: UnitCb, state: FSMContext, session: AsyncSession
 ) -> None:
     data = await _taken(query, state)
-    entry = await _entry(session, data["category_id"])
+    entry = await _entry(session, data.get("category_id"))
     if entry is None or callback_data.unit not in rules.units_for(entry):
-        await _ask_more(query.message, state, session, data["items"])
+        await _ask_more(query.message, state, session, data.get("items", []))
         return
     await _ask_quantity(query.message, state, entry, callback_data.unit)
 
@@ -188,11 +189,11 @@ async def _quantity(
 ) -> None:
     """Add the item, or say what is wrong with the quantity and ask it again."""
     data = await state.get_data()
-    entry = await _entry(session, data["category_id"])
-    if entry is None:
-        await _ask_more(message, state, session, data["items"])
+    entry = await _entry(session, data.get("category_id"))
+    unit = data.get("unit")
+    if entry is None or unit is None:  # the step was left meanwhile: back to the items
+        await _ask_more(message, state, session, data.get("items", []))
         return
-    unit = data["unit"]
     problem = "invalid_number" if value is None else rules.quantity_problem(entry, value, unit)
     if problem is not None:
         await _ask_quantity(message, state, entry, unit, "⚠️ " + _quantity_refusal(problem))

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import MissedCb
 from bot.driver_panel import panel_keyboard, panel_text
+from bot.edits import edit_text
 from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.collection import record_pickup
@@ -51,7 +52,7 @@ async def answered(
         await query.answer(explain(error), show_alert=True)
         return
     await query.answer(notice)
-    await query.message.edit_text(panel_text(view), reply_markup=panel_keyboard(view))
+    await edit_text(query.message, panel_text(view), panel_keyboard(view))
 
 
 def create_router() -> Router:

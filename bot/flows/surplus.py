@@ -19,12 +19,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
 from bot.callbacks import AnnounceCb, StoreCb
+from bot.edits import edit_markup, edit_text
 from bot.refusals import explain, parse_problem
 from logistics.announce import Draft, announce, announcing_stores, draft_from_text
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people import Identity
 from storage.models import Antenna, Store
+
+QUOTE_CHARS = 80  # of each part not understood, quoted back
+QUOTED_PARTS = 10
 
 
 class SurplusFlow(StatesGroup):
@@ -114,7 +118,11 @@ async def echo(
 ) -> None:
     """Understand the text and show it back, with what was not understood."""
     data = await state.get_data()
-    store_id = data["store_id"]
+    store_id = data.get("store_id")
+    if store_id is None:  # the step was left meanwhile (/cancel, another flow)
+        await state.clear()
+        await message.answer(_("This announcement was already sent or cancelled.") + " /surplus")
+        return
     try:
         draft = await draft_from_text(
             session,
@@ -142,7 +150,8 @@ def render_draft(draft: Draft, tz: str) -> str:
         name = item.name_fr if locale == "fr" else item.name_nl
         amount = cards.quantity(item.quantity, item.unit)
         shown = f"<b>{escape(name)}: {amount}</b>"
-        line = f"• {escape(item.text)} → {shown}" if item.text else f"• {shown}"  # guided: no text
+        text = escape(_short(item.text))
+        line = f"• {text} → {shown}" if item.text else f"• {shown}"  # guided: no text
         if item.unit != "kg":
             if item.estimated_kg is None:
                 line += " " + _("(weight unknown)")
@@ -166,14 +175,25 @@ def render_draft(draft: Draft, tz: str) -> str:
         lines.append(_("🕕 no time window: please add one, e.g. 18h-19h30"))
     lines.append(_("Total ≈ {kg}").format(kg=formatting.kg(draft.estimated_kg, locale)))
     if draft.not_understood:
-        quoted = ", ".join(f"«{escape(part)}»" for part in draft.not_understood)
-        lines.append(_("❓ Not understood: {parts}").format(parts=quoted))
+        lines.append(_("❓ Not understood: {parts}").format(parts=_quoted(draft.not_understood)))
     lines += [f"⚠️ {parse_problem(code)}" for code in dict.fromkeys(draft.problems)]
     if draft.ready:
         lines.append(_("Is this right?"))
     else:
         lines.append(_("Please send a corrected message.") + "\n" + example())
     return "\n".join(lines)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+
+
+def _quoted(parts: tuple[str, ...]) -> str:
+    """The parts not understood, each cut short, so that the echo stays one message."""
+    shown = [f"«{escape(_short(part))}»" for part in parts[:QUOTED_PARTS]]
+    if len(parts) > QUOTED_PARTS:
+        shown.append("…")
+    return ", ".join(shown)
 
 
 def draft_keyboard(draft: Draft):
@@ -201,12 +221,12 @@ async def decided(
     if callback_data.action == "cancel":
         await state.clear()
         await query.answer()
-        await query.message.edit_text(_("Cancelled. Nothing was announced."))
+        await edit_text(query.message, _("Cancelled. Nothing was announced."))
         return
     if callback_data.action == "edit":
         await state.set_state(SurplusFlow.writing)
         await query.answer()
-        await query.message.edit_reply_markup(reply_markup=None)
+        await edit_markup(query.message, None)
         await query.message.answer(_("Send the corrected message.") + "\n" + example())
         return
     try:
@@ -218,7 +238,7 @@ async def decided(
         return
     await state.clear()
     await query.answer(_("Announced."))
-    await query.message.edit_reply_markup(reply_markup=None)
+    await edit_markup(query.message, None)
     await query.message.answer(_("✅ Announced. The drivers of the antenna are told."))
 
 

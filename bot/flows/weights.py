@@ -35,6 +35,10 @@ def ask_kg() -> str:
     return _("How many kilograms? Send a number, for example <code>18,5</code>. /cancel to stop.")
 
 
+def step_over() -> str:
+    return _("This step is over: press the pickup's button again (/mine).")
+
+
 async def typed(
     message: Message, state: FSMContext, identity: Identity, session: AsyncSession, clock: Clock
 ) -> None:
@@ -43,6 +47,10 @@ async def typed(
         await message.answer(invalid_input("kg_invalid") + "\n" + ask_kg())
         return
     current, data = await state.get_state(), await state.get_data()
+    if not data.keys() & {"donation_id", "delivery_id"}:  # the step was left meanwhile
+        await state.clear()
+        await message.answer(step_over())
+        return
     now = clock.now()
     try:
         if current == WeightFlow.pickup_total.state:
@@ -103,6 +111,10 @@ async def item_typed(
     message: Message, state: FSMContext, identity: Identity, session: AsyncSession, clock: Clock
 ) -> None:
     data = await state.get_data()
+    if not {"donation_id", "items", "kg"} <= data.keys():
+        await state.clear()
+        await message.answer(step_over())
+        return
     kg = parse_weight(message.text or "")
     done = dict(data["kg"])
     current = data["items"][len(done)]

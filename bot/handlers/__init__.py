@@ -11,16 +11,23 @@ from aiogram import Router
 
 def routers() -> list[Router]:
     from bot import runsheet, summary
-    from bot.flows import cancel, guided, missed, recurring, surplus, weights
+    from bot.flows import cancel, guided, joining, missed, recurring, surplus, weights
     from bot.handlers import (
+        antenna_settings,
+        calendar,
         collection,
         errors,
         fallback,
         group,
         help,
+        history,
+        invites,
         language,
+        members,
+        mydata,
         pickups,
         receipts,
+        report,
         routing,
         slots,
         start,
@@ -32,9 +39,12 @@ def routers() -> list[Router]:
     modules = [
         errors,
         group,
+        joining,
         language,
         cancel,
         start,
+        invites,
+        members,
         help,
         surplus,
         guided,
@@ -47,7 +57,12 @@ def routers() -> list[Router]:
         slots,
         runsheet,
         summary,
+        report,
+        calendar,
         missed,
+        mydata,
+        history,
+        antenna_settings,
         fallback,
     ]
     return [module.create_router() for module in modules]

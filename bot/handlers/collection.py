@@ -11,21 +11,36 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import DeliverCb, PickupCb, ZeroCb
 from bot.driver_panel import panel_keyboard, panel_text
+from bot.edits import edit_text
 from bot.flows.weights import WeightFlow, ask_kg, start_items
 from bot.notifications import zero_reason_label
 from bot.refusals import explain
 from logistics.clock import Clock
-from logistics.collection import record_delivery, record_pickup
-from logistics.errors import DomainError, NotAllowed, NotFound
+from logistics.collection import (
+    PICKED_UP_OR_LATER,
+    PROGRESSING,
+    record_delivery,
+    record_pickup,
+)
+from logistics.errors import AlreadyDone, DomainError, NotAllowed, NotFound, NotOpen
 from logistics.people import Identity
 from logistics.pickups import check_recorder
 from logistics.views import donation_view
-from storage.models import ZERO_REASONS, Delivery
+from storage.models import ZERO_REASONS, Delivery, Donation
 
 
 async def _show(query: CallbackQuery, session: AsyncSession, donation_id: int) -> None:
     view = await donation_view(session, donation_id)
-    await query.message.edit_text(panel_text(view), reply_markup=panel_keyboard(view))
+    await edit_text(query.message, panel_text(view), panel_keyboard(view))
+
+
+async def _still_to_collect(session: AsyncSession, donation_id: int) -> None:
+    """An old button asks for weights already given, or for a pickup that is over."""
+    donation = await session.get(Donation, donation_id)
+    if donation.status in PICKED_UP_OR_LATER:
+        raise AlreadyDone()
+    if donation.status != "claimed":
+        raise NotOpen(donation.status)
 
 
 async def picked_up(
@@ -53,6 +68,7 @@ async def picked_up(
             await _show(query, session, donation_id)
             return
         await check_recorder(session, identity=identity, donation_id=donation_id)
+        await _still_to_collect(session, donation_id)
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return
@@ -113,6 +129,11 @@ async def delivered(
             if delivery is None:
                 raise NotFound("delivery")
             await check_recorder(session, identity=identity, donation_id=delivery.donation_id)
+            if delivery.delivered_at is not None:
+                raise AlreadyDone()
+            donation = await session.get(Donation, delivery.donation_id)
+            if donation.status not in PROGRESSING:
+                raise NotOpen(donation.status)
         except DomainError as error:
             await query.answer(explain(error), show_alert=True)
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, Router
-from aiogram.exceptions import TelegramAPIError
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -27,9 +27,17 @@ def _where(event: ErrorEvent) -> tuple[int | None, object | None]:
     return None, None
 
 
+def _harmless(exception: Exception) -> bool:
+    """A button pressed twice asks to show again what is already shown: nothing to say."""
+    return isinstance(exception, TelegramBadRequest) and "message is not modified" in str(exception)
+
+
 async def apologise(
     event: ErrorEvent, bot: Bot, i18n: I18n, session_factory: async_sessionmaker
 ) -> bool:
+    if _harmless(event.exception):
+        log.info("update %s: the message already showed this", event.update.update_id)
+        return True
     log.error(
         "update %s failed: %r", event.update.update_id, event.exception, exc_info=event.exception
     )

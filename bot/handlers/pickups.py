@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards, formatting
 from bot.callbacks import ClaimCb, ReleaseCb
 from bot.driver_panel import panel_keyboard, panel_text
+from bot.edits import edit_markup, edit_text
 from bot.refusals import explain
 from logistics.claims import claim_pickup, release_claim
 from logistics.clock import Clock
@@ -46,7 +47,7 @@ async def claim(
     private = query.message is not None and query.message.chat.type == "private"
     if private:
         await query.answer(_("It is yours. Thank you!"))
-        await query.message.edit_text(panel_text(view), reply_markup=panel_keyboard(view))
+        await edit_text(query.message, panel_text(view), panel_keyboard(view))
         return
     try:
         await bot.send_message(
@@ -83,7 +84,7 @@ async def release(
     else:
         await query.answer(_("Released: it is offered to the other drivers."))
     if query.message is not None and query.message.chat.type == "private":
-        await query.message.edit_reply_markup(reply_markup=None)
+        await edit_markup(query.message, None)
 
 
 async def runs(message: Message, identity: Identity, session: AsyncSession, clock: Clock) -> None:

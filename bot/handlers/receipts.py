@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
 from bot.callbacks import ProblemCb, ReceiptCb
+from bot.edits import edit_markup
 from bot.flows.weights import WeightFlow, ask_kg
 from bot.notifications import problem_label
 from bot.refusals import explain
@@ -45,7 +46,7 @@ async def answered(
                 session, delivery_id=delivery_id, identity=identity, now=clock.now()
             )
             await query.answer(_("Thank you: receipt confirmed."))
-            await query.message.edit_reply_markup(reply_markup=None)
+            await edit_markup(query.message, None)
             return
         await check_receiver(session, delivery_id=delivery_id, identity=identity)
     except DomainError as error:
@@ -86,7 +87,7 @@ async def problem_chosen(
         await query.answer(explain(error), show_alert=True)
         return
     await query.answer(_("Thank you. The coordinator is told."), show_alert=True)
-    await query.message.edit_reply_markup(reply_markup=None)
+    await edit_markup(query.message, None)
 
 
 async def receipts(message: Message, identity: Identity, session: AsyncSession) -> None:

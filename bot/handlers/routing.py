@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards
 from bot.callbacks import RouteCb
+from bot.edits import edit_markup, edit_text
 from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
@@ -51,8 +52,8 @@ async def route(
         antenna_id = await check_router(session, identity=identity, donation_id=donation_id)
         if kind == "m":
             await query.answer()
-            await query.message.edit_reply_markup(
-                reply_markup=await places_keyboard(session, donation_id, antenna_id)
+            await edit_markup(
+                query.message, await places_keyboard(session, donation_id, antenna_id)
             )
             return
         if kind == "r":
@@ -71,7 +72,7 @@ async def route(
         return
     await query.answer(_("Destination changed. The driver sees it on the pickup."))
     view = await donation_view(session, donation_id)
-    await query.message.edit_text(cards.card_text(view))
+    await edit_text(query.message, cards.card_text(view))
 
 
 async def places_keyboard(session: AsyncSession, donation_id: int, antenna_id: int):

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards
 from bot.callbacks import AddSlotsCb, WeeklySlotCb
+from bot.edits import edit_markup, edit_text
 from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE
 from bot.refusals import explain
 from logistics.claims import drop_standing_claim, set_standing_claim
@@ -157,9 +158,9 @@ async def slot_pressed(
         if boards:
             board = boards[0]
             markup = board_keyboard(board, identity)
-            await query.message.edit_text(board_text(board, identity), reply_markup=markup)
+            await edit_text(query.message, board_text(board, identity), markup)
         else:
-            await query.message.edit_reply_markup(reply_markup=None)
+            await edit_markup(query.message, None)
 
 
 async def add_pressed(

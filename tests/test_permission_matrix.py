@@ -1,0 +1,359 @@
+"""Every role of the example network, a stranger, a suspended member and members of the other
+antenna × every command of bot.commands.COMMANDS and every button of bot/callbacks.py.
+
+Allowed ones act; forbidden ones get a polite answer and change nothing (the database is
+compared before and after, conversation state and the outbox aside). Commands and buttons
+are discovered, not listed: a new command is covered by its ``roles``; a new button fails
+``test_every_button_has_a_row`` until BUTTONS says who may press it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import col, select
+
+from bot import callbacks as cb
+from bot.commands import COMMANDS
+from logistics.announce import announce, draft_from_text
+from logistics.claims import claim_pickup
+from logistics.collection import record_delivery, record_pickup
+from logistics.people import identify
+from logistics.recurring import open_due_slots
+from logistics.routing import send_to
+from storage.engine import create_engine, create_session_factory
+from storage.models import (
+    Antenna,
+    Delivery,
+    Donation,
+    Member,
+    Membership,
+    Outbox,
+    RecurringSlot,
+    Store,
+)
+from tests.harness import running_bot
+from tests.invariants import assert_consistent, database_snapshot
+from tests.test_hostile_input import ErrorLog, callback_classes
+
+GROUP = -1001000000001
+PEOPLE = {  # who plays each part, and the roles that part holds in the Ixelles antenna
+    "coordinator": (100001, {"coordinator"}),
+    "store_manager": (100003, {"store_manager"}),
+    "driver": (100004, {"driver"}),
+    "association": (100006, {"association"}),
+    "stranger": (999001, set()),
+    "suspended": (100007, set()),  # Lucas, a driver whose membership is suspended here
+    "other_coordinator": (100002, set()),  # Joris coordinates Schaerbeek, not Ixelles
+    "other_driver": (100005, set()),  # Karim drives for Schaerbeek
+}
+LANGUAGES = {100001: "fr", 100002: "nl", 100003: "fr", 100004: "nl", 100005: "fr"}
+NOT_YOURS = ("Ce n'est pas à vous de le faire", "Dat is niet aan jou")
+# roles each person holds anywhere, for the commands (which do not depend on the antenna)
+ANYWHERE = {"other_coordinator": {"coordinator"}, "other_driver": {"driver"}}
+
+
+@dataclass
+class World:
+    """The ids of what the buttons point at, made before the bot starts."""
+
+    ixelles: int
+    schaerbeek: int
+    store: int
+    slot: int
+    open: int  # announced, nobody on it
+    claimed: dict[str, int]  # one claimed pickup (Sofie) per button that changes it
+    picked_stop: int  # a stop of a collected pickup, not delivered yet
+    delivered_stop: int  # a stop delivered to Anne's association, receipt pending
+    slot_day: int  # today's recurring pickup of the store, waiting for its answer
+    lucas_membership: int
+
+
+Everyone = frozenset(PEOPLE)
+Manager = frozenset({"coordinator"})
+Holder = frozenset({"coordinator", "driver"})  # the driver on the pickup, or a coordinator
+FLOW = "flow"  # acts only inside the presser's own conversation step: never from outside
+
+# who may press each button (allowed ones act), and what the pressed data points at
+BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
+    cb.LanguageCb: (Everyone, lambda w: cb.LanguageCb(code="fr")),
+    cb.ClaimCb: (frozenset({"driver"}), lambda w: cb.ClaimCb(donation_id=w.open)),
+    cb.ReleaseCb: (Holder, lambda w: cb.ReleaseCb(donation_id=w.claimed["release"])),
+    cb.PickupCb: (
+        Holder,
+        lambda w: cb.PickupCb(donation_id=w.claimed["pickup"], action="as_announced"),
+    ),
+    cb.ZeroCb: (Holder, lambda w: cb.ZeroCb(donation_id=w.claimed["zero"], reason="no_food")),
+    cb.MissedCb: (Holder, lambda w: cb.MissedCb(donation_id=w.claimed["missed"], action="no")),
+    cb.DeliverCb: (Holder, lambda w: cb.DeliverCb(delivery_id=w.picked_stop, action="planned")),
+    cb.ReceiptCb: (
+        frozenset({"coordinator", "association"}),
+        lambda w: cb.ReceiptCb(delivery_id=w.delivered_stop, action="ok"),
+    ),
+    cb.ProblemCb: (
+        frozenset({"coordinator", "association"}),
+        lambda w: cb.ProblemCb(delivery_id=w.delivered_stop, problem="damaged"),
+    ),
+    cb.RouteCb: (
+        Manager,
+        lambda w: cb.RouteCb(donation_id=w.claimed["route"], kind="r"),
+    ),
+    cb.SlotCb: (
+        frozenset({"coordinator", "store_manager"}),
+        lambda w: cb.SlotCb(donation_id=w.slot_day, action="none"),
+    ),
+    cb.WeeklySlotCb: (
+        Manager,
+        lambda w: cb.WeeklySlotCb(store_id=w.store, slot_id=w.slot, action="r"),
+    ),
+    cb.AddSlotsCb: (Manager, lambda w: cb.AddSlotsCb(store_id=w.store)),
+    cb.AnnounceCb: (FLOW, lambda w: cb.AnnounceCb(action="ok")),
+    cb.CategoryCb: (FLOW, lambda w: cb.CategoryCb(category_id=1)),
+    cb.UnitCb: (FLOW, lambda w: cb.UnitCb(unit="kg")),
+    cb.QuantityCb: (FLOW, lambda w: cb.QuantityCb(amount=5)),
+    cb.ItemsDoneCb: (FLOW, lambda w: cb.ItemsDoneCb()),
+    cb.WindowCb: (FLOW, lambda w: cb.WindowCb(choice="usual")),
+    cb.StoreCb: (FLOW, lambda w: cb.StoreCb(store_id=w.store)),
+}
+
+
+def _optional_rows() -> None:
+    """Buttons of features that may or may not be there yet, each with its row."""
+    rows = {
+        "InviteCb": (Manager, lambda w: cb.InviteCb(antenna_id=w.ixelles)),
+        "ApprovalCb": (
+            Manager,
+            lambda w: cb.ApprovalCb(membership_id=w.lucas_membership, action="n"),
+        ),
+        "MembersCb": (Manager, lambda w: cb.MembersCb(antenna_id=w.ixelles)),
+        "MemberCb": (
+            Manager,
+            lambda w: cb.MemberCb(membership_id=w.lucas_membership, action="a"),
+        ),
+        "LinkGroupCb": (FLOW, lambda w: cb.LinkGroupCb(antenna_id=w.ixelles)),
+        "JoinCb": (FLOW, lambda w: cb.JoinCb(answer="cold")),
+        "ForgetCb": (Everyone, lambda w: cb.ForgetCb(action="no")),  # "yes": oneself only
+        "HistoryCb": (Manager, lambda w: cb.HistoryCb(donation_id=w.open)),
+        "AntennaCb": (Manager, lambda w: cb.AntennaCb(antenna_id=w.ixelles, action="fr")),
+    }
+    for name, row in rows.items():
+        if hasattr(cb, name):
+            BUTTONS[getattr(cb, name)] = row
+
+
+_optional_rows()
+
+
+def test_every_button_has_a_row():
+    missing = [c.__name__ for c in callback_classes() if c not in BUTTONS]
+    assert not missing, (
+        f"buttons without a row in BUTTONS (tests/test_permission_matrix.py): {missing}; "
+        "say who may press each one"
+    )
+
+
+async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
+    """Pickups in every state the buttons need, through the rules themselves."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            antennas = {a.key: a.id for a in (await session.exec(select(Antenna))).all()}
+            # the matrix is about who may act, not about how many pickups a driver may hold
+            await session.exec(
+                update(Antenna).values(max_claims_per_day=None, max_claims_per_week=None)
+            )
+            await session.commit()
+            store = (await session.exec(select(Store).where(Store.key == "super-flagey"))).one()
+            marc = await identify(session, telegram_id=100003)
+            sofie = await identify(session, telegram_id=100004)
+
+            async def new_pickup() -> int:
+                draft = await draft_from_text(
+                    session, identity=marc, store_id=store.id, text="20 kg pain 18h-19h", now=now
+                )
+                return await announce(session, identity=marc, draft=draft, now=now)
+
+            opened = await new_pickup()
+            claimed = {}
+            for use in ("release", "pickup", "zero", "missed", "route", "picked", "delivered"):
+                claimed[use] = await new_pickup()
+                await claim_pickup(session, donation_id=claimed[use], identity=sofie, now=now)
+            anne = (
+                await session.exec(
+                    select(Membership.association_id)
+                    .join(Member, col(Member.id) == Membership.member_id)
+                    .where(Member.telegram_id == 100006)
+                )
+            ).one()
+            claire = await identify(session, telegram_id=100001)
+            await send_to(
+                session,
+                donation_id=claimed["delivered"],
+                identity=claire,
+                kind="association",
+                place_id=anne,
+                now=now,
+            )
+            later = now + timedelta(hours=8, minutes=30)
+            stops = {}
+            for use in ("picked", "delivered"):
+                await record_pickup(
+                    session, donation_id=claimed[use], identity=sofie, now=later, total_kg=20
+                )
+                stops[use] = (
+                    await session.exec(
+                        select(Delivery)
+                        .where(Delivery.donation_id == claimed[use])
+                        .order_by(col(Delivery.association_id).is_(None), Delivery.id)
+                    )
+                ).all()
+            for stop in stops["delivered"]:
+                await record_delivery(session, delivery_id=stop.id, identity=sofie, now=later)
+            await open_due_slots(session, now=now)
+            slot_day = (
+                await session.exec(
+                    select(Donation.id).where(
+                        Donation.store_id == store.id, col(Donation.recurring_slot_id).is_not(None)
+                    )
+                )
+            ).first()
+            slot = (
+                await session.exec(
+                    select(RecurringSlot.id).where(RecurringSlot.store_id == store.id)
+                )
+            ).first()
+            lucas = (
+                await session.exec(
+                    select(Membership)
+                    .join(Member, col(Member.id) == Membership.member_id)
+                    .where(Member.telegram_id == 100007)
+                )
+            ).one()
+            lucas.status = "suspended" if suspend else lucas.status
+            session.add(lucas)
+            # what the setting up queued is not what this test looks at
+            await session.exec(update(Outbox).values(status="sent"))
+            await session.commit()
+            anne_stop = next(s for s in stops["delivered"] if s.association_id == anne)
+            return World(
+                ixelles=antennas["ixelles"],
+                schaerbeek=antennas["schaerbeek"],
+                store=store.id,
+                slot=slot,
+                open=opened,
+                claimed=claimed,
+                picked_stop=stops["picked"][0].id,
+                delivered_stop=anne_stop.id,
+                slot_day=slot_day,
+                lucas_membership=lucas.id,
+            )
+    finally:
+        await engine.dispose()
+
+
+def may_press(part: str, allowed: frozenset[str] | str) -> bool:
+    return allowed != FLOW and part in allowed
+
+
+def may_use(part: str, roles: frozenset[str] | None) -> bool:
+    held = PEOPLE[part][1] | ANYWHERE.get(part, set())
+    return roles is None or bool(roles & held)
+
+
+class Chats:
+    def __init__(self, fake, clock) -> None:
+        self.fake = fake
+        self.clock = clock
+        self.users = {
+            part: fake.user(tid, first_name=part, language_code=LANGUAGES.get(tid, "fr"))
+            for part, (tid, _) in PEOPLE.items()
+        }
+        fake.user(100008, language_code="nl")  # Pieter is told about deliveries
+        fake.group(GROUP)
+
+    def replies(self, part: str) -> int:
+        tid = PEOPLE[part][0]
+        return len([c for c in self.fake.calls(chat_id=tid, ok=True)])
+
+    async def say(self, part: str, text: str) -> str:
+        """Send a text, wait for the answer; returns the last text the person got."""
+        self.clock.advance(seconds=1)  # people, not a flood
+        before = self.replies(part)
+        self.fake.send_text(self.users[part], text)
+        await self.fake.wait_for(lambda: self.replies(part) > before)
+        await self.fake.wait_idle(grace=0.05)
+        calls = [c for c in self.fake.calls(chat_id=PEOPLE[part][0], ok=True)][before:]
+        return " ".join(str(c.params.get("text") or c.params.get("caption") or "") for c in calls)
+
+    async def press(self, part: str, data: str) -> str:
+        """Press a button with this data on the person's latest message; returns the answer
+        (the button's notice, or what was sent)."""
+        tid = PEOPLE[part][0]
+        self.clock.advance(seconds=1)
+        before = self.replies(part)
+        answers = len(self.fake.calls("answerCallbackQuery"))
+        self.fake.press_button(self.users[part], self.fake.last_message(tid), data)
+        await self.fake.wait_for(lambda: len(self.fake.calls("answerCallbackQuery")) > answers)
+        await self.fake.wait_idle(grace=0.05)
+        answer = self.fake.calls("answerCallbackQuery")[answers].params.get("text", "")
+        sent = [c for c in self.fake.calls(chat_id=tid, ok=True)][before:]
+        return " ".join([answer, *(str(c.params.get("text", "")) for c in sent)]).strip()
+
+
+async def test_every_command_by_every_part(settings, fake_api, clock):
+    await build_world(settings.database_url, clock.now())
+    chats = Chats(fake_api, clock)
+    errors = ErrorLog.attach()
+    try:
+        async with running_bot(settings, clock=clock):
+            for part in PEOPLE:
+                await chats.say(part, "/help")
+            for command in COMMANDS:
+                for part in PEOPLE:
+                    before = await database_snapshot(settings.database_url)
+                    said = await chats.say(part, f"/{command.name}")
+                    assert said, (part, command.name)
+                    if not may_use(part, command.roles):
+                        after = await database_snapshot(settings.database_url)
+                        assert after == before, (part, command.name)
+                    await chats.say(part, "/cancel")
+    finally:
+        errors.detach()
+    assert errors.records == [], errors.describe()
+    assert fake_api.refused == [], "\n".join(c.describe() for c in fake_api.refused)
+    await assert_consistent(settings.database_url)
+
+
+@pytest.mark.parametrize("button", list(BUTTONS), ids=lambda c: c.__name__)
+async def test_every_button_by_every_part(settings, fake_api, clock, button):
+    world = await build_world(settings.database_url, clock.now())
+    allowed, target = BUTTONS[button]
+    data = target(world).pack()
+    chats = Chats(fake_api, clock)
+    errors = ErrorLog.attach()
+    clock.advance(hours=8, minutes=45)  # the pickups' evening: windows open, stops to deliver
+    try:
+        async with running_bot(settings, clock=clock):
+            for part in PEOPLE:
+                await chats.say(part, "/help")
+            # the refused first: each gets a polite answer, and nothing changes
+            for part in [p for p in PEOPLE if not may_press(p, allowed)]:
+                before = await database_snapshot(settings.database_url)
+                answer = await chats.press(part, data)
+                assert answer, (part, data)
+                after = await database_snapshot(settings.database_url)
+                assert after == before, (part, data, answer)
+            # then the allowed ones act, one after the other (the first may settle it)
+            for part in [p for p in PEOPLE if may_press(p, allowed)]:
+                answer = await chats.press(part, data)
+                assert answer, (part, data)
+                assert not any(refusal in answer for refusal in NOT_YOURS), (part, data, answer)
+    finally:
+        errors.detach()
+    assert errors.records == [], errors.describe()
+    assert fake_api.refused == [], "\n".join(c.describe() for c in fake_api.refused)
+    await assert_consistent(settings.database_url)
