@@ -71,10 +71,39 @@ def _seed(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.demo.run import run_demo
+
+    return run_demo(settings, database=Path(args.database), fast=args.fast)
+
+
+def _demo_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--fast", action="store_true", help="no pauses between the steps")
+    parser.add_argument(
+        "--database", default="data/demo.db", help="SQLite file to create (replaced at each run)"
+    )
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.report_cli import run_report
+
+    return run_report(settings, args)
+
+
+def _report_arguments(parser: argparse.ArgumentParser) -> None:
+    from bot.report_cli import add_arguments
+
+    add_arguments(parser)
+
+
 COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
     "run": ("serve the bot by long polling until SIGINT/SIGTERM", _run),
     "migrate": ("create or upgrade the database schema", _migrate),
     "seed": ("add the network of the config file to the database (idempotent)", _seed),
+    "demo": ("play a day on a local Telegram emulator: no token, no internet", _demo),
+    "report": ("print a month's report and write its CSV, XLSX and chart", _report),
 }
 
 
@@ -84,6 +113,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for name, (help_text, _) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--config", default="config.toml", help="path of config.toml")
+        if name == "demo":
+            _demo_arguments(p)
+        if name == "report":
+            _report_arguments(p)
     return parser.parse_args(argv)
 
 

@@ -16,11 +16,14 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.commands import set_command_menus
 from bot.config import Settings
+from bot.dedupe import DedupeMiddleware
 from bot.handlers import routers
 from bot.i18n import create_i18n
 from bot.middlewares import IdentityMiddleware, LocaleMiddleware, SessionMiddleware
 from bot.outbox import OutboxSender
+from bot.throttle import ThrottleMiddleware
 from logistics.clock import Clock, SystemClock
+from scheduler.broadcasts import BroadcastJobs
 from scheduler.jobs import create_scheduler
 from storage.engine import create_engine, create_session_factory, safe_url
 from storage.fsm import create_fsm_storage
@@ -63,6 +66,8 @@ def create_dispatcher(
         i18n=i18n,
         outbox=outbox,
     )
+    dp.update.outer_middleware(ThrottleMiddleware())  # first: a flood costs no database work
+    dp.update.outer_middleware(DedupeMiddleware())
     dp.update.outer_middleware(SessionMiddleware())
     dp.update.outer_middleware(IdentityMiddleware())
     LocaleMiddleware(i18n).setup(dp)
@@ -122,6 +127,10 @@ async def create_application(
         create_scheduler(session_factory=session_factory, clock=clock, on_queued=outbox.wake)
         if schedule
         else None
+    )
+    # /antenna rebuilds an antenna's daily jobs at once when its times change
+    dp["broadcasts"] = (
+        BroadcastJobs(scheduler, session_factory, clock, outbox.wake) if scheduler else None
     )
 
     async def on_startup(bot: Bot) -> None:

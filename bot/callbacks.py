@@ -137,3 +137,68 @@ class MissedCb(CallbackData, prefix="mc"):
 
     donation_id: int
     action: str
+
+
+class InviteCb(CallbackData, prefix="iv"):
+    """/invite, step by step: the antenna, then the role (``-`` not chosen yet), then the store
+    or association (``place_id`` 0 not chosen yet)."""
+
+    antenna_id: int
+    role: str = "-"
+    place_id: int = 0
+
+
+class ApprovalCb(CallbackData, prefix="ap"):
+    """A coordinator's answer to a driver waiting to join: ``y`` approve, ``n`` reject."""
+
+    membership_id: int
+    action: str
+
+
+class MembersCb(CallbackData, prefix="ms"):
+    """A page of /members for one antenna."""
+
+    antenna_id: int
+    page: int = 0
+
+
+class MemberCb(CallbackData, prefix="mm"):
+    """One person in /members: ``v`` view, ``s`` suspend, ``a`` reactivate, ``r`` remove (asks),
+    ``R`` remove (confirmed), ``c`` change role (``role``, then ``place_id`` where needed)."""
+
+    membership_id: int
+    action: str
+    role: str = "-"
+    place_id: int = 0
+
+
+class LinkGroupCb(CallbackData, prefix="lk"):
+    """/linkgroup in a group, for a coordinator of several antennas: which one."""
+
+    antenna_id: int
+
+
+class JoinCb(CallbackData, prefix="jn"):
+    """A driver joining: ``cold`` / ``dry`` (refrigerated vehicle or not), ``skip`` (no phone)."""
+
+    answer: str
+
+
+class ForgetCb(CallbackData, prefix="fg"):
+    """/forgetme: ``yes`` erases the person's data, ``no`` cancels."""
+
+    action: str
+
+
+class HistoryCb(CallbackData, prefix="hi"):
+    """/history: the history of one pickup, chosen from the recent ones."""
+
+    donation_id: int
+
+
+class AntennaCb(CallbackData, prefix="ae"):
+    """/antenna: a coordinator changes a setting: ``rs`` run-sheet time, ``sm`` summary time
+    (then typed), or the group's languages ``fr``, ``nl``, ``fn`` (both)."""
+
+    antenna_id: int
+    action: str

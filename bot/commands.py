@@ -40,6 +40,19 @@ COMMANDS: tuple[Command, ...] = (
     Command("pickups", N_("Pickups on the way, and where they go"), frozenset({"coordinator"})),
     Command("runsheet", N_("Today's run sheet"), frozenset({"coordinator"})),
     Command("summary", N_("Today's summary: kg, pickups, disputes"), frozenset({"coordinator"})),
+    Command("report", N_("Monthly report: kg, CSV and Excel files"), frozenset({"coordinator"})),
+    Command("calendar", N_("My pickups in my calendar (ICS file)"), frozenset({"driver"})),
+    Command(
+        "antenna", N_("Antenna settings: run sheet, summary, languages"), frozenset({"coordinator"})
+    ),
+    Command("history", N_("Who did what to a pickup, and when"), frozenset({"coordinator"})),
+    Command("invite", N_("Invite someone to the antenna"), frozenset({"coordinator"})),
+    Command("members", N_("The antenna's people and their roles"), frozenset({"coordinator"})),
+    Command(
+        "linkgroup", N_("Link a group to the antenna (send it there)"), frozenset({"coordinator"})
+    ),
+    Command("mydata", N_("What this bot keeps about you")),
+    Command("forgetme", N_("Erase your personal data")),
     Command(
         "slots",
         N_("Weekly pickup slots"),

@@ -69,6 +69,16 @@ class BotDefaults(BaseModel):
 
     languages: list[Literal["fr", "nl"]] = Field(default_factory=lambda: ["fr", "nl"], min_length=1)
     timezone: TimeZoneName = DEFAULT_TIMEZONE
+    invite_hours: int = Field(default=48, ge=1, le=24 * 30)
+
+
+class ImpactFactors(BaseModel):
+    """``[impact]``: the factors that turn kg into meals and CO2e avoided in reports."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    meals_per_kg: float = Field(default=2.38, gt=0, le=10)
+    co2e_kg_per_kg: float = Field(default=2.5, gt=0, le=50)
 
 
 class Settings(BaseSettings):
@@ -80,6 +90,7 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     log_level: LogLevel = "INFO"
     bot: BotDefaults = Field(default_factory=BotDefaults)
+    impact: ImpactFactors = Field(default_factory=ImpactFactors)
     network: Network = Field(default_factory=Network)
 
     @field_validator("log_level", mode="before")

@@ -9,11 +9,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.types import Chat, TelegramObject, User
 from aiogram.utils.i18n import I18nMiddleware
 
 from bot.i18n import pick_locale
 from logistics.people import Identity, identify
+from logistics.reachability import mark_reachable
 
 
 class SessionMiddleware(BaseMiddleware):
@@ -47,6 +48,9 @@ class IdentityMiddleware(BaseMiddleware):
         user: User | None = data.get("event_from_user")
         identity: Identity | None = None
         if user is not None and not user.is_bot:
+            chat: Chat | None = data.get("event_chat")
+            if chat is not None and chat.type == "private":  # they have not blocked the bot
+                await mark_reachable(data["session"], telegram_id=user.id, now=data["clock"].now())
             identity = await identify(data["session"], telegram_id=user.id)
         data["identity"] = identity
         return await handler(event, data)

@@ -37,6 +37,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.types import BufferedInputFile
 from aiogram.utils.i18n import I18n
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -45,8 +46,8 @@ from sqlmodel import col, select
 from bot.notifications import Rendered, render
 from bot.pacing import Pacer
 from logistics.clock import Clock
-from logistics.notify import notify_coordinators
-from storage.models import Donation, Member, Membership, Outbox
+from logistics.reachability import mark_unreachable
+from storage.models import Donation, Outbox
 
 log = logging.getLogger(__name__)
 BACKOFF_CAP = 300.0  # seconds between two attempts at most, after repeated server errors
@@ -200,6 +201,15 @@ class OutboxSender:
         entry.status, entry.last_error = status, repr(exc)[:500]
 
     async def _send(self, session, chat_id: int, rendered: Rendered) -> None:
+        if rendered.photo is not None:
+            self.pacer.record(chat_id)
+            await self.bot.send_photo(
+                chat_id,
+                BufferedInputFile(rendered.photo, filename=rendered.photo_name),
+                caption=rendered.text,
+                reply_markup=rendered.reply_markup,
+            )
+            return
         donation = await session.get(Donation, rendered.card_of) if rendered.card_of else None
         if donation is not None and donation.group_message_id is not None:
             try:
@@ -227,21 +237,4 @@ class OutboxSender:
 
     async def _mark_unreachable(self, session, chat_id: int) -> None:
         """The person blocked the bot: mark them, and tell their coordinators (once)."""
-        member = (await session.exec(select(Member).where(Member.telegram_id == chat_id))).first()
-        if member is None or member.unreachable:
-            return
-        member.unreachable = True
-        session.add(member)
-        antennas = await session.exec(
-            select(Membership.antenna_id)
-            .where(Membership.member_id == member.id, Membership.status == "active")
-            .distinct()
-        )
-        for antenna_id in antennas.all():
-            await notify_coordinators(
-                session,
-                antenna_id=antenna_id,
-                kind="member_unreachable",
-                now=self.clock.now(),
-                member_id=member.id,
-            )
+        await mark_unreachable(session, telegram_id=chat_id, now=self.clock.now())

@@ -17,7 +17,7 @@ from bot.i18n import create_i18n
 from bot.notifications import RENDERERS, Rendered
 from bot.outbox import OutboxSender
 from bot.pacing import Pacer
-from storage.models import Antenna, Member, Membership, Outbox
+from storage.models import Antenna, AuditLog, Member, Membership, Outbox
 
 GROUP = -1001000000099
 COORDINATOR, BLOCKED = 300001, 300002
@@ -265,6 +265,10 @@ async def test_every_entry_arrives_once_through_errors_and_within_limits(
     assert "Bram" in message and "a bloqué le bot" in message
     async with session_factory() as session:
         assert (await session.get(Member, bram.id)).unreachable
+        [audit] = (
+            await session.exec(select(AuditLog).where(AuditLog.action == "member.unreachable"))
+        ).all()
+        assert (audit.entity, audit.entity_id) == ("member", bram.id)
 
     times = defaultdict(list)
     for at, chat_id, _ in delivered:

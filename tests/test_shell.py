@@ -94,7 +94,7 @@ async def test_command_menus_per_language(settings, fake_api, clock):
     assert (
         [c["command"] for c in fr]
         == [c["command"] for c in nl]
-        == ["start", "help", "lang", "cancel"]
+        == ["start", "help", "lang", "cancel", "mydata", "forgetme"]
     )
     assert fr[0]["description"] != nl[0]["description"]
     assert " · " in both[0]["description"]

@@ -13,7 +13,8 @@ from collections.abc import Awaitable, Callable
 from aiogram.utils.i18n import I18n
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.notifications import daily, donations, people, receipts
+from bot.notifications import daily, donations, followups, people, receipts
+from bot.notifications import reports as report_notes
 from bot.notifications.base import Context, Rendered, languages_of
 from bot.notifications.donations import zero_reason_label
 from bot.notifications.receipts import problem_label
@@ -21,7 +22,7 @@ from bot.notifications.receipts import problem_label
 Renderer = Callable[[Context, dict], Awaitable[Rendered | None]]
 
 RENDERERS: dict[str, Renderer] = {}
-for _module in (donations, receipts, daily, people):
+for _module in (donations, receipts, daily, people, followups, report_notes):
     assert not RENDERERS.keys() & _module.RENDERERS.keys(), _module.__name__
     RENDERERS.update(_module.RENDERERS)
 
