@@ -90,6 +90,8 @@ class Application:
             handle_signals=handle_signals,
             close_bot_session=True,
             polling_timeout=polling_timeout,
+            # a burst (the morning run sheet) waits its turn instead of draining the pool
+            tasks_concurrency_limit=self.settings.max_concurrent_updates,
         )
 
     async def stop(self) -> None:

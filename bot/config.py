@@ -57,7 +57,13 @@ ENV_VARS = {
     "redis_url": "REDIS_URL",
     "log_level": "LOG_LEVEL",
 }
-RUNTIME_KEYS = ("telegram_api_url", "database_url", "redis_url", "log_level")
+RUNTIME_KEYS = (
+    "telegram_api_url",
+    "database_url",
+    "redis_url",
+    "log_level",
+    "max_concurrent_updates",
+)
 NETWORK_KEYS = tuple(Network.model_fields)
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -89,6 +95,9 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
     log_level: LogLevel = "INFO"
+    # updates handled at the same time; each may hold two database connections (its own and
+    # the conversation state's), so this stays well under the pool's 15 (5 + 10 overflow)
+    max_concurrent_updates: int = Field(default=6, ge=1, le=7)
     bot: BotDefaults = Field(default_factory=BotDefaults)
     impact: ImpactFactors = Field(default_factory=ImpactFactors)
     network: Network = Field(default_factory=Network)

@@ -7,6 +7,9 @@ under its ``dedupe_key``:
   its window ended: ``weights_reminder`` to its driver, again every ``WEIGHTS_EVERY``;
 - a delivery whose receipt is still ``pending`` ``RECEIPT_AFTER`` it was delivered:
   ``receipt_reminder`` to the association's active members, again every ``RECEIPT_EVERY``;
+- a claimed pickup whose driver answered the missed-collection check "collected" but has
+  recorded no kg ``WEIGHTS_AFTER`` that answer: ``kg_reminder`` to the driver, on the same
+  rhythm, then ``kg_missing`` to the coordinators;
 - after ``REMINDERS_BEFORE_ESCALATION`` reminders and one more interval without an answer (or
   when nobody can be reminded), the antenna's coordinators are told once:
   ``weights_overdue`` / ``receipt_overdue``.
@@ -26,6 +29,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.reminders import _coordinators, _Queue, _reachable
+from logistics.said_collected import said_collected_at
 from logistics.transaction import take_write_lock
 from storage.models import Claim, Delivery, Donation, Member, Membership, Outbox, Receipt
 
@@ -126,6 +130,47 @@ async def _weights(session: AsyncSession, queue: _Queue, now: datetime) -> list[
     return escalate
 
 
+async def _said_collected(session: AsyncSession, queue: _Queue, now: datetime) -> list[Donation]:
+    """Pickups the driver said were collected, kg still missing: queue the kg reminders due
+    (timed from the answer, like the weights); the pickups to escalate."""
+    rows = (
+        await session.exec(
+            select(Donation, Member)
+            .join(
+                Claim,
+                and_(col(Claim.donation_id) == Donation.id, col(Claim.released_at).is_(None)),
+            )
+            .join(Member, col(Member.id) == Claim.driver_id)
+            .where(
+                Donation.status == "claimed",
+                Donation.window_start >= now - WEIGHTS_LOOKBACK,
+                Donation.window_start <= now,
+            )
+        )
+    ).all()
+    said = await said_collected_at(session, [d.id for d, _ in rows])
+    rows = [(d, m) for d, m in rows if d.id in said]
+    keys = {
+        f"kg_reminder:{d.id}:{n}": (d.id, n) for d, _ in rows for n in range(1, WEIGHTS.times + 1)
+    }
+    sent = await _sent(session, keys)
+    escalate = []
+    for donation, driver in rows:
+        step = next_step(
+            WEIGHTS,
+            since=said[donation.id],
+            sent=sent[donation.id],
+            reachable=_reachable(driver),
+            now=now,
+        )
+        if step == 0:
+            escalate.append(donation)
+        elif step is not None:
+            key = f"kg_reminder:{donation.id}:{step}"
+            queue.add(driver.telegram_id, "kg_reminder", key, donation_id=donation.id, n=step)
+    return escalate
+
+
 async def _receipts(
     session: AsyncSession, queue: _Queue, now: datetime
 ) -> list[tuple[Delivery, int]]:
@@ -200,10 +245,16 @@ async def due_followups(session: AsyncSession, *, now: datetime) -> int:
     await take_write_lock(session)
     queue = _Queue(now)
     weights = await _weights(session, queue, now)
+    unweighed = await _said_collected(session, queue, now)
     receipts = await _receipts(session, queue, now)
     coordinators = await _coordinators(
-        session, {d.antenna_id for d in weights} | {a for _, a in receipts}
+        session,
+        {d.antenna_id for d in weights + unweighed} | {a for _, a in receipts},
     )
+    for donation in unweighed:
+        for chat_id in coordinators.get(donation.antenna_id, []):
+            key = f"kg_missing:{donation.id}:{chat_id}"
+            queue.add(chat_id, "kg_missing", key, donation_id=donation.id, n=WEIGHTS.times)
     for donation in weights:
         for chat_id in coordinators.get(donation.antenna_id, []):
             key = f"weights_overdue:{donation.id}:{chat_id}"

@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import InvalidInput, NotAllowed, NotFound
+from logistics.transaction import transaction
 from storage.models import LANGUAGES, Antenna, Association, AuditLog, Member, Membership, Store
 
 ROLE_ORDER = ("coordinator", "store_manager", "driver", "association")
@@ -94,20 +96,30 @@ async def identify(session: AsyncSession, *, telegram_id: int) -> Identity:
     )
 
 
+@transaction
 async def set_language(
     session: AsyncSession, *, telegram_id: int, language: str, now: datetime
 ) -> Member:
-    """Remember a person's language; a person not yet known is remembered by id only."""
+    """Remember a person's language; a person not yet known is remembered by id only.
+
+    One insert-or-update: two buttons pressed at once by a new person make one member."""
     if language not in LANGUAGES:
         raise InvalidInput(language)
-    member = (await session.exec(select(Member).where(Member.telegram_id == telegram_id))).first()
-    if member is None:
-        member = Member(telegram_id=telegram_id, language=language, created_at=now)
-        session.add(member)
-        await session.flush()
-    else:
-        member.language = language
-        session.add(member)
+    dialect = (await session.connection()).dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Member).values(telegram_id=telegram_id, language=language, created_at=now)
+    await session.exec(
+        statement.on_conflict_do_update(
+            index_elements=["telegram_id"], set_={"language": statement.excluded.language}
+        )
+    )
+    member = (
+        await session.exec(
+            select(Member)
+            .where(Member.telegram_id == telegram_id)
+            .execution_options(populate_existing=True)
+        )
+    ).one()
     session.add(
         AuditLog(
             at=now,
@@ -118,7 +130,6 @@ async def set_language(
             detail={"language": language},
         )
     )
-    await session.commit()
     return member
 
 

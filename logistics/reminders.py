@@ -7,7 +7,8 @@ One pass looks at the pickups around ``now`` and queues what is due:
 - a claimed pickup, 3 hours before its window: ``pickup_reminder`` to its driver;
 - a claimed pickup with nothing recorded 90 minutes after its window started:
   ``missed_check`` to its driver; still unanswered 2 hours later, the pickup is flagged
-  missed and the coordinators get ``missed_pickup``.
+  missed and the coordinators get ``missed_pickup``; unless the driver answered the food was
+  collected (``logistics.said_collected``): the kg are then followed up instead.
 
 Every entry has a ``dedupe_key`` inserted with "insert or ignore": two passes, even at the same
 moment on two processes, queue it once. A flag is a conditional update (only a pickup still
@@ -26,6 +27,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.notify import CARD
+from logistics.said_collected import said_collected_at
 from logistics.transaction import take_write_lock
 from storage.models import Antenna, AuditLog, Claim, Donation, Member, Membership, Outbox
 
@@ -184,6 +186,8 @@ async def due_reminders(session: AsyncSession, *, now: datetime) -> int:
     unclaimed = await _unclaimed(session, now)
     claimed = await _claimed(session, now)
     late = [(d, a, m) for d, a, m in claimed if d.window_start + CHECK_AFTER <= now]
+    said = await said_collected_at(session, [d.id for d, _, _ in late])
+    late = [(d, a, m) for d, a, m in late if d.id not in said]  # collected, kg to come
     asked = await _checks_asked(session, [d.id for d, _, _ in late])
 
     to_flag, antenna_of = [], {}

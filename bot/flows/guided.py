@@ -1,9 +1,10 @@
 """The guided announcement, for people who do not type: one tap at a time.
 
 ``/surplus`` alone → a kind of food → its unit → the quantity (tapped or typed) → more food or
-"That's all" → the pickup window → the same echo as a typed message, confirmed, corrected or
-cancelled by :mod:`bot.flows.surplus`. A message typed at the first step is read as a whole
-announcement instead. Buttons are checked against the person and the step, never trusted.
+"That's all" → the pickup window → the same echo as a typed message, confirmed or cancelled
+by :mod:`bot.flows.surplus`; "Correct" comes back to the items entered (guided_fix.py).
+A message typed at the first step is read as a whole announcement instead. Buttons are
+checked against the person and the step, never trusted.
 """
 
 from __future__ import annotations
@@ -287,8 +288,12 @@ async def _echo(
     store = await session.get(Store, draft.store_id)
     antenna = await session.get(Antenna, store.antenna_id)
     await state.set_state(SurplusFlow.confirming)
-    await state.set_data({"store_id": draft.store_id, "draft": draft.to_data()})
-    await message.answer(render_draft(draft, antenna.timezone), reply_markup=draft_keyboard(draft))
+    # the items stay, so that "Correct" goes back to them (bot/flows/guided_fix.py)
+    await state.set_data(
+        {"store_id": draft.store_id, "draft": draft.to_data(), "items": data["items"]}
+    )
+    keyboard = draft_keyboard(draft, correct="back")
+    await message.answer(render_draft(draft, antenna.timezone), reply_markup=keyboard)
 
 
 async def use_buttons(message: Message) -> None:

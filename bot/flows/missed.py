@@ -13,9 +13,9 @@ from bot.edits import edit_text
 from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.collection import record_pickup
-from logistics.errors import DomainError, NotFound, NotOpen
+from logistics.errors import DomainError, NotFound
 from logistics.people import Identity
-from logistics.pickups import check_recorder
+from logistics.said_collected import say_collected
 from logistics.views import donation_view
 
 ZERO_ANSWERS = {"none": "no_food", "no": "did_not_happen"}
@@ -40,14 +40,14 @@ async def answered(
                 zero_reason=ZERO_ANSWERS[callback_data.action],
             )
             notice = _("Recorded. The coordinator is told.")
-        else:
-            await check_recorder(session, identity=identity, donation_id=donation_id)
-            notice = None
+        else:  # collected: kept, so that the pickup is not flagged missed; the kg follow
+            await say_collected(
+                session, donation_id=donation_id, identity=identity, now=clock.now()
+            )
+            notice = _("Noted: the food was collected. Now record its kg with the buttons.")
         view = await donation_view(session, donation_id)
         if view is None:
             raise NotFound("donation")
-        if notice is None and view.status != "claimed":
-            raise NotOpen(view.status)
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return

@@ -196,11 +196,13 @@ def _quoted(parts: tuple[str, ...]) -> str:
     return ", ".join(shown)
 
 
-def draft_keyboard(draft: Draft):
+def draft_keyboard(draft: Draft, *, correct: str = "edit"):
+    """Confirm, correct, cancel; ``correct`` is "back" for the guided announcement, whose
+    correction goes back to its list of items (bot/flows/guided_fix.py)."""
     builder = InlineKeyboardBuilder()
     if draft.ready:
         builder.button(text=_("✅ Confirm"), callback_data=AnnounceCb(action="ok"))
-    builder.button(text=_("✏️ Correct"), callback_data=AnnounceCb(action="edit"))
+    builder.button(text=_("✏️ Correct"), callback_data=AnnounceCb(action=correct))
     builder.button(text=_("✖️ Cancel"), callback_data=AnnounceCb(action="cancel"))
     builder.adjust(1 if draft.ready else 2, 2)
     return builder.as_markup()
@@ -249,5 +251,6 @@ def create_router() -> Router:
     router.message.register(written, SurplusFlow.writing)
     router.message.register(written, SurplusFlow.confirming, ~F.text.startswith("/"))
     router.callback_query.register(store_chosen, StoreCb.filter(), SurplusFlow.choosing_store)
-    router.callback_query.register(decided, AnnounceCb.filter())
+    decisions = ("ok", "edit", "cancel")  # the others belong to the guided announcement
+    router.callback_query.register(decided, AnnounceCb.filter(F.action.in_(decisions)))
     return router

@@ -11,7 +11,16 @@ from aiogram import Router
 
 def routers() -> list[Router]:
     from bot import runsheet, summary
-    from bot.flows import cancel, guided, joining, missed, recurring, surplus, weights
+    from bot.flows import (
+        cancel,
+        guided,
+        guided_fix,
+        joining,
+        missed,
+        recurring,
+        surplus,
+        weights,
+    )
     from bot.handlers import (
         antenna_settings,
         calendar,
@@ -48,6 +57,7 @@ def routers() -> list[Router]:
         help,
         surplus,
         guided,
+        guided_fix,
         recurring,
         weights,
         pickups,

@@ -51,6 +51,7 @@ def action_label(action: str) -> str:
         "donation.picked_up": lambda: _("collected"),
         "donation.pickup_zero": lambda: _("nothing collected"),
         "donation.missed": lambda: _("flagged as missed"),
+        "donation.collected_said": lambda: _("collected, said the driver (kg to come)"),
         "delivery.delivered": lambda: _("delivered to one stop"),
         "donation.delivered": lambda: _("every stop delivered"),
         "donation.received": lambda: _("every receipt settled"),

@@ -50,6 +50,42 @@ async def weights_overdue(ctx: Context, payload: dict) -> Rendered | None:
     return Rendered(text=found[1]) if found else None
 
 
+async def kg_reminder(ctx: Context, payload: dict) -> Rendered | None:
+    """To the driver who said the food was collected: the kg, with the buttons to record them."""
+    view = await view_of(ctx, payload)
+    if view is None or view.status != "claimed":
+        return None  # recorded meanwhile
+
+    def render() -> str:
+        head = _(
+            "⏰ Reminder: you said the food of the pickup at {store} was collected, "
+            "but its kg are not recorded yet."
+        ).format(store=escape(view.store_name))
+        return head + "\n\n" + panel_text(view)
+
+    with ctx.i18n.use_locale(ctx.languages[0]):
+        keyboard = panel_keyboard(view)
+    return Rendered(text=ctx.each(render), reply_markup=keyboard)
+
+
+async def kg_missing(ctx: Context, payload: dict) -> Rendered | None:
+    """To the coordinators: collected according to the driver, the kg still missing."""
+    count = int(payload.get("n", 0))
+    found = await pickup_note(
+        ctx,
+        payload,
+        "claimed",
+        lambda v: ngettext(
+            "⚠️ {driver} says the food of the pickup at {store} was collected, but its kg are "
+            "still missing, after {count} reminder.",
+            "⚠️ {driver} says the food of the pickup at {store} was collected, but its kg are "
+            "still missing, after {count} reminders.",
+            count,
+        ).format(driver=escape(v.driver_name or "—"), store=escape(v.store_name), count=count),
+    )
+    return Rendered(text=found[1]) if found else None
+
+
 async def receipt_reminder(ctx: Context, payload: dict) -> Rendered | None:
     """To the association: the receipt request again, with its three buttons."""
     request = await receipt_request(ctx, payload)
@@ -91,6 +127,8 @@ async def receipt_overdue(ctx: Context, payload: dict) -> Rendered | None:
 RENDERERS = {
     "weights_reminder": weights_reminder,
     "weights_overdue": weights_overdue,
+    "kg_reminder": kg_reminder,
+    "kg_missing": kg_missing,
     "receipt_reminder": receipt_reminder,
     "receipt_overdue": receipt_overdue,
 }
