@@ -185,9 +185,11 @@ class JoinCb(CallbackData, prefix="jn"):
 
 
 class ForgetCb(CallbackData, prefix="fg"):
-    """/forgetme: ``yes`` erases the person's data, ``no`` cancels."""
+    """/forgetme: ``yes`` erases the person's data, ``no`` cancels; ``code`` is the one of
+    the question asked (see ``logistics.erasure_request``)."""
 
     action: str
+    code: str = ""
 
 
 class HistoryCb(CallbackData, prefix="hi"):

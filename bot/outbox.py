@@ -13,6 +13,11 @@ still cooling down is skipped and returned to later, so it never holds up the ot
   coordinators of their antennas told, once.
 - 400: refused for good ("failed"), or unreachable when the chat does not exist.
 
+A group card is edited in place as its pickup moves along. Two refreshes queued back to back
+render the same card: the sender remembers what it last put on each card and skips an edit
+that would change nothing (Telegram refuses those with "message is not modified"); such a
+refusal, after a restart has emptied that memory, counts as delivered.
+
 Delivery is at least once, and once as far as we control it: an entry is marked sent in the
 same transaction that records what the send produced (a group card's message id), committed
 right after Telegram answers. A crash after Telegram accepted a message but before that
@@ -43,6 +48,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 
+from bot.edits import edits_of
 from bot.notifications import Rendered, render
 from bot.pacing import Pacer
 from logistics.clock import Clock
@@ -212,21 +218,9 @@ class OutboxSender:
             return
         donation = await session.get(Donation, rendered.card_of) if rendered.card_of else None
         if donation is not None and donation.group_message_id is not None:
-            try:
-                self.pacer.record(chat_id)
-                await self.bot.edit_message_text(
-                    text=rendered.text,
-                    chat_id=chat_id,
-                    message_id=donation.group_message_id,
-                    reply_markup=rendered.reply_markup,
-                )
+            if await self._edit_card(chat_id, donation.group_message_id, rendered):
                 return
-            except TelegramBadRequest as exc:
-                if "not modified" in exc.message:
-                    return
-                if "not found" not in exc.message:
-                    raise
-                # the card was deleted in the group: post it again below
+            # the card was deleted in the group: post it again below
         self.pacer.record(chat_id)
         message = await self.bot.send_message(
             chat_id, rendered.text, reply_markup=rendered.reply_markup
@@ -234,6 +228,32 @@ class OutboxSender:
         if donation is not None:
             donation.group_message_id = message.message_id
             session.add(donation)
+            edits_of(self.bot).remember(
+                (chat_id, message.message_id), rendered.text, rendered.reply_markup
+            )
+
+    async def _edit_card(self, chat_id: int, message_id: int, rendered: Rendered) -> bool:
+        """The card shows the rendering (edited only when it changes); False when the card
+        is gone from the group."""
+        memory, card = edits_of(self.bot), (chat_id, message_id)
+        async with memory.lock(card):
+            if memory.shows(card, rendered.text, rendered.reply_markup):
+                return True  # already shown: Telegram would refuse the edit
+            try:
+                self.pacer.record(chat_id)
+                await self.bot.edit_message_text(
+                    text=rendered.text,
+                    chat_id=chat_id,
+                    message_id=message_id,
+                    reply_markup=rendered.reply_markup,
+                )
+            except TelegramBadRequest as exc:
+                if "not found" in exc.message:
+                    return False
+                if "not modified" not in exc.message:
+                    raise
+            memory.remember(card, rendered.text, rendered.reply_markup)
+            return True
 
     async def _mark_unreachable(self, session, chat_id: int) -> None:
         """The person blocked the bot: mark them, and tell their coordinators (once)."""

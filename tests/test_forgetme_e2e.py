@@ -17,7 +17,7 @@ from logistics.seed import seed_network
 from logistics.summary import summary
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Member
-from tests.harness import running_bot
+from tests.harness import buttons, running_bot
 from tests.test_daily_loop import WORDS, button_data, last_with_button, set_everyone_language
 
 GROUP = -1001000000001
@@ -182,7 +182,9 @@ async def forget(fake_api, user: dict, *, confirm: bool) -> str:
     fake_api.send_text(user, "/forgetme")
     await fake_api.wait_for(method="sendMessage", chat_id=chat)
     question = fake_api.last_message(chat)
-    fake_api.press_button(user, question, ForgetCb(action="yes" if confirm else "no").pack())
+    action = "yes" if confirm else "no"
+    data = next(d for _, d in buttons(question) if ForgetCb.unpack(d).action == action)
+    fake_api.press_button(user, question, data)
     await fake_api.wait_for(method="editMessageText", chat_id=chat)
     await fake_api.wait_idle()
     return fake_api.message(chat, question["message_id"])["text"]

@@ -310,8 +310,10 @@ async def test_forgetme_asks_first_and_cancel_changes_nothing(settings, fake_api
         labels = [
             b["callback_data"] for row in question["reply_markup"]["inline_keyboard"] for b in row
         ]
-        assert labels == [ForgetCb(action="yes").pack(), ForgetCb(action="no").pack()]
-        fake_api.press_button(anne, question, ForgetCb(action="no").pack())
+        pressed = [ForgetCb.unpack(data) for data in labels]
+        assert [p.action for p in pressed] == ["yes", "no"]
+        assert pressed[0].code and pressed[0].code == pressed[1].code  # the question's own
+        fake_api.press_button(anne, question, labels[1])
         await fake_api.wait_for(lambda: "Rien n'a été effacé" in fake_api.texts(ANNE)[-1])
         # Claire is asked (Joris also coordinates Ixelles), but when she confirms Joris no
         # longer does: she is the last coordinator, is told why, and nothing changes.
@@ -321,7 +323,9 @@ async def test_forgetme_asks_first_and_cancel_changes_nothing(settings, fake_api
         await fake_api.wait_for(method="sendMessage", chat_id=CLAIRE)
         assert "Effacer vos données personnelles ?" in fake_api.texts(CLAIRE)[-1]
         await _joris_coordinates_ixelles(settings, "suspended")
-        fake_api.press_button(claire, fake_api.last_message(CLAIRE), ForgetCb(action="yes").pack())
+        question = fake_api.last_message(CLAIRE)
+        yes = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        fake_api.press_button(claire, question, yes)
         answer = (await fake_api.wait_for(method="answerCallbackQuery"))[0]
         await fake_api.wait_for(method="editMessageText", chat_id=CLAIRE)
     assert "dernier coordinateur" in fake_api.texts(CLAIRE)[-1]

@@ -16,6 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import JoinCb
+from bot.edits import edit_markup, edit_text
 from bot.handlers.language import LocaleUnknown
 from bot.i18n import LOCALES, N_
 from bot.keyboards import language_keyboard
@@ -97,7 +98,7 @@ async def refrigerated(query: CallbackQuery, callback_data: JoinCb, state: FSMCo
     await state.set_state(JoiningFlow.capacity)
     await query.answer()
     answer = _("Refrigerated vehicle.") if cold else _("Vehicle not refrigerated.")
-    await query.message.edit_text(answer)
+    await edit_text(query.message, answer)
     await query.message.answer(ask_capacity())
 
 
@@ -145,7 +146,7 @@ async def skip_phone(
     locale_known: bool,
 ) -> None:
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await edit_markup(query.message, None)
     language = locale_known and locale
     await finish(query.message, query.from_user, state, session, clock, language, None)
 

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import SlotCb
+from bot.edits import edit_text
 from bot.flows.surplus import SurplusFlow
 from bot.refusals import explain
 from logistics.clock import Clock
@@ -45,9 +46,9 @@ async def nothing(
         return
     await query.answer(_("Noted: nothing today. Thank you!"))
     if isinstance(query.message, Message):
-        await query.message.edit_text(
+        await edit_text(
+            query.message,
             query.message.html_text + "\n\n" + _("🚫 Nothing today: the pickup is cancelled."),
-            reply_markup=None,
         )
 
 

@@ -16,6 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import AntennaCb
+from bot.edits import edit_text
 from bot.keyboards import LANGUAGE_LABELS
 from bot.refusals import explain
 from logistics.antenna_settings import (
@@ -136,7 +137,7 @@ async def pressed(
         await query.message.answer(question + "\n" + example())
         return
     await query.answer(_("Saved."))
-    await query.message.edit_text(settings_text(settings), reply_markup=settings_keyboard(settings))
+    await edit_text(query.message, settings_text(settings), settings_keyboard(settings))
 
 
 async def time_typed(

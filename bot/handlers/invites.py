@@ -9,7 +9,6 @@ from html import escape
 from urllib.parse import quote
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
@@ -18,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import ApprovalCb, InviteCb
 from bot.config import Settings
+from bot.edits import edit_text
 from bot.refusals import explain
 from bot.texts import role_label
 from logistics.clock import Clock
@@ -32,17 +32,7 @@ PLACED_ROLES = ("store_manager", "association")
 
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Edit the pressed message; a second tap on the same button changes nothing."""
-    if query.message.html_text == text and _dump(query.message.reply_markup) == _dump(markup):
-        return
-    try:
-        await query.message.edit_text(text, reply_markup=markup)
-    except TelegramBadRequest as error:
-        if "not modified" not in error.message:
-            raise
-
-
-def _dump(markup: InlineKeyboardMarkup | None) -> dict | None:
-    return markup.model_dump(exclude_none=True) if markup is not None else None
+    await edit_text(query.message, text, markup)
 
 
 def not_coordinator() -> str:
@@ -148,7 +138,7 @@ async def invite_pressed(
         inline_keyboard=[[InlineKeyboardButton(text=_("📤 Share the link"), url=url)]]
     )
     await query.answer()
-    await query.message.edit_text(text, reply_markup=markup)
+    await edit_text(query.message, text, markup)
 
 
 async def approval_pressed(
@@ -175,10 +165,8 @@ async def approval_pressed(
         return
     done = _("Approved: the driver is told.") if approve else _("Rejected: the driver is told.")
     await query.answer(done)
-    if query.message is not None:
-        await query.message.edit_text(
-            query.message.html_text + "\n\n" + escape(done), reply_markup=None
-        )
+    if isinstance(query.message, Message):
+        await edit_text(query.message, query.message.html_text + "\n\n" + escape(done))
 
 
 def create_router() -> Router:

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import LanguageCb
 from bot.commands import set_personal_menu
+from bot.edits import edit_text, holds_button
 from bot.i18n import LOCALES
 from bot.keyboards import language_keyboard
 from bot.texts import greeting, language_prompt
@@ -47,14 +48,18 @@ async def choose(
     await set_language(session, telegram_id=query.from_user.id, language=code, now=clock.now())
     with i18n.use_locale(code):
         await query.answer(_("Language saved."))
-        if query.message is not None and query.message.chat.type == "private":
-            await query.message.edit_text(_("I will speak to you in English from now on."))
-            identity = await identify(session, telegram_id=query.from_user.id)
-            if not locale_known:
-                await query.message.answer(greeting(identity, query.from_user.first_name))
-            await set_personal_menu(
-                bot, i18n, chat_id=query.message.chat.id, locale=code, roles=identity.role_names
+        if query.message is None or query.message.chat.type != "private":
+            return
+        if holds_button(query.message, query.data):  # its own question, not another message
+            await edit_text(query.message, _("I will speak to you in English from now on."))
+        identity = await identify(session, telegram_id=query.from_user.id)
+        if not locale_known:
+            await bot.send_message(
+                query.message.chat.id, greeting(identity, query.from_user.first_name)
             )
+        await set_personal_menu(
+            bot, i18n, chat_id=query.message.chat.id, locale=code, roles=identity.role_names
+        )
 
 
 def create_router() -> Router:

@@ -1,5 +1,6 @@
 """/mydata: what the bot keeps about the person, as a summary and as a JSON file;
-/forgetme: erasing it, after a confirmation (see ``logistics.personal_data``)."""
+/forgetme: erasing it, after a confirmation that answers the person's latest question, asked
+lately (see ``logistics.personal_data`` and ``logistics.erasure_request``)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards, formatting
 from bot.callbacks import ForgetCb
 from bot.commands import set_personal_menu
+from bot.edits import edit_markup, edit_text, holds_button
 from bot.handlers.group import private_only
 from bot.keyboards import LANGUAGE_LABELS
 from bot.texts import role_label
 from logistics.clock import Clock
+from logistics.erasure_request import VALID, NotAsked, answers, ask, check_answer
 from logistics.errors import NotFound
 from logistics.people import Identity
 from logistics.personal_data import LastCoordinator, check_forgettable, forget_member, personal_data
@@ -35,6 +38,7 @@ RECENT = 3  # most recent items shown per kind; the file holds them all
 NAME_SHOWN = 60
 ROLES_SHOWN = 15
 Line = tuple[str, bool]  # a line of the summary, and whether it must be shown
+QUESTION = "forgetme"  # conversation data: the /forgetme question awaiting its answer
 
 
 def status_label(status: str) -> str:
@@ -162,10 +166,10 @@ async def show_my_data(message: Message, identity: Identity, session: AsyncSessi
     )
 
 
-def confirm_keyboard() -> InlineKeyboardMarkup:
+def confirm_keyboard(code: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    builder.button(text=_("🗑 Yes, erase my data"), callback_data=ForgetCb(action="yes"))
-    builder.button(text=_("No, keep them"), callback_data=ForgetCb(action="no"))
+    builder.button(text=_("🗑 Yes, erase my data"), callback_data=ForgetCb(action="yes", code=code))
+    builder.button(text=_("No, keep them"), callback_data=ForgetCb(action="no", code=code))
     builder.adjust(1)
     return builder.as_markup()
 
@@ -177,7 +181,9 @@ def last_coordinator_text(error: LastCoordinator) -> str:
     ).format(antenna=escape(error.antenna_name))
 
 
-async def ask_to_forget(message: Message, identity: Identity, session: AsyncSession) -> None:
+async def ask_to_forget(
+    message: Message, identity: Identity, session: AsyncSession, state: FSMContext, clock: Clock
+) -> None:
     try:
         await check_forgettable(session, identity=identity)
     except NotFound:
@@ -186,6 +192,8 @@ async def ask_to_forget(message: Message, identity: Identity, session: AsyncSess
     except LastCoordinator as error:
         await message.answer(last_coordinator_text(error))
         return
+    asked = ask(clock.now())  # replaces any earlier question: only the latest one counts
+    await state.update_data({QUESTION: asked})
     await message.answer(
         _(
             "Erase your personal data? Your name, username, phone, language, vehicle and the "
@@ -193,7 +201,7 @@ async def ask_to_forget(message: Message, identity: Identity, session: AsyncSess
             "collected go back to the other drivers. What was collected and delivered stays "
             "in the figures, without your name. This cannot be undone."
         ),
-        reply_markup=confirm_keyboard(),
+        reply_markup=confirm_keyboard(asked["code"]),
     )
 
 
@@ -207,16 +215,29 @@ async def forget(
     bot: Bot,
     i18n: I18n,
 ) -> None:
+    asked = (await state.get_data()).get(QUESTION)
     if callback_data.action != "yes":
-        await query.answer()
+        if answers(asked, callback_data.code):
+            await _drop_question(state)
+        await query.answer(_("Nothing was erased."))
         await _replace(query, _("Nothing was erased."))
         return
     try:
+        check_answer(asked, callback_data.code, clock.now())
         await forget_member(session, identity=identity, now=clock.now())
+    except NotAsked as error:
+        if error.reason == "expired":
+            await _drop_question(state)
+        await query.answer(not_asked_text(error), show_alert=True)
+        if holds_button(query.message, query.data):
+            await edit_markup(query.message, None)  # an old question: its buttons go
+        return
     except NotFound:
+        await _drop_question(state)
         await query.answer(_("This bot keeps nothing about you."), show_alert=True)
         return
     except LastCoordinator as error:
+        await _drop_question(state)
         await query.answer(_("Nothing was erased."))
         await _replace(query, last_coordinator_text(error))
         return
@@ -228,12 +249,29 @@ async def forget(
     await set_personal_menu(bot, i18n, chat_id=query.from_user.id, locale=cards.locale())
 
 
+def not_asked_text(error: NotAsked) -> str:
+    if error.reason == "expired":
+        why = _("This confirmation is more than {minutes} minutes old: nothing was erased.")
+    else:
+        why = _("This confirmation is not valid (any more): nothing was erased.")
+    again = _("To erase your data, send /forgetme and answer within {minutes} minutes.")
+    minutes = int(VALID.total_seconds() // 60)
+    return why.format(minutes=minutes) + " " + again.format(minutes=minutes)
+
+
+async def _drop_question(state: FSMContext) -> None:
+    data = await state.get_data()
+    if data.pop(QUESTION, None) is not None:
+        await state.set_data(data)
+
+
 async def _replace(query: CallbackQuery, text: str) -> None:
-    """The question becomes the answer (its buttons go); an old message may not change."""
-    if query.message is None:
+    """The question becomes the answer (its buttons go), when the button pressed is one of
+    its own; an old message may not change."""
+    if not holds_button(query.message, query.data):
         return
     with contextlib.suppress(TelegramBadRequest):
-        await query.message.edit_text(text)
+        await edit_text(query.message, text)
 
 
 def create_router() -> Router:
