@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.notify import notify_group
+from logistics.notify import notify_coordinators, notify_group
 from logistics.transaction import take_write_lock
 from logistics.views import DonationView, StopView, donation_views
 from storage.models import Antenna, BroadcastLog, Delivery, Donation, Receipt
@@ -136,6 +136,31 @@ async def claim_broadcast(
         return False
     await session.commit()
     return True
+
+
+async def queue_coordinators_once(
+    session: AsyncSession, *, antenna_id: int, kind: str, now: datetime
+) -> int:
+    """Queue today's ``kind`` for the antenna's coordinators under its (antenna, day, kind)
+    key, once; how many entries were queued (0 when already done, or no such antenna)."""
+    await take_write_lock(session)
+    antenna = await session.get(Antenna, antenna_id)
+    if antenna is None:
+        await session.rollback()
+        return 0
+    day = local_day(now, antenna.timezone)
+    if not await _insert_log(session, antenna_id=antenna_id, day=day, kind=kind, now=now):
+        return 0
+    queued = await notify_coordinators(
+        session,
+        antenna_id=antenna_id,
+        kind=kind,
+        now=now,
+        antenna=antenna_id,  # ``antenna_id`` names whose coordinators are told
+        day=day.isoformat(),
+    )
+    await session.commit()
+    return queued
 
 
 async def queue_run_sheet(session: AsyncSession, *, antenna_id: int, now: datetime) -> bool:

@@ -14,9 +14,7 @@ from sqlalchemy import and_, case
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.notify import notify_coordinators
-from logistics.runsheet import _insert_log, day_bounds, local_day
-from logistics.transaction import take_write_lock
+from logistics.runsheet import day_bounds, local_day, queue_coordinators_once
 from logistics.weekly import queue_summary_chart
 from storage.models import Antenna, Category, Claim, Delivery, Donation, DonationItem, Receipt
 
@@ -169,24 +167,7 @@ async def todays_summary(session: AsyncSession, *, antenna_id: int, now: datetim
 
 async def queue_summary(session: AsyncSession, *, antenna_id: int, now: datetime) -> int:
     """Queue today's summary for the antenna's coordinators, once; how many were queued."""
-    await take_write_lock(session)
-    antenna = await session.get(Antenna, antenna_id)
-    if antenna is None:
-        await session.rollback()
-        return 0
-    day = local_day(now, antenna.timezone)
-    if not await _insert_log(session, antenna_id=antenna_id, day=day, kind=SUMMARY, now=now):
-        return 0
-    queued = await notify_coordinators(
-        session,
-        antenna_id=antenna_id,
-        kind=SUMMARY,
-        now=now,
-        antenna=antenna_id,  # ``antenna_id`` names whose coordinators are told
-        day=day.isoformat(),
-    )
-    await session.commit()
-    return queued
+    return await queue_coordinators_once(session, antenna_id=antenna_id, kind=SUMMARY, now=now)
 
 
 def summary_due(antenna: Antenna, now: datetime) -> datetime:

@@ -15,9 +15,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.notify import notify_coordinators
-from logistics.runsheet import _insert_log, day_bounds, local_day
-from logistics.transaction import take_write_lock
+from logistics.runsheet import day_bounds, queue_coordinators_once
 from storage.models import Antenna, Category, Donation, DonationItem
 
 SUMMARY_CHART = "summary_chart"
@@ -118,21 +116,6 @@ async def antenna_week_chart(session: AsyncSession, *, antenna_id: int, day: dat
 async def queue_summary_chart(session: AsyncSession, *, antenna_id: int, now: datetime) -> int:
     """Queue today's weekly chart for the antenna's coordinators, once (its own broadcast
     key, next to the summary's); how many were queued."""
-    await take_write_lock(session)
-    antenna = await session.get(Antenna, antenna_id)
-    if antenna is None:
-        await session.rollback()
-        return 0
-    day = local_day(now, antenna.timezone)
-    if not await _insert_log(session, antenna_id=antenna_id, day=day, kind=SUMMARY_CHART, now=now):
-        return 0
-    queued = await notify_coordinators(
-        session,
-        antenna_id=antenna_id,
-        kind=SUMMARY_CHART,
-        now=now,
-        antenna=antenna_id,
-        day=day.isoformat(),
+    return await queue_coordinators_once(
+        session, antenna_id=antenna_id, kind=SUMMARY_CHART, now=now
     )
-    await session.commit()
-    return queued

@@ -3,6 +3,7 @@ when the reminders were not enough. Each says nothing (None) once the thing is d
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
@@ -11,25 +12,36 @@ from aiogram.utils.i18n import ngettext
 from bot import cards, formatting
 from bot.driver_panel import panel_keyboard, panel_text
 from bot.notifications.base import Context, Rendered, pickup_note, view_of
-from bot.notifications.receipts import _delivery, _stop, receipt_request
+from bot.notifications.receipts import pending_stop, receipt_request
+from logistics.views import DonationView
+
+
+async def _panel_reminder(
+    ctx: Context, payload: dict, status: str, head: Callable[[DonationView], str]
+) -> Rendered | None:
+    """A reminder to the driver above their pickup's panel, with its buttons; None once the
+    pickup left ``status`` (recorded meanwhile)."""
+    view = await view_of(ctx, payload)
+    if view is None or view.status != status:
+        return None
+    with ctx.i18n.use_locale(ctx.languages[0]):
+        keyboard = panel_keyboard(view)
+    return Rendered(
+        text=ctx.each(lambda: head(view) + "\n\n" + panel_text(view)), reply_markup=keyboard
+    )
 
 
 async def weights_reminder(ctx: Context, payload: dict) -> Rendered | None:
     """To the driver: the deliveries of a collected pickup, with the buttons to record them."""
-    view = await view_of(ctx, payload)
-    if view is None or view.status != "picked_up":
-        return None  # recorded meanwhile
-
-    def render() -> str:
-        head = _(
+    return await _panel_reminder(
+        ctx,
+        payload,
+        "picked_up",
+        lambda v: _(
             "⏰ Reminder: the deliveries of your pickup at {store} are not recorded yet. "
             "Record each one with its weight."
-        ).format(store=escape(view.store_name))
-        return head + "\n\n" + panel_text(view)
-
-    with ctx.i18n.use_locale(ctx.languages[0]):
-        keyboard = panel_keyboard(view)
-    return Rendered(text=ctx.each(render), reply_markup=keyboard)
+        ).format(store=escape(v.store_name)),
+    )
 
 
 async def weights_overdue(ctx: Context, payload: dict) -> Rendered | None:
@@ -52,20 +64,15 @@ async def weights_overdue(ctx: Context, payload: dict) -> Rendered | None:
 
 async def kg_reminder(ctx: Context, payload: dict) -> Rendered | None:
     """To the driver who said the food was collected: the kg, with the buttons to record them."""
-    view = await view_of(ctx, payload)
-    if view is None or view.status != "claimed":
-        return None  # recorded meanwhile
-
-    def render() -> str:
-        head = _(
+    return await _panel_reminder(
+        ctx,
+        payload,
+        "claimed",
+        lambda v: _(
             "⏰ Reminder: you said the food of the pickup at {store} was collected, "
             "but its kg are not recorded yet."
-        ).format(store=escape(view.store_name))
-        return head + "\n\n" + panel_text(view)
-
-    with ctx.i18n.use_locale(ctx.languages[0]):
-        keyboard = panel_keyboard(view)
-    return Rendered(text=ctx.each(render), reply_markup=keyboard)
+        ).format(store=escape(v.store_name)),
+    )
 
 
 async def kg_missing(ctx: Context, payload: dict) -> Rendered | None:
@@ -97,13 +104,10 @@ async def receipt_reminder(ctx: Context, payload: dict) -> Rendered | None:
 
 async def receipt_overdue(ctx: Context, payload: dict) -> Rendered | None:
     """To the coordinators: the association was reminded and has not answered."""
-    found = await _delivery(ctx, payload)
+    found = await pending_stop(ctx, payload)
     if found is None:
         return None
-    delivery, view = found
-    stop = _stop(view, delivery.id)
-    if stop.receipt_status != "pending":
-        return None
+    _, view, stop = found
     count = int(payload.get("n", 0))
 
     def render() -> str:

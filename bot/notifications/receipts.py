@@ -27,14 +27,21 @@ def _stop(view: DonationView, delivery_id: int):
     return next(s for s in view.stops if s.delivery_id == delivery_id)
 
 
-async def receipt_request(ctx: Context, payload: dict) -> Rendered | None:
+async def pending_stop(ctx: Context, payload: dict):
+    """(delivery, view, stop) of a delivery whose receipt is still pending; else None."""
     found = await _delivery(ctx, payload)
     if found is None:
         return None
     delivery, view = found
     stop = _stop(view, delivery.id)
-    if stop.receipt_status != "pending":
+    return (delivery, view, stop) if stop.receipt_status == "pending" else None
+
+
+async def receipt_request(ctx: Context, payload: dict) -> Rendered | None:
+    found = await pending_stop(ctx, payload)
+    if found is None:
         return None
+    delivery, view, stop = found
 
     def render() -> str:
         return _("🚚 {driver} delivered {kg} from {store} to {place}. Did you receive it?").format(
