@@ -126,7 +126,12 @@ async def create_application(
         outbox=outbox,
     )
     scheduler = (
-        create_scheduler(session_factory=session_factory, clock=clock, on_queued=outbox.wake)
+        create_scheduler(
+            session_factory=session_factory,
+            clock=clock,
+            on_queued=outbox.wake,
+            timing=settings.reminders.timing(),
+        )
         if schedule
         else None
     )

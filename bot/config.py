@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import tomllib
 from contextvars import ContextVar
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -45,7 +46,8 @@ from bot.config_errors import (
     syntax_error,
     validation_problems,
 )
-from logistics.network import DEFAULT_TIMEZONE, Network, TimeZoneName
+from logistics.network import DEFAULT_TIMEZONE, ClockTime, Network, TimeZoneName
+from logistics.reminders import Timing
 from storage.engine import DEFAULT_DATABASE_URL
 
 __all__ = ["ENV_VARS", "BotDefaults", "ConfigError", "ConfigProblem", "Settings", "load_settings"]
@@ -87,6 +89,28 @@ class ImpactFactors(BaseModel):
     co2e_kg_per_kg: float = Field(default=2.5, gt=0, le=50)
 
 
+class ReminderTimes(BaseModel):
+    """``[reminders]``: when the alerts, reminders and the missed-collection check are due."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unclaimed_alert_hours_before: float = Field(default=3, gt=0, le=24)
+    unclaimed_evening_alert: ClockTime = "19:00"
+    driver_reminder_hours_before: float = Field(default=3, gt=0, le=24)
+    missed_check_minutes_after: int = Field(default=90, ge=15, le=12 * 60)
+    missed_answer_hours: float = Field(default=2, gt=0, le=24)
+
+    def timing(self) -> Timing:
+        hour, minute = (int(x) for x in self.unclaimed_evening_alert.split(":"))
+        return Timing(
+            unclaimed_before=timedelta(hours=self.unclaimed_alert_hours_before),
+            evening_from=time(hour, minute),
+            reminder_before=timedelta(hours=self.driver_reminder_hours_before),
+            check_after=timedelta(minutes=self.missed_check_minutes_after),
+            answer_within=timedelta(hours=self.missed_answer_hours),
+        )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="forbid")
 
@@ -100,6 +124,7 @@ class Settings(BaseSettings):
     max_concurrent_updates: int = Field(default=6, ge=1, le=7)
     bot: BotDefaults = Field(default_factory=BotDefaults)
     impact: ImpactFactors = Field(default_factory=ImpactFactors)
+    reminders: ReminderTimes = Field(default_factory=ReminderTimes)
     network: Network = Field(default_factory=Network)
 
     @field_validator("log_level", mode="before")

@@ -17,6 +17,7 @@ claimed), so it too happens once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,15 +41,34 @@ LOOKBACK = timedelta(days=2)  # older pickups are left alone
 LOOKAHEAD = timedelta(hours=30)  # covers the evening before the window's day, DST included
 
 
+@dataclass(frozen=True)
+class Timing:
+    """When alerts and reminders are due (``[reminders]`` of config.toml; the constants above
+    are the defaults)."""
+
+    unclaimed_before: timedelta = UNCLAIMED_BEFORE
+    evening_from: time = EVENING_FROM
+    reminder_before: timedelta = REMINDER_BEFORE
+    check_after: timedelta = CHECK_AFTER
+    answer_within: timedelta = ANSWER_WITHIN
+
+    @property
+    def lookahead(self) -> timedelta:
+        return max(LOOKAHEAD, self.unclaimed_before, self.reminder_before)
+
+
+DEFAULT_TIMING = Timing()
+
+
 def _reachable(member: Member | None) -> bool:
     return member is not None and member.telegram_id is not None and not member.unreachable
 
 
-def _evening_before(start: datetime, now: datetime, tz: str) -> bool:
+def _evening_before(start: datetime, now: datetime, tz: str, evening_from: time) -> bool:
     """``now`` is on the evening before the window's local day (from 19:00 until midnight)."""
     zone = ZoneInfo(tz)
     local_now, window_day = now.astimezone(zone), start.astimezone(zone).date()
-    return local_now.date() == window_day - timedelta(days=1) and local_now.time() >= EVENING_FROM
+    return local_now.date() == window_day - timedelta(days=1) and local_now.time() >= evening_from
 
 
 class _Queue:
@@ -107,7 +127,9 @@ async def _coordinators(session: AsyncSession, antenna_ids: set[int]) -> dict[in
     return found
 
 
-async def _unclaimed(session: AsyncSession, now: datetime) -> list[tuple[Donation, Antenna, str]]:
+async def _unclaimed(
+    session: AsyncSession, now: datetime, timing: Timing
+) -> list[tuple[Donation, Antenna, str]]:
     """The announced pickups with an alert due now, and the phase of each alert."""
     rows = await session.exec(
         select(Donation, Antenna)
@@ -115,20 +137,22 @@ async def _unclaimed(session: AsyncSession, now: datetime) -> list[tuple[Donatio
         .where(
             Donation.status == "announced",
             Donation.window_start > now,
-            Donation.window_start <= now + LOOKAHEAD,
+            Donation.window_start <= now + timing.lookahead,
         )
     )
     due = []
     for donation, antenna in rows.all():
-        if donation.window_start - UNCLAIMED_BEFORE <= now:
+        if donation.window_start - timing.unclaimed_before <= now:
             due.append((donation, antenna, "soon"))
-        if _evening_before(donation.window_start, now, antenna.timezone):
+        if _evening_before(donation.window_start, now, antenna.timezone, timing.evening_from):
             due.append((donation, antenna, "evening"))
     return due
 
 
-async def _claimed(session: AsyncSession, now: datetime) -> list[tuple[Donation, Antenna, Member]]:
-    """The claimed pickups from ``LOOKBACK`` ago to ``REMINDER_BEFORE`` ahead, with drivers."""
+async def _claimed(
+    session: AsyncSession, now: datetime, timing: Timing
+) -> list[tuple[Donation, Antenna, Member]]:
+    """The claimed pickups from ``LOOKBACK`` ago to the reminder's time ahead, with drivers."""
     rows = await session.exec(
         select(Donation, Antenna, Member)
         .join(Antenna, col(Antenna.id) == Donation.antenna_id)
@@ -138,7 +162,7 @@ async def _claimed(session: AsyncSession, now: datetime) -> list[tuple[Donation,
             Donation.status == "claimed",
             col(Claim.released_at).is_(None),
             Donation.window_start >= now - LOOKBACK,
-            Donation.window_start <= now + REMINDER_BEFORE,
+            Donation.window_start <= now + timing.reminder_before,
         )
     )
     return list(rows.all())
@@ -179,13 +203,15 @@ async def _flag_missed(session: AsyncSession, donation_ids: list[int], now: date
     return ids
 
 
-async def due_reminders(session: AsyncSession, *, now: datetime) -> int:
+async def due_reminders(
+    session: AsyncSession, *, now: datetime, timing: Timing = DEFAULT_TIMING
+) -> int:
     """One pass of the check: queue what is due, flag what was missed; how many entries."""
     await take_write_lock(session)
     queue = _Queue(now)
-    unclaimed = await _unclaimed(session, now)
-    claimed = await _claimed(session, now)
-    late = [(d, a, m) for d, a, m in claimed if d.window_start + CHECK_AFTER <= now]
+    unclaimed = await _unclaimed(session, now, timing)
+    claimed = await _claimed(session, now, timing)
+    late = [(d, a, m) for d, a, m in claimed if d.window_start + timing.check_after <= now]
     said = await said_collected_at(session, [d.id for d, _, _ in late])
     late = [(d, a, m) for d, a, m in late if d.id not in said]  # collected, kg to come
     asked = await _checks_asked(session, [d.id for d, _, _ in late])
@@ -194,12 +220,12 @@ async def due_reminders(session: AsyncSession, *, now: datetime) -> int:
     for donation, antenna, driver in late:
         antenna_of[donation.id] = antenna
         if donation.id in asked:
-            if asked[donation.id] + ANSWER_WITHIN <= now:
+            if asked[donation.id] + timing.answer_within <= now:
                 to_flag.append(donation.id)
         elif _reachable(driver):
             key = f"missed_check:{donation.id}"
             queue.add(driver.telegram_id, "missed_check", key, donation_id=donation.id)
-        elif donation.window_start + CHECK_AFTER + ANSWER_WITHIN <= now:
+        elif donation.window_start + timing.check_after + timing.answer_within <= now:
             to_flag.append(donation.id)  # nobody to ask
     flagged = await _flag_missed(session, to_flag, now)
 
@@ -213,7 +239,7 @@ async def due_reminders(session: AsyncSession, *, now: datetime) -> int:
             queue.add(chat_id, "unclaimed_alert", key, donation_id=donation.id)
     for donation, _antenna, driver in claimed:
         starts_in = donation.window_start - now
-        if timedelta(0) < starts_in <= REMINDER_BEFORE and _reachable(driver):
+        if timedelta(0) < starts_in <= timing.reminder_before and _reachable(driver):
             key = f"pickup_reminder:{donation.id}:{driver.id}"
             queue.add(driver.telegram_id, "pickup_reminder", key, donation_id=donation.id)
     for donation_id in flagged:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from logistics.clock import Clock
 from logistics.followups import due_followups
 from logistics.recurring import open_due_slots
-from logistics.reminders import due_reminders
+from logistics.reminders import DEFAULT_TIMING, Timing, due_reminders
 from scheduler.broadcasts import register_broadcasts
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,11 @@ REMINDERS_EVERY = timedelta(minutes=5)
 
 
 def create_scheduler(
-    *, session_factory: async_sessionmaker, clock: Clock, on_queued: Callable[[], None]
+    *,
+    session_factory: async_sessionmaker,
+    clock: Clock,
+    on_queued: Callable[[], None],
+    timing: Timing = DEFAULT_TIMING,
 ) -> AsyncIOScheduler:
     """The scheduler with its jobs registered, not started (``start()`` needs a running loop)."""
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -48,7 +52,12 @@ def create_scheduler(
     scheduler.add_job(
         check_reminders,
         trigger=IntervalTrigger(seconds=REMINDERS_EVERY.total_seconds(), timezone=UTC),
-        kwargs={"session_factory": session_factory, "clock": clock, "on_queued": on_queued},
+        kwargs={
+            "session_factory": session_factory,
+            "clock": clock,
+            "on_queued": on_queued,
+            "timing": timing,
+        },
         id=REMINDERS,
         name="alerts, reminders, the missed-collection check and follow-ups",
         coalesce=True,
@@ -75,15 +84,20 @@ async def open_recurring_slots(
 
 
 async def check_reminders(
-    *, session_factory: async_sessionmaker, clock: Clock, on_queued: Callable[[], None]
+    *,
+    session_factory: async_sessionmaker,
+    clock: Clock,
+    on_queued: Callable[[], None],
+    timing: Timing = DEFAULT_TIMING,
 ) -> None:
     """Queue the alerts, reminders and follow-ups due now, then wake the sender."""
     now = clock.now()
     queued = 0
     try:
-        for rule in (due_reminders, due_followups):  # each its own transaction
-            async with session_factory() as session:
-                queued += await rule(session, now=now)
+        async with session_factory() as session:  # each rule in its own transaction
+            queued += await due_reminders(session, now=now, timing=timing)
+        async with session_factory() as session:
+            queued += await due_followups(session, now=now)
     finally:
         if queued:
             log.info("%d alerts, reminders and follow-ups queued", queued)

@@ -262,6 +262,18 @@ BAD_FILES = [
         "needs an async driver",
         id="sync-database-url",
     ),
+    pytest.param(
+        ("[reminders]", 0, "missed_check_minutes_after = 90", "missed_check_minutes_after = 5"),
+        "reminders.missed_check_minutes_after",
+        "greater than or equal to 15",
+        id="missed-check-too-soon",
+    ),
+    pytest.param(
+        ("[reminders]", 0, 'unclaimed_evening_alert = "19:00"', 'unclaimed_evening_alert = "7pm"'),
+        "reminders.unclaimed_evening_alert",
+        "",
+        id="evening-alert-not-a-time",
+    ),
 ]
 
 

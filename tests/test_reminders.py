@@ -4,15 +4,18 @@ the missed-collection check answered through the bot."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import event
 from sqlmodel import col, select
 
+from bot.app import create_application
 from bot.callbacks import MissedCb, PickupCb
+from bot.config import ReminderTimes
 from bot.i18n import create_i18n
 from bot.notifications import render
-from logistics.reminders import UNCLAIMED_BEFORE, due_reminders
+from logistics.reminders import UNCLAIMED_BEFORE, Timing, due_reminders
+from scheduler.jobs import REMINDERS
 from storage.models import AuditLog, Donation, Outbox
 from tests.harness import buttons, running_bot
 from tests.test_runsheet import GROUP, TUESDAY, add_pickup, local
@@ -190,3 +193,53 @@ async def test_one_pass_makes_a_fixed_number_of_queries(settings, session_factor
     event.remove(engine.sync_engine, "before_cursor_execute", counted)
     assert queued == 1 + 3 + 3 * 2  # a check, three reminders, three alerts to two chats
     assert len(statements) <= 8, "a fixed number of queries, none per pickup"
+
+
+async def test_the_times_follow_the_settings(settings, session_factory):
+    """[reminders] of config.toml: an alert one hour before, no evening alert before 22:00,
+    the driver reminded 30 minutes before, the check 30 minutes into the window."""
+    assert settings.reminders.timing() == Timing(), "the shipped values are the defaults"
+    timing = Timing(
+        unclaimed_before=timedelta(hours=1),
+        evening_from=time(22, 0),
+        reminder_before=timedelta(minutes=30),
+        check_after=timedelta(minutes=30),
+    )
+
+    async def run_with(at) -> int:
+        async with session_factory() as s:
+            return await due_reminders(s, now=at, timing=timing)
+
+    tomorrow = await pickup(session_factory, local(WEDNESDAY, 10))
+    assert await run_with(local(TUESDAY, 21, 55)) == 0, "not yet evening"
+    assert await run_with(local(TUESDAY, 22)) == 2
+    assert await run_with(local(WEDNESDAY, 7)) == 0, "three hours before: not with this timing"
+    assert await run_with(local(WEDNESDAY, 9)) == 2
+
+    start = local(TUESDAY, 18)
+    claimed = await pickup(session_factory, start, status="claimed", driver=SOFIE)
+    assert await run_with(start - timedelta(minutes=31)) == 0
+    assert await run_with(start - timedelta(minutes=30)) == 1
+    assert [
+        e.payload["donation_id"] for e in await entries(session_factory, "pickup_reminder")
+    ] == [claimed]
+    assert await run_with(start + timedelta(minutes=29)) == 0
+    assert await run_with(start + timedelta(minutes=30)) == 1
+    [check] = await entries(session_factory, "missed_check")
+    assert check.payload["donation_id"] == claimed
+    alerts = await entries(session_factory, "unclaimed_alert")
+    assert {e.payload["donation_id"] for e in alerts} == {tomorrow}
+
+
+async def test_the_running_bot_takes_its_times_from_the_settings(settings, clock):
+    configured = settings.model_copy(
+        update={"reminders": ReminderTimes(driver_reminder_hours_before=1)}
+    )
+    app = await create_application(configured, clock=clock, schedule=True)
+    try:
+        job = app.dp["broadcasts"].scheduler.get_job(REMINDERS)
+        assert job.kwargs["timing"].reminder_before == timedelta(hours=1)
+        assert job.kwargs["timing"].check_after == timedelta(minutes=90)
+    finally:
+        await app.dp.emit_shutdown()
+        await app.bot.session.close()
