@@ -13,6 +13,8 @@ from sqlalchemy import func, text
 from sqlmodel import SQLModel, select
 
 from bot.callbacks import AnnounceCb, DeliverCb, ForgetCb, PickupCb, ReceiptCb
+from logistics.periods import Month
+from logistics.reports import Factors, monthly_report
 from logistics.seed import seed_network
 from logistics.summary import summary
 from storage.engine import create_engine, create_session_factory
@@ -63,13 +65,21 @@ class Database:
             }
 
     async def figures(self) -> dict[str, Any]:
-        """The summary figures of both days, and totals computed here by plain SQL."""
+        """The summary figures of both days, the month's tonnage report, and totals computed
+        here by plain SQL."""
         async with self.sessions() as session:
             ixelles = (await session.exec(select(Antenna).where(Antenna.key == "ixelles"))).one()
             days = [date(2026, 3, 10), date(2026, 3, 11)]
             figures: dict[str, Any] = {
                 str(d): await summary(session, antenna_id=ixelles.id, day=d) for d in days
             }
+            antennas = (await session.exec(select(Antenna.id))).all()
+            figures["march report"] = await monthly_report(
+                session,
+                antenna_ids=list(antennas),
+                month=Month(2026, 3),
+                factors=Factors(2.38, 2.5),
+            )
             for name, sql in TOTALS.items():
                 statement = text(sql).bindparams(antenna=ixelles.id)
                 row = (await session.exec(statement)).one()
@@ -218,6 +228,7 @@ async def test_forgetme_after_a_day_leaves_no_trace_and_the_same_figures(setting
             loser = LUCAS if winner == SOFIE else SOFIE
             await fake_api.wait_idle()
             before = await db.figures()
+            assert sum(c.kg for c in before["march report"].categories) > 0, "a month with tonnage"
             assert before["donations"][:2] == (1, 31.5)
             assert before["receipts"] == (2, before["receipts"][1], 2)
             tables = await db.tables()
