@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics import allocation, claims
+from logistics import allocation, driver_offers
 from logistics.errors import AlreadyDone, InvalidInput, NotFound
 from logistics.notify import refresh_card
 from logistics.people import Identity
@@ -283,7 +283,7 @@ async def announce(
     )
     await _claim_for_standing_driver(session, donation, now)
     refresh_card(session, antenna=antenna, donation_id=donation.id, now=now)
-    await claims.offer_to_drivers(session, donation_id=donation.id, now=now)
+    await driver_offers.offer_to_drivers(session, donation_id=donation.id, now=now)
     await session.commit()
     return donation.id
 
@@ -296,6 +296,6 @@ async def _claim_for_standing_driver(
         return
     slot = await session.get(RecurringSlot, donation.recurring_slot_id)
     if slot is not None and slot.standing_driver_id is not None:
-        await claims.claim_for_standing_driver(
+        await driver_offers.claim_for_standing_driver(
             session, donation_id=donation.id, driver_id=slot.standing_driver_id, now=now
         )

@@ -8,7 +8,6 @@ once, on the driver's word, for a delivery to the antenna's hub.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,15 +16,23 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, NotOpen
-from logistics.notify import notify_coordinators, notify_member, refresh_card
+from logistics.donation_progress import (
+    PICKED_UP_OR_LATER,
+    PROGRESSING,
+    Actor,
+    advance_donation,
+    load_delivery,
+    load_one,
+    refresh,
+)
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen
+from logistics.notify import notify_coordinators, notify_member
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
 from logistics.transaction import transaction
+from logistics.weights import spread_kg, validate_kg
 from storage.models import (
     ZERO_REASONS,
-    Antenna,
-    AuditLog,
     Claim,
     Delivery,
     Donation,
@@ -35,34 +42,7 @@ from storage.models import (
     Receipt,
 )
 
-MAX_KG = 10_000
 ZERO_STATUS = {"no_food": "cancelled", "store_closed": "cancelled", "did_not_happen": "missed"}
-PICKED_UP_OR_LATER = ("picked_up", "delivered", "received")
-PROGRESSING = ("picked_up", "delivered")
-SETTLED = ("confirmed", "disputed")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who records a change, and the person a coordinator acts for (if anyone)."""
-
-    member_id: int
-    on_behalf: bool = False
-    on_behalf_of_id: int | None = None
-
-    def log(self, session: AsyncSession, now: datetime, action: str, row: Any, **detail) -> None:
-        """The audit line of a change made to ``row`` (flushed, so that it has its id)."""
-        session.add(
-            AuditLog(
-                at=now,
-                actor_id=self.member_id,
-                on_behalf_of_id=self.on_behalf_of_id,
-                action=action,
-                entity=row.__tablename__,
-                entity_id=row.id,
-                detail=detail,
-            )
-        )
 
 
 @dataclass(frozen=True)
@@ -95,37 +75,6 @@ class DeliveryResult:
     remaining_stops: int
     all_delivered: bool
     on_behalf: bool
-
-
-def validate_kg(value: float) -> float:
-    """A weight a person typed: finite, 0 to 10 000 kg, rounded to 0.1 kg."""
-    try:
-        kg = float(value)
-    except (TypeError, ValueError):
-        raise InvalidInput("kg_invalid") from None
-    if not math.isfinite(kg) or kg < 0 or kg > MAX_KG:
-        raise InvalidInput("kg_invalid")
-    return round(kg, 1) + 0.0  # never -0.0
-
-
-def spread_kg(total: float, weights: Sequence[float]) -> list[float]:
-    """``total`` split pro rata of ``weights`` (equally when they are all 0), in 0.1 kg steps.
-
-    Each share but the last is rounded (never beyond what is left); the last share takes the
-    remainder, so that none is negative and their sum is exactly ``total``.
-    """
-    if not weights:
-        return []
-    tenths = round(total * 10)
-    if sum(weights) <= 0:
-        weights = [1.0] * len(weights)
-    whole = sum(weights)
-    shares: list[int] = []
-    for weight in weights[:-1]:
-        share = math.floor(tenths * weight / whole + 0.5)
-        shares.append(min(share, tenths - sum(shares)))
-    shares.append(tenths - sum(shares))
-    return [share / 10 for share in shares]
 
 
 @transaction
@@ -235,61 +184,6 @@ async def record_delivery(
         all_delivered=remaining == 0,
         on_behalf=actor.on_behalf,
     )
-
-
-async def advance_donation(
-    session: AsyncSession, *, donation: Donation, now: datetime, actor: Actor
-) -> int:
-    """Every stop delivered: the donation is "delivered"; every receipt settled too: it is
-    "received". Returns how many stops are still to deliver."""
-    await session.flush()
-    rows = (
-        await session.exec(
-            select(Delivery.delivered_at, Receipt.status)
-            .outerjoin(Receipt, col(Receipt.delivery_id) == Delivery.id)
-            .where(Delivery.donation_id == donation.id)
-        )
-    ).all()
-    remaining = sum(1 for delivered_at, _ in rows if delivered_at is None)
-    steps = []
-    if rows and remaining == 0:
-        if donation.status == "picked_up":
-            steps.append("delivered")
-        if all(status in SETTLED for _, status in rows) and donation.status in PROGRESSING:
-            steps.append("received")
-    for status in steps:
-        donation.status, donation.updated_at = status, now
-        session.add(donation)
-        actor.log(session, now, f"donation.{status}", donation)
-    return remaining
-
-
-async def load_one(session: AsyncSession, statement: Any, what: str, *, lock: bool = True) -> Any:
-    """The one row (or tuple of rows) of ``statement``, by default locked until the commit."""
-    if lock:
-        statement = statement.with_for_update().execution_options(populate_existing=True)
-    row = (await session.exec(statement)).first()
-    if row is None:
-        raise NotFound(what)
-    return row
-
-
-async def load_delivery(
-    session: AsyncSession, delivery_id: int, *, lock: bool = True
-) -> tuple[Delivery, Donation]:
-    """A stop and its donation, by default locked: every change of a donation locks its row."""
-    statement = (
-        select(Delivery, Donation)
-        .join(Donation, col(Donation.id) == Delivery.donation_id)
-        .where(Delivery.id == delivery_id)
-    )
-    return await load_one(session, statement, "delivery", lock=lock)
-
-
-async def refresh(session: AsyncSession, donation: Donation, now: datetime) -> None:
-    """Ask for the donation's card in the antenna group to be brought up to date."""
-    antenna = await session.get(Antenna, donation.antenna_id)
-    refresh_card(session, antenna=antenna, donation_id=donation.id, now=now)
 
 
 async def _driver_or_coordinator(

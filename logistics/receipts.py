@@ -15,18 +15,13 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.collection import (
-    Actor,
-    advance_donation,
-    load_delivery,
-    refresh,
-    validate_kg,
-)
+from logistics.donation_progress import Actor, advance_donation, load_delivery, refresh
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from logistics.notify import notify_coordinators
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
 from logistics.transaction import transaction
+from logistics.weights import validate_kg
 from storage.models import Association, Claim, Delivery, Donation, Member, Receipt, Store
 
 PROBLEMS = ("too_warm", "damaged", "not_arrived", "other")

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import String, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.collection import PICKED_UP_OR_LATER, SETTLED
+from logistics.donation_progress import PICKED_UP_OR_LATER, SETTLED
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
     ALL_TABLES,

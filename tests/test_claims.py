@@ -10,18 +10,16 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
+from logistics.claim_queries import DriverStats, driver_stats
 from logistics.claims import (
     ClaimResult,
-    DriverStats,
     ReleaseResult,
     claim_pickup,
-    driver_stats,
     drop_standing_claim,
-    eligible_drivers,
-    offer_to_drivers,
     release_claim,
     set_standing_claim,
 )
+from logistics.driver_offers import eligible_drivers, offer_to_drivers
 from logistics.errors import (
     AlreadyClaimed,
     AlreadyDone,

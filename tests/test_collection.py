@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
-from logistics.collection import record_delivery, record_pickup, spread_kg, validate_kg
+from logistics.collection import record_delivery, record_pickup
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, NotOpen
 from logistics.people import identify
+from logistics.weights import spread_kg, validate_kg
 from storage.models import (
     Antenna,
     Association,

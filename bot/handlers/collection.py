@@ -16,12 +16,8 @@ from bot.flows.weights import WeightFlow, ask_kg, start_items
 from bot.notifications import zero_reason_label
 from bot.refusals import explain
 from logistics.clock import Clock
-from logistics.collection import (
-    PICKED_UP_OR_LATER,
-    PROGRESSING,
-    record_delivery,
-    record_pickup,
-)
+from logistics.collection import record_delivery, record_pickup
+from logistics.donation_progress import PICKED_UP_OR_LATER, PROGRESSING
 from logistics.errors import AlreadyDone, DomainError, NotAllowed, NotFound, NotOpen
 from logistics.people import Identity
 from logistics.pickups import check_recorder
