@@ -1,8 +1,9 @@
-"""Invitations: single-use, expiring links created by coordinators, and joining through them.
+"""Invitations: single-use, expiring links created by coordinators, and checking them.
 
-Only the SHA-256 hash of a token is kept. Exactly one person joins through a token, however
-many open it at once: a conditional UPDATE marks it used, which only one transaction can do.
-Drivers join as ``pending`` until a coordinator of the antenna approves them.
+Only the SHA-256 hash of a token is kept. A coordinator creates an invitation to the antenna
+for a role (and a store or association where the role needs one); a person opening the link
+learns what it is for, if it is still unused, unexpired, and for a role they do not hold yet.
+Joining through it and the approval of drivers are in ``logistics.joining``.
 """
 
 from __future__ import annotations
@@ -13,13 +14,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
-from logistics.notify import notify_coordinators, notify_member
-from logistics.people import Identity, Vehicle
+from logistics.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from logistics.people import Identity
 from logistics.permissions import is_coordinator
 from logistics.transaction import transaction
 from storage.models import (
@@ -67,15 +66,6 @@ class InviteView:
     antenna_name: str
     role: str
     place_name: str | None
-
-
-@dataclass(frozen=True)
-class JoinResult:
-    membership_id: int
-    member_id: int
-    status: str  # "active", or "pending" for a driver
-    role: str
-    antenna_name: str
 
 
 def hash_token(token: str) -> str:
@@ -155,132 +145,10 @@ async def check_invite(
     """What the invitation is for, if it can still be used by this person (reads only)."""
     if not _TOKEN.fullmatch(token or ""):
         raise InviteInvalid()
-    return await _usable(session, hash_token(token), telegram_id, now)
+    return await usable_invite(session, hash_token(token), telegram_id, now)
 
 
-@transaction
-async def join(
-    session: AsyncSession,
-    *,
-    token_hash: str,
-    telegram_id: int,
-    name: str,
-    username: str | None,
-    language: str | None,
-    now: datetime,
-    vehicle: Vehicle | None = None,
-) -> JoinResult:
-    """Use the invitation: the person gets the role (a driver waits for approval)."""
-    view = await _usable(session, token_hash, telegram_id, now)
-    invite = (await session.exec(select(Invite).where(Invite.token_hash == token_hash))).one()
-    if view.role == "driver" and vehicle is None:
-        raise InvalidInput("vehicle_missing")
-    member = (await session.exec(select(Member).where(Member.telegram_id == telegram_id))).first()
-    if member is None:
-        member = Member(telegram_id=telegram_id, created_at=now, language=language)
-    member.name = member.name or name[:200]
-    member.username = member.username or (username[:64] if username else None)
-    member.language = member.language or language
-    if vehicle is not None:
-        member.vehicle_refrigerated = vehicle.refrigerated
-        member.vehicle_capacity_kg = vehicle.capacity_kg
-        member.phone = vehicle.phone or member.phone
-    session.add(member)
-    await session.flush()
-    used = await session.exec(
-        update(Invite)
-        .where(col(Invite.id) == invite.id, col(Invite.used_at).is_(None))
-        .values(used_at=now, used_by_id=member.id)
-    )
-    if used.rowcount != 1:
-        raise InviteUsed()
-    status = "pending" if view.role == "driver" else "active"
-    membership = (
-        await session.exec(
-            select(Membership).where(
-                Membership.member_id == member.id,
-                Membership.antenna_id == invite.antenna_id,
-                Membership.role == invite.role,
-                Membership.status == "rejected",
-                _same_place(invite.store_id, invite.association_id),
-            )
-        )
-    ).first() or Membership(
-        member_id=member.id,
-        antenna_id=invite.antenna_id,
-        role=invite.role,
-        store_id=invite.store_id,
-        association_id=invite.association_id,
-        created_at=now,
-    )
-    membership.status = status
-    session.add(membership)
-    await session.flush()
-    if status == "pending":
-        await notify_coordinators(
-            session,
-            antenna_id=invite.antenna_id,
-            kind="driver_pending",
-            now=now,
-            membership_id=membership.id,
-        )
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=member.id,
-            action="membership.joined",
-            entity="membership",
-            entity_id=membership.id,
-            detail={"invite_id": invite.id, "role": invite.role, "status": status},
-        )
-    )
-    return JoinResult(
-        membership_id=membership.id,
-        member_id=member.id,
-        status=status,
-        role=invite.role,
-        antenna_name=view.antenna_name,
-    )
-
-
-@transaction
-async def decide_driver(
-    session: AsyncSession, *, membership_id: int, approve: bool, identity: Identity, now: datetime
-) -> Membership:
-    """A coordinator of the antenna approves or rejects a driver waiting to join."""
-    membership = await session.get(Membership, membership_id, populate_existing=True)
-    if membership is None:
-        raise NotFound("membership")
-    if not is_coordinator(identity, membership.antenna_id):
-        raise NotAllowed("not_coordinator")
-    status = "active" if approve else "rejected"
-    decided = await session.exec(
-        update(Membership)
-        .where(col(Membership.id) == membership_id, col(Membership.status) == "pending")
-        .values(status=status)
-    )
-    if decided.rowcount != 1:
-        raise AlreadyDone()
-    await session.refresh(membership)
-    member = await session.get(Member, membership.member_id)
-    notify_member(
-        session, member=member, kind="driver_decided", now=now, membership_id=membership_id
-    )
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=identity.member_id,
-            on_behalf_of_id=membership.member_id,
-            action="membership.approved" if approve else "membership.rejected",
-            entity="membership",
-            entity_id=membership_id,
-            detail={"antenna_id": membership.antenna_id},
-        )
-    )
-    return membership
-
-
-async def _usable(
+async def usable_invite(
     session: AsyncSession, token_hash: str, telegram_id: int, now: datetime
 ) -> InviteView:
     row = (
@@ -310,7 +178,7 @@ async def _usable(
                 Membership.role == invite.role,
                 col(Membership.status) != "rejected",
             )
-            .where(_same_place(invite.store_id, invite.association_id))
+            .where(same_place(invite.store_id, invite.association_id))
         )
     ).first()
     if held is not None:
@@ -324,7 +192,7 @@ async def _usable(
     )
 
 
-def _same_place(store_id: int | None, association_id: int | None):
+def same_place(store_id: int | None, association_id: int | None):
     store = col(Membership.store_id)
     association = col(Membership.association_id)
     return (store.is_(None) if store_id is None else store == store_id) & (

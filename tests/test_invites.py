@@ -13,7 +13,8 @@ from sqlmodel import select
 
 from bot.callbacks import ApprovalCb, InviteCb, JoinCb
 from logistics.errors import DomainError
-from logistics.invites import InviteUsed, JoinResult, create_invite, hash_token, join
+from logistics.invites import InviteUsed, create_invite, hash_token
+from logistics.joining import JoinResult, join
 from logistics.people import identify
 from storage.engine import create_engine, create_session_factory
 from storage.models import Invite, Member, Membership

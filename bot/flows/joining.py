@@ -30,8 +30,8 @@ from logistics.invites import (
     InviteInvalid,
     InviteUsed,
     InviteView,
-    join,
 )
+from logistics.joining import join
 from logistics.people import Vehicle, parse_capacity, parse_phone
 
 

@@ -22,7 +22,8 @@ from bot.refusals import explain
 from bot.texts import role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError, NotAllowed
-from logistics.invites import create_invite, decide_driver, invite_places
+from logistics.invites import create_invite, invite_places
+from logistics.joining import decide_driver
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas, is_coordinator
 from storage.models import ROLES

@@ -1,5 +1,6 @@
 """/members: a coordinator's list of the antenna's people by role, page by page, and per
-person suspend, reactivate, remove (after a confirmation) and change role."""
+person suspend, reactivate, remove (after a confirmation) and change role. What is shown is
+built in ``bot.members_view``; the rules are in ``logistics.members``."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cards, formatting
-from bot.callbacks import ApprovalCb, MemberCb, MembersCb
+from bot.callbacks import MemberCb, MembersCb
 from bot.handlers.invites import antenna_keyboard, not_coordinator, show
+from bot.members_view import back, card_view, confirm_removal, page_view, short
 from bot.refusals import explain
 from bot.texts import role_label
 from logistics import members as rules
@@ -26,96 +27,6 @@ from logistics.members import LastCoordinator
 from logistics.people import Identity, Person, antenna_people, person
 from logistics.permissions import coordinated_antennas
 from storage.models import ROLES
-
-PAGE = 15
-NAME = 40  # characters of a name shown in the list and on buttons
-
-
-def short(name: str | None, limit: int = NAME) -> str:
-    name = name or "—"
-    return name if len(name) <= limit else name[: limit - 1] + "…"
-
-
-def status_mark(status: str) -> str:
-    return {
-        "pending": _("⏳ waiting for approval"),
-        "suspended": _("⛔ suspended"),
-    }.get(status, "")
-
-
-def person_line(number: int, p: Person) -> str:
-    parts = [f"{number}. {escape(short(p.name))}"]
-    if p.place_name:
-        parts.append(escape(short(p.place_name)))
-    if status_mark(p.status):
-        parts.append(status_mark(p.status))
-    return " · ".join(parts)
-
-
-def page_view(people: list[Person], antenna_id: int, page: int) -> tuple[str, InlineKeyboardMarkup]:
-    pages = max(1, -(-len(people) // PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = people[page * PAGE : (page + 1) * PAGE]
-    lines = [_("<b>People of the antenna</b> ({count})").format(count=len(people))]
-    role = None
-    builder = InlineKeyboardBuilder()
-    for number, p in enumerate(shown, start=page * PAGE + 1):
-        if p.role != role:
-            role = p.role
-            lines.append(f"\n<b>{escape(role_label(role).capitalize())}</b>")
-        lines.append(person_line(number, p))
-        data = MemberCb(membership_id=p.membership_id, action="v")
-        builder.button(text=f"{number}. {short(p.name, 24)}", callback_data=data)
-    builder.adjust(3)
-    nav = []
-    if page > 0:
-        nav.append(("⬅️", MembersCb(antenna_id=antenna_id, page=page - 1)))
-    if page < pages - 1:
-        nav.append(("➡️", MembersCb(antenna_id=antenna_id, page=page + 1)))
-    if nav:
-        lines.append("\n" + _("Page {page} of {pages}").format(page=page + 1, pages=pages))
-        builder.row(*[_button(text, data) for text, data in nav])
-    return "\n".join(lines), builder.as_markup()
-
-
-def _button(text: str, data: MembersCb) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=data.pack())
-
-
-def card_view(p: Person) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [f"<b>{escape(short(p.name, 100))}</b>"]
-    if p.username:
-        lines[0] += f" (@{escape(p.username)})"
-    role = role_label(p.role)
-    if p.place_name:
-        role += f" · {escape(short(p.place_name, 100))}"
-    lines.append(role)
-    if p.role == "driver":
-        capacity = formatting.kg(p.capacity_kg, cards.locale()) if p.capacity_kg else "—"
-        cold = _("refrigerated") if p.refrigerated else _("not refrigerated")
-        lines.append(_("Vehicle: {cold}, {capacity}").format(cold=cold, capacity=capacity))
-    lines.append(status_mark(p.status) or _("✅ active"))
-    builder = InlineKeyboardBuilder()
-    mid = p.membership_id
-    if p.status == "pending":
-        builder.button(
-            text=_("✅ Approve"), callback_data=ApprovalCb(membership_id=mid, action="y")
-        )
-        builder.button(text=_("❌ Reject"), callback_data=ApprovalCb(membership_id=mid, action="n"))
-    elif p.status == "active":
-        builder.button(text=_("⛔ Suspend"), callback_data=MemberCb(membership_id=mid, action="s"))
-    else:
-        builder.button(
-            text=_("✅ Reactivate"), callback_data=MemberCb(membership_id=mid, action="a")
-        )
-    if p.status != "pending":
-        builder.button(
-            text=_("🔄 Change role"), callback_data=MemberCb(membership_id=mid, action="c")
-        )
-    builder.button(text=_("🗑 Remove"), callback_data=MemberCb(membership_id=mid, action="r"))
-    builder.button(text=_("⬅️ Back to the list"), callback_data=MembersCb(antenna_id=p.antenna_id))
-    builder.adjust(2)
-    return "\n".join(lines), builder.as_markup()
 
 
 async def members(message: Message, identity: Identity, session: AsyncSession) -> None:
@@ -199,24 +110,6 @@ def refusal(error: DomainError) -> str:
     if isinstance(error, NotAllowed):
         return not_coordinator()
     return explain(error)
-
-
-def back(antenna_id: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("⬅️ Back to the list"), callback_data=MembersCb(antenna_id=antenna_id))
-    return builder.as_markup()
-
-
-def confirm_removal(p: Person) -> tuple[str, InlineKeyboardMarkup]:
-    builder = InlineKeyboardBuilder()
-    mid = p.membership_id
-    builder.button(text=_("🗑 Yes, remove"), callback_data=MemberCb(membership_id=mid, action="R"))
-    builder.button(text=_("No, keep"), callback_data=MemberCb(membership_id=mid, action="v"))
-    builder.adjust(2)
-    text = _("Remove the role of {role} from {name}? Their open pickups are released.").format(
-        role=role_label(p.role), name=escape(short(p.name, 100))
-    )
-    return text, builder.as_markup()
 
 
 async def role_choice(

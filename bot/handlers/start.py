@@ -19,7 +19,8 @@ from bot.flows import joining
 from bot.texts import greeting, role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.invites import check_invite, join
+from logistics.invites import check_invite
+from logistics.joining import join
 from logistics.people import Identity, identify
 
 
