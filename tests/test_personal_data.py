@@ -13,17 +13,13 @@ from sqlmodel import col, select
 
 from bot.callbacks import ForgetCb, LanguageCb
 from bot.config import load_settings
-from bot.handlers.mydata import summary_text
 from bot.i18n import create_i18n
+from bot.personal_summary import summary_text
 from logistics.claims import claim_pickup, set_standing_claim
+from logistics.erasure import LastCoordinator, check_forgettable, forget_member
 from logistics.errors import NotFound
 from logistics.people import identify
-from logistics.personal_data import (
-    LastCoordinator,
-    check_forgettable,
-    forget_member,
-    personal_data,
-)
+from logistics.personal_data import personal_data
 from logistics.seed import seed_network
 from storage.engine import create_engine, create_session_factory
 from storage.models import (

@@ -74,7 +74,7 @@ async def start(
 
 async def ask_items(message: Message, state: FSMContext, session: AsyncSession) -> None:
     """Nothing written after /surplus: the guided announcement, which also takes a typed one."""
-    from bot.flows.guided import ask_category  # the guided flow builds on this module's echo
+    from bot.flows.guided_items import ask_category  # the guided flow builds on this module's echo
 
     await ask_category(message, state, session)
 
@@ -198,7 +198,7 @@ def _quoted(parts: tuple[str, ...]) -> str:
 
 def draft_keyboard(draft: Draft, *, correct: str = "edit"):
     """Confirm, correct, cancel; ``correct`` is "back" for the guided announcement, whose
-    correction goes back to its list of items (bot/flows/guided_fix.py)."""
+    correction goes back to its list of items (bot/flows/guided_correction.py)."""
     builder = InlineKeyboardBuilder()
     if draft.ready:
         builder.button(text=_("✅ Confirm"), callback_data=AnnounceCb(action="ok"))

@@ -14,7 +14,7 @@ def routers() -> list[Router]:
     from bot.flows import (
         cancel,
         guided,
-        guided_fix,
+        guided_correction,
         joining,
         missed,
         recurring,
@@ -57,7 +57,7 @@ def routers() -> list[Router]:
         help,
         surplus,
         guided,
-        guided_fix,
+        guided_correction,
         recurring,
         weights,
         pickups,
