@@ -298,8 +298,10 @@ class Chats:
         answers = len(self.fake.calls("answerCallbackQuery"))
         self.fake.press_button(self.users[part], self.fake.last_message(tid), data)
         await self.fake.wait_for(lambda: len(self.fake.calls("answerCallbackQuery")) > answers)
-        await self.fake.wait_idle(grace=0.05)
         answer = self.fake.calls("answerCallbackQuery")[answers].params.get("text", "")
+        if not answer:  # a silent answer: what the press says comes as a message
+            await self.fake.wait_for(lambda: len(self.fake.calls(chat_id=tid, ok=True)) > before)
+        await self.fake.wait_idle(grace=0.05)
         sent = [c for c in self.fake.calls(chat_id=tid, ok=True)][before:]
         return " ".join([answer, *(str(c.params.get("text", "")) for c in sent)]).strip()
 
