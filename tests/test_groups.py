@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from bot.callbacks import LinkGroupCb
+from bot.commands import COMMANDS
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, AuditLog, Member, Membership
 from tests.harness import buttons, running_bot
@@ -203,3 +204,18 @@ async def _audit(database_url: str) -> list[AuditLog]:
         ).all()
     await engine.dispose()
     return list(found)
+
+
+async def test_private_commands_in_the_group_point_to_the_private_chat(settings, fake_api, clock):
+    claire = fake_api.user(CLAIRE)
+    group = fake_api.group(OLD_GROUP)
+    names = [c.name for c in COMMANDS if c.name != "linkgroup"]
+    async with running_bot(settings, clock=clock):
+        for name in names:
+            text = await reply_in(fake_api, claire, group, f"/{name}")
+            assert "en privé" in text and "privébericht" in text, (name, text)
+        await fake_api.wait_idle()
+    pointers = [m for m in fake_api.sent(OLD_GROUP) if "en privé" in m.get("text", "")]
+    assert len(pointers) == len(names), "one answer per command, in the group only"
+    assert fake_api.sent(CLAIRE) == [], "nothing sent to the private chat"
+    assert fake_api.refused == []

@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import LinkGroupCb
+from bot.commands import COMMANDS
 from bot.handlers.invites import antenna_keyboard, show
 from bot.i18n import LOCALES, N_
 from logistics.clock import Clock
@@ -140,8 +141,9 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.message.register(migrated, GROUPS, F.migrate_to_chat_id | F.migrate_from_chat_id)
     router.message.register(private_only, GROUPS, CommandStart())
+    # every command but /linkgroup is for the private chat: a pointer there, in both languages
     router.message.register(
-        private_only, GROUPS, Command("start", "help", "lang", "cancel", "invite", "members")
+        private_only, GROUPS, Command(*(c.name for c in COMMANDS if c.name != "linkgroup"))
     )
     router.message.register(linkgroup, GROUPS, Command("linkgroup"))
     router.message.register(linkgroup_in_private, F.chat.type == "private", Command("linkgroup"))

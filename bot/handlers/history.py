@@ -19,7 +19,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
 from bot.callbacks import HistoryCb
-from bot.handlers.group import private_only
 from bot.refusals import status_label
 from logistics.errors import NotAllowed, NotFound
 from logistics.history import (
@@ -176,8 +175,7 @@ async def show_chosen(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    private, groups = F.chat.type == "private", F.chat.type.in_({"group", "supergroup"})
-    router.message.register(private_only, groups, Command("history"))
+    private = F.chat.type == "private"  # in a group, bot/handlers/group.py points here
     router.message.register(show_history, private, Command("history"))
     router.callback_query.register(show_chosen, HistoryCb.filter())
     return router

@@ -24,7 +24,6 @@ from bot import cards
 from bot.callbacks import ForgetCb
 from bot.commands import set_personal_menu
 from bot.edits import edit_markup, edit_text, holds_button
-from bot.handlers.group import private_only
 from bot.keyboards import LANGUAGE_LABELS
 from bot.personal_summary import summary_text
 from logistics.clock import Clock
@@ -176,8 +175,7 @@ async def _replace(query: CallbackQuery, text: str) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    private, groups = F.chat.type == "private", F.chat.type.in_({"group", "supergroup"})
-    router.message.register(private_only, groups, Command("mydata", "forgetme"))
+    private = F.chat.type == "private"  # in a group, bot/handlers/group.py points here
     router.message.register(show_my_data, private, Command("mydata"))
     router.message.register(ask_to_forget, private, Command("forgetme"))
     router.callback_query.register(forget, ForgetCb.filter())
