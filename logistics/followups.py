@@ -109,24 +109,32 @@ async def _weights(session: AsyncSession, queue: _Queue, now: datetime) -> list[
             )
         )
     ).all()
-    rows = [(d, m) for d, m in rows if d.window_end + WEIGHTS_AFTER <= now]
-    keys = {
-        f"weights_reminder:{d.id}:{n}": (d.id, n)
-        for d, _ in rows
-        for n in range(1, WEIGHTS.times + 1)
-    }
+    rows = [(d, m, d.window_end) for d, m in rows if d.window_end + WEIGHTS_AFTER <= now]
+    return await _remind_drivers(session, queue, rows, "weights_reminder", now)
+
+
+async def _remind_drivers(
+    session: AsyncSession,
+    queue: _Queue,
+    rows: list[tuple[Donation, Member | None, datetime]],
+    kind: str,
+    now: datetime,
+) -> list[Donation]:
+    """Queue the driver's next ``kind`` reminder of each (pickup, driver, counted from) row
+    when due, on the WEIGHTS schedule; the pickups to escalate."""
+    steps = range(1, WEIGHTS.times + 1)
+    keys = {f"{kind}:{d.id}:{n}": (d.id, n) for d, _, _ in rows for n in steps}
     sent = await _sent(session, keys)
     escalate = []
-    for donation, driver in rows:
-        reachable = _reachable(driver)
+    for donation, driver, since in rows:
         step = next_step(
-            WEIGHTS, since=donation.window_end, sent=sent[donation.id], reachable=reachable, now=now
+            WEIGHTS, since=since, sent=sent[donation.id], reachable=_reachable(driver), now=now
         )
         if step == 0:
             escalate.append(donation)
         elif step is not None:
-            key = f"weights_reminder:{donation.id}:{step}"
-            queue.add(driver.telegram_id, "weights_reminder", key, donation_id=donation.id, n=step)
+            key = f"{kind}:{donation.id}:{step}"
+            queue.add(driver.telegram_id, kind, key, donation_id=donation.id, n=step)
     return escalate
 
 
@@ -149,26 +157,8 @@ async def _said_collected(session: AsyncSession, queue: _Queue, now: datetime) -
         )
     ).all()
     said = await said_collected_at(session, [d.id for d, _ in rows])
-    rows = [(d, m) for d, m in rows if d.id in said]
-    keys = {
-        f"kg_reminder:{d.id}:{n}": (d.id, n) for d, _ in rows for n in range(1, WEIGHTS.times + 1)
-    }
-    sent = await _sent(session, keys)
-    escalate = []
-    for donation, driver in rows:
-        step = next_step(
-            WEIGHTS,
-            since=said[donation.id],
-            sent=sent[donation.id],
-            reachable=_reachable(driver),
-            now=now,
-        )
-        if step == 0:
-            escalate.append(donation)
-        elif step is not None:
-            key = f"kg_reminder:{donation.id}:{step}"
-            queue.add(driver.telegram_id, "kg_reminder", key, donation_id=donation.id, n=step)
-    return escalate
+    rows = [(d, m, said[d.id]) for d, m in rows if d.id in said]
+    return await _remind_drivers(session, queue, rows, "kg_reminder", now)
 
 
 async def _receipts(

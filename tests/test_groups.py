@@ -11,6 +11,7 @@ from bot.commands import COMMANDS
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, AuditLog, Member, Membership
 from tests.harness import buttons, running_bot
+from tests.test_invites import add_suspended_coordinator
 
 OLD_GROUP, NEW_GROUP, BASIC_GROUP = -1001000000001, -1001000000009, -4000001
 CLAIRE, JORIS, SOFIE = 100001, 100002, 100004
@@ -24,25 +25,6 @@ async def groups(database_url: str) -> dict[int, int | None]:
         found = (await session.exec(select(Antenna).order_by(Antenna.id))).all()
     await engine.dispose()
     return {a.id: a.group_chat_id for a in found}
-
-
-async def add_suspended_coordinator(database_url: str, now) -> None:
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
-        member = Member(telegram_id=DEPUTY, name="Deputy", language="fr", created_at=now)
-        session.add(member)
-        await session.flush()
-        session.add(
-            Membership(
-                member_id=member.id,
-                antenna_id=IXELLES,
-                role="coordinator",
-                status="suspended",
-                created_at=now,
-            )
-        )
-        await session.commit()
-    await engine.dispose()
 
 
 async def reply_in(fake, user, chat, text: str) -> str:
