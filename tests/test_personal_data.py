@@ -220,6 +220,26 @@ async def test_forgetting_a_driver_erases_and_releases(seeded, now):
         assert "claim.released" in details and "standing_claim.dropped" in details
 
 
+async def test_leaving_hours_before_the_window_is_not_a_late_release(seeded, now):
+    """The pickups given back by an erasure are not the driver's late releases: no alert,
+    and nothing counted against anybody in the reports."""
+    donation_id = await _sofie_with_a_claim(seeded, now)
+    hours_before = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)  # the window opens at 17:00
+    async with seeded() as session:
+        identity = await identify(session, telegram_id=SOFIE)
+        result = await forget_member(session, identity=identity, now=hours_before)
+    assert result.released == (donation_id,)
+    async with seeded() as session:
+        [claim] = (await session.exec(select(Claim))).all()
+        assert claim.released_at == hours_before and claim.late_release is False
+        kinds = {o.payload.get("kind") for o in (await session.exec(select(Outbox))).all()}
+        assert "pickups_reopened" in kinds and "late_release" not in kinds
+        released = (
+            await session.exec(select(AuditLog).where(AuditLog.action == "claim.released"))
+        ).one()
+        assert released.detail.get("late") is False
+
+
 async def test_forgetting_a_store_manager_empties_their_free_text(seeded, now):
     async with seeded() as session:
         marc = await _member(session, MARC)

@@ -27,7 +27,7 @@ from bot.edits import edit_markup, edit_text, holds_button
 from bot.keyboards import LANGUAGE_LABELS
 from bot.personal_summary import summary_text
 from logistics.clock import Clock
-from logistics.erasure import LastCoordinator, check_forgettable, forget_member
+from logistics.erasure import LastCoordinator, check_forgettable, erase_person
 from logistics.erasure_request import VALID, NotAsked, answers, ask, check_answer
 from logistics.errors import NotFound
 from logistics.people import Identity
@@ -123,7 +123,7 @@ async def forget(
         return
     try:
         check_answer(asked, callback_data.code, clock.now())
-        await forget_member(session, identity=identity, now=clock.now())
+        await erase_person(session, identity=identity, now=clock.now())
     except NotAsked as error:
         if error.reason == "expired":
             await _drop_question(state)
