@@ -51,7 +51,7 @@ catalogs-extract: $(VENV)/.installed
 
 catalogs-update: catalogs-extract
 	$(BIN)/pybabel update -i bot/i18n/messages.pot -d bot/i18n -D messages \
-		--no-fuzzy-matching
+		--no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands import set_personal_menu
 from bot.flows import joining
-from bot.texts import greeting, role_label
+from bot.texts import first_step, greeting, role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.invites import check_invite
@@ -67,11 +67,15 @@ async def start_with_invite(
     identity = await identify(session, telegram_id=user.id)
     place = f" ({escape(view.place_name)})" if view.place_name else ""
     await message.answer(
-        _("Welcome to the antenna {antenna}: you are now {role}.").format(
-            antenna=escape(view.antenna_name), role=role_label(view.role) + place
+        "\n\n".join(
+            [
+                _("Welcome to {antenna}: you are now {role}.").format(
+                    antenna=escape(view.antenna_name), role=role_label(view.role) + place
+                ),
+                first_step(view.role),
+                greeting(identity, user.first_name),
+            ]
         )
-        + "\n\n"
-        + greeting(identity, user.first_name)
     )
     await set_personal_menu(
         bot, i18n, chat_id=message.chat.id, locale=locale, roles=identity.role_names
