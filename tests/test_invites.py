@@ -57,6 +57,20 @@ async def add_suspended_coordinator(database_url: str, now) -> None:
     await engine.dispose()
 
 
+async def invite_token(session, claire, role: str, place_id: int | None, now) -> str:
+    """A 48-hour invitation made by Claire at ``now``, without the bot; its token."""
+    invitation = await create_invite(
+        session,
+        identity=claire,
+        antenna_id=IXELLES,
+        role=role,
+        place_id=place_id,
+        now=now,
+        valid_for=timedelta(hours=48),
+    )
+    return invitation.token
+
+
 async def press(fake, user, message, data) -> str:
     fake.press_button(user, message, data if isinstance(data, str) else data.pack())
     answer = (await fake.wait_for(method="answerCallbackQuery"))[-1]
@@ -139,28 +153,8 @@ async def test_bad_links_get_a_clear_answer(settings, fake_api, clock):
     engine = create_engine(settings.database_url)
     async with create_session_factory(engine)() as session:
         claire = await identify(session, telegram_id=CLAIRE)
-        old = (
-            await create_invite(
-                session,
-                identity=claire,
-                antenna_id=IXELLES,
-                role="driver",
-                place_id=None,
-                now=clock.now() - timedelta(hours=49),
-                valid_for=timedelta(hours=48),
-            )
-        ).token
-        again = (
-            await create_invite(
-                session,
-                identity=claire,
-                antenna_id=IXELLES,
-                role="store_manager",
-                place_id=FLAGEY,
-                now=clock.now(),
-                valid_for=timedelta(hours=48),
-            )
-        ).token
+        old = await invite_token(session, claire, "driver", None, clock.now() - timedelta(hours=49))
+        again = await invite_token(session, claire, "store_manager", FLAGEY, clock.now())
     await engine.dispose()
     before = await rows(settings.database_url, Invite)
     async with running_bot(settings, clock=clock):
@@ -255,17 +249,7 @@ async def test_two_people_race_for_one_link(session_factory, settings, clock):
     """Exactly one joins, the other hears the link was used (SQLite and PostgreSQL)."""
     async with session_factory() as session:
         claire = await identify(session, telegram_id=CLAIRE)
-        token = (
-            await create_invite(
-                session,
-                identity=claire,
-                antenna_id=IXELLES,
-                role="coordinator",
-                place_id=None,
-                now=clock.now(),
-                valid_for=timedelta(hours=48),
-            )
-        ).token
+        token = await invite_token(session, claire, "coordinator", None, clock.now())
 
     async def open_link(telegram_id: int) -> JoinResult | DomainError:
         async with session_factory() as session:
