@@ -6,7 +6,8 @@ receipts, claims: the tonnage figures must stay true) and the member id in them,
 longer leads to anybody. Table by table:
 
 - ``member``: name, username, phone, language and the Telegram id are emptied, the vehicle
-  reset, ``forgotten_at`` set. The row stays, as the anonymous reference of the history.
+  and when they first opened the bot reset, ``forgotten_at`` set. The row stays, as the
+  anonymous reference of the history.
 - ``membership``: active and pending ones are suspended: no right remains.
 - ``claim``: an active claim on a pickup not yet collected is released by the release rule,
   as for a suspended driver (the group card shows it open again, the other drivers get the
@@ -153,6 +154,7 @@ async def forget_member(
     member.telegram_id = member.name = member.username = member.phone = None
     member.language = member.vehicle_capacity_kg = None
     member.vehicle_refrigerated = member.unreachable = False
+    member.opened_at = None
     member.forgotten_at = now
     session.add(member)
     session.add(

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands import set_personal_menu
 from bot.flows import joining
+from bot.handlers import pickups, receipts
 from bot.texts import first_step, greeting, role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError
@@ -24,12 +25,36 @@ from logistics.joining import join
 from logistics.people import Identity, identify
 
 
-async def start(message: Message, identity: Identity, bot: Bot, i18n: I18n, locale: str) -> None:
+async def start(
+    message: Message,
+    identity: Identity,
+    bot: Bot,
+    i18n: I18n,
+    locale: str,
+    session: AsyncSession,
+    clock: Clock,
+    first_contact: bool = False,
+) -> None:
     await message.answer(greeting(identity, message.from_user.first_name))
     if identity.is_member:
         await set_personal_menu(
             bot, i18n, chat_id=message.chat.id, locale=locale, roles=identity.role_names
         )
+    if first_contact:
+        await what_waits(message, identity, session, clock)
+
+
+async def what_waits(
+    message: Message, identity: Identity, session: AsyncSession, clock: Clock
+) -> None:
+    """A person listed before they ever opened the bot: what waited for them, at once (the
+    bot could not write to them until now)."""
+    roles = set(identity.role_names)
+    if "driver" in roles:
+        await pickups.mine(message, identity, session)
+        await pickups.runs(message, identity, session, clock)
+    if "association" in roles:
+        await receipts.receipts(message, identity, session)
 
 
 async def start_with_invite(

@@ -33,6 +33,20 @@ async def member_unreachable(ctx: Context, payload: dict) -> Rendered | None:
     return Rendered(text=ctx.each(render))
 
 
+async def member_opened(ctx: Context, payload: dict) -> Rendered | None:
+    """The coordinators learn that someone listed in their antenna opened the bot at last:
+    the bot can write to them from now on."""
+    member = await ctx.session.get(Member, int(payload["member_id"]))
+    if member is None or member.telegram_id is None:
+        return None  # erased meanwhile
+    name = escape(member.name or "—")
+
+    def render() -> str:
+        return _("📱 {name} opened the bot: it can write to them from now on.").format(name=name)
+
+    return Rendered(text=ctx.each(render))
+
+
 def vehicle_line(member: Member) -> str:
     capacity = (
         formatting.kg(member.vehicle_capacity_kg, cards.locale())
@@ -192,6 +206,7 @@ async def group_lost(ctx: Context, payload: dict) -> Rendered | None:
 
 RENDERERS = {
     "member_unreachable": member_unreachable,
+    "member_opened": member_opened,
     "driver_pending": driver_pending,
     "member_joined": member_joined,
     "driver_decided": driver_decided,
