@@ -281,10 +281,15 @@ async def test_mydata_shows_a_summary_and_sends_the_file(settings, fake_api, clo
     assert len(summary) <= 4096
     upload = fake_api.uploads[-1]
     assert upload.chat_id == SOFIE and upload.filename.endswith(".json")
-    data = json.loads(upload.data)
-    assert data["member"]["telegram_id"] == SOFIE
-    assert data["member"]["phone"] == "+32 470 12 34 56"
-    assert len(data["claims"]) == 1
+    data = json.loads(upload.data)  # in Sofie's language, times in Brussels' local time
+    assert data["je profiel"]["Telegram-id"] == SOFIE
+    assert data["je profiel"]["telefoon"] == "+32 470 12 34 56"
+    assert data["je profiel"]["gekoelde wagen"] is True
+    [claim] = data["opgenomen ophalingen"]
+    assert claim["opgenomen om"] == "2026-03-10 10:00:00+01:00"  # 09:00 UTC
+    assert claim["te laat vrijgegeven"] is False
+    assert [r["rol"] for r in data["rollen"]] == ["chauffeur"]
+    assert [r["status"] for r in data["rollen"]] == ["actief"]
     text = upload.data.decode()
     assert not any(name in text for name in OTHER_NAMES)
     assert fake_api.refused == []
@@ -312,7 +317,7 @@ async def test_a_stranger_asking_for_their_data(settings, fake_api, clock):
     texts = fake_api.texts(STRANGER)
     assert texts[0] == texts[1] == "Ce bot ne garde rien à votre sujet."
     assert "écrivez-moi en privé" in fake_api.texts(GROUP)[-1]
-    assert "ne garde que votre choix de langue (🇫🇷 Français)" in texts[-1]
+    assert "ne garde que votre choix de langue (Français)" in texts[-1]
     assert fake_api.calls("sendDocument") == []
     assert fake_api.refused == []
 
