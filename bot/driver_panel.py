@@ -6,12 +6,18 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import cards
+from bot import cards, slot_days
 from bot.callbacks import DeliverCb, PickupCb, ReleaseCb
 from logistics.views import DonationView
 
 
 def panel_text(view: DonationView) -> str:
+    if slot_days.is_waiting(view):
+        return (
+            slot_days.slot_day_text(view)
+            + "\n\n"
+            + _("It becomes yours as soon as the store gives its quantities.")
+        )
     text = cards.card_text(view)
     if view.status == "claimed":
         return text + "\n\n" + _("When you have collected it, record the weight here.")

@@ -26,7 +26,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cards, formatting
+from bot import cards, formatting, slot_days
 from bot.callbacks import ClaimCb
 from logistics.clock import Clock
 from logistics.people import Identity
@@ -68,10 +68,16 @@ def header(sheet: RunSheet, part: str, count: str) -> str:
     return line
 
 
-def pickup_block(view: DonationView) -> str:
+def _window(view: DonationView) -> str:
     start = formatting.hour(view.window_start, cards.locale(), view.tz)
     end = formatting.hour(view.window_end, cards.locale(), view.tz)
-    lines = [f"🕕 <b>{start}–{end}</b> · 🛒 <b>{escape(view.store_name)}</b>"]
+    return f"{start}–{end}"
+
+
+def pickup_block(view: DonationView) -> str:
+    lines = [f"🕕 <b>{_window(view)}</b> · 🛒 <b>{escape(view.store_name)}</b>"]
+    if slot_days.is_waiting(view):  # no items yet: what it waits for, and who will drive
+        return "\n".join([*lines, slot_days.state_line(view), slot_days.holder_line(view)])
     lines += [cards.item_line(i) for i in view.items[:ITEMS_SHOWN]]
     if len(view.items) > ITEMS_SHOWN:
         lines.append(_("… and {count} more").format(count=len(view.items) - ITEMS_SHOWN))
@@ -84,6 +90,11 @@ def pickup_block(view: DonationView) -> str:
         lines.append(cards.status_line(view))
     lines += [cards.stop_line(s) for s in view.stops]
     return "\n".join(lines)
+
+
+def nothing_today_line(view: DonationView, first: bool) -> str:
+    line = f"• {_window(view)} · {escape(view.store_name)}"
+    return (_("🚫 Nothing today at these weekly slots:") + "\n" + line) if first else line
 
 
 def pending_line(pending: PendingReceipt, first: bool) -> str:
@@ -102,6 +113,10 @@ def _units(sheet: RunSheet) -> list[_Unit]:
     ]
     if not sheet.pickups:
         units.append(_Unit(lambda: _("No pickup today.")))
+    units += [
+        _Unit(lambda v=view, f=(n == 0): nothing_today_line(v, f))
+        for n, view in enumerate(sheet.nothing_today)
+    ]
     units += [
         _Unit(lambda p=pending, f=(n == 0): pending_line(p, f))
         for n, pending in enumerate(sheet.pending)

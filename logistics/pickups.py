@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotAllowed, NotFound
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas, is_coordinator
-from storage.models import Claim, Donation
+from storage.models import Claim, Donation, RecurringSlot
 
 LIST_LIMIT = 20
 _NUMBER = re.compile(
@@ -45,11 +47,12 @@ async def open_pickups(session: AsyncSession, *, identity: Identity, now: dateti
 
 
 async def my_pickups(session: AsyncSession, *, identity: Identity) -> list[int]:
-    """Pickups the person holds and has not finished (claimed, or collected not delivered)."""
+    """Pickups the person holds and has not finished (claimed, or collected not delivered),
+    and the opened days of the weekly slots they hold that wait for the store's quantities."""
     if identity.member_id is None:
         return []
-    rows = await session.exec(
-        select(Donation.id)
+    claimed = await session.exec(
+        select(Donation.id, Donation.window_start)
         .join(Claim, Claim.donation_id == Donation.id)
         .where(
             Claim.driver_id == identity.member_id,
@@ -59,7 +62,24 @@ async def my_pickups(session: AsyncSession, *, identity: Identity) -> list[int]:
         .order_by(Donation.window_start, Donation.id)
         .limit(LIST_LIMIT)
     )
-    return list(rows.all())
+    waiting = await session.exec(held_slot_days(identity.member_id, ("draft",)).limit(LIST_LIMIT))
+    rows = sorted({*claimed.all(), *waiting.all()}, key=lambda row: (row[1], row[0]))
+    return [donation_id for donation_id, _ in rows[:LIST_LIMIT]]
+
+
+def held_slot_days(member_id: int, statuses: Sequence[str]) -> Any:
+    """(id, window start) of the opened days, in these statuses, of the active weekly slots
+    the member holds: through the slots they hold, then each slot's days by its index."""
+    return (
+        select(Donation.id, Donation.window_start)
+        .join(RecurringSlot, col(RecurringSlot.id) == Donation.recurring_slot_id)
+        .where(
+            RecurringSlot.standing_driver_id == member_id,
+            col(RecurringSlot.active).is_(True),
+            col(Donation.status).in_(statuses),
+        )
+        .order_by(col(Donation.window_start), col(Donation.id))
+    )
 
 
 def parse_weight(text: str) -> float | None:
@@ -92,7 +112,8 @@ async def check_recorder(session: AsyncSession, *, identity: Identity, donation_
 
 
 async def antenna_pickups(session: AsyncSession, *, identity: Identity, now: datetime) -> list[int]:
-    """For coordinators: their antennas' pickups still on the way (not delivered yet)."""
+    """For coordinators: their antennas' pickups still on the way (not delivered yet), the
+    opened days of the weekly slots that wait for the store's quantities included."""
     antennas = coordinated_antennas(identity)
     if not antennas:
         return []
@@ -100,7 +121,7 @@ async def antenna_pickups(session: AsyncSession, *, identity: Identity, now: dat
         select(Donation.id)
         .where(
             Donation.antenna_id.in_(antennas),
-            Donation.status.in_(("announced", "claimed", "picked_up")),
+            Donation.status.in_(("draft", "announced", "claimed", "picked_up")),
             Donation.window_end > now - timedelta(hours=24),
         )
         .order_by(Donation.window_start, Donation.id)

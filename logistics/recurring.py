@@ -120,10 +120,10 @@ def _slot_days(slots: Sequence[Any], now: datetime) -> Iterator[dict[str, Any]]:
         for day in (today + timedelta(days=n) for n in range(DAYS_OPEN)):
             if day.weekday() != slot.weekday:
                 continue
-            start = _utc(day, slot.window_start, zone)
-            end = _utc(day, slot.window_end, zone)
-            if end <= start or end <= now:  # a window lost in a clock change, or over
+            window = slot_window(slot, day, zone)
+            if window is None or window[1] <= now:
                 continue
+            start, end = window
             yield {
                 "antenna_id": antenna_id,
                 "store_id": slot.store_id,
@@ -136,6 +136,12 @@ def _slot_days(slots: Sequence[Any], now: datetime) -> Iterator[dict[str, Any]]:
                 "created_at": now,
                 "updated_at": now,
             }
+
+
+def slot_window(slot: RecurringSlot, day: date, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """The slot's window on that local day, in UTC; None when a clock change swallows it."""
+    start, end = _utc(day, slot.window_start, zone), _utc(day, slot.window_end, zone)
+    return (start, end) if start < end else None
 
 
 def _utc(day: date, wall_clock: str, zone: ZoneInfo) -> datetime:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,6 +23,9 @@ from storage.models import Antenna, BroadcastLog, Delivery, Donation, Receipt
 
 RUN_SHEET = "run_sheet"
 SHEET_STATUSES = ("announced", "claimed", "picked_up")
+# A day of a weekly slot is on the sheet from the moment it opens ("draft": the store has not
+# given its quantities yet); one the store answered "nothing today" is listed apart.
+WAITING, NOTHING_TODAY = "draft", "cancelled"
 # After downtime, a run sheet whose time has passed is still sent until this local hour:
 # later in the day the pickups are under way and the group has moved on.
 CATCH_UP_UNTIL = time(12, 0)
@@ -41,6 +45,7 @@ class RunSheet:
     day: date
     languages: tuple[str, ...]
     pickups: tuple[DonationView, ...]  # by window start
+    nothing_today: tuple[DonationView, ...]  # weekly slots' days the store has nothing for
     pending: tuple[PendingReceipt, ...]  # yesterday's deliveries still awaiting their receipt
 
 
@@ -57,18 +62,26 @@ def local_day(now: datetime, tz: str) -> date:
 
 
 async def run_sheet(session: AsyncSession, *, antenna_id: int, day: date) -> RunSheet:
-    """The antenna's pickups starting that local day, and yesterday's unconfirmed receipts."""
+    """The antenna's pickups starting that local day (the opened days of its weekly slots
+    included), the slot days the stores have nothing for, and yesterday's unconfirmed
+    receipts."""
     antenna = await session.get(Antenna, antenna_id)
     if antenna is None:
         raise LookupError(f"no antenna {antenna_id}")
     start, end = day_bounds(day, antenna.timezone)
     yesterday, _ = day_bounds(day - timedelta(days=1), antenna.timezone)
-    pickup_ids = (
+    day_rows = (
         await session.exec(
-            select(Donation.id)
+            select(Donation.id, Donation.status)
             .where(
                 Donation.antenna_id == antenna_id,
-                Donation.status.in_(SHEET_STATUSES),
+                or_(
+                    Donation.status.in_(SHEET_STATUSES),
+                    and_(
+                        Donation.status.in_((WAITING, NOTHING_TODAY)),
+                        Donation.recurring_slot_id.is_not(None),
+                    ),
+                ),
                 Donation.window_start >= start,
                 Donation.window_start < end,
             )
@@ -89,7 +102,11 @@ async def run_sheet(session: AsyncSession, *, antenna_id: int, day: date) -> Run
             .order_by(Delivery.delivered_at, Delivery.id)
         )
     ).all()
-    views = await donation_views(session, [*pickup_ids, *(d for _, d in pending_rows)])
+    pickup_ids = [i for i, status in day_rows if status != NOTHING_TODAY]
+    nothing_ids = [i for i, status in day_rows if status == NOTHING_TODAY]
+    views = await donation_views(
+        session, [*pickup_ids, *nothing_ids, *(d for _, d in pending_rows)]
+    )
     pending = []
     for delivery_id, donation_id in pending_rows:
         view = views[donation_id]
@@ -102,6 +119,7 @@ async def run_sheet(session: AsyncSession, *, antenna_id: int, day: date) -> Run
         day=day,
         languages=tuple(x for x in antenna.group_languages.split(",") if x),
         pickups=tuple(views[i] for i in pickup_ids),
+        nothing_today=tuple(views[i] for i in nothing_ids),
         pending=tuple(pending),
     )
 

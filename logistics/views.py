@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +22,7 @@ from storage.models import (
     Hub,
     Member,
     Receipt,
+    RecurringSlot,
     Store,
 )
 
@@ -73,6 +75,11 @@ class DonationView:
     driver_id: int | None
     driver_name: str | None
     stops: tuple[StopView, ...]
+    # A day of a store's weekly slot: which slot and local day, and the driver holding the slot
+    recurring_slot_id: int | None = None
+    service_day: date | None = None
+    slot_holder_id: int | None = None
+    slot_holder_name: str | None = None
 
     @property
     def cold(self) -> bool:
@@ -80,15 +87,18 @@ class DonationView:
 
 
 async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int, DonationView]:
-    """Views of the given donations in five queries, whatever their number."""
+    """Views of the given donations in four queries, whatever their number."""
     ids = sorted(set(ids))
     if not ids:
         return {}
+    holder = aliased(Member)
     heads = (
         await session.exec(
-            select(Donation, Store, Antenna)
+            select(Donation, Store, Antenna, holder)
             .join(Store, Store.id == Donation.store_id)
             .join(Antenna, Antenna.id == Donation.antenna_id)
+            .outerjoin(RecurringSlot, RecurringSlot.id == Donation.recurring_slot_id)
+            .outerjoin(holder, holder.id == RecurringSlot.standing_driver_id)
             .where(Donation.id.in_(ids))
         )
     ).all()
@@ -151,7 +161,7 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
             )
         )
     views = {}
-    for donation, store, antenna in heads:
+    for donation, store, antenna, slot_holder in heads:
         driver = drivers.get(donation.id)
         views[donation.id] = DonationView(
             id=donation.id,
@@ -173,6 +183,10 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
             driver_id=driver.id if driver else None,
             driver_name=(driver.name or "—") if driver else None,
             stops=tuple(stops[donation.id]),
+            recurring_slot_id=donation.recurring_slot_id,
+            service_day=donation.service_day,
+            slot_holder_id=slot_holder.id if slot_holder else None,
+            slot_holder_name=(slot_holder.name or "—") if slot_holder else None,
         )
     return views
 

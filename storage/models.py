@@ -245,7 +245,7 @@ class RecurringSlot(SQLModel, table=True):
     weekday: int
     window_start: str = Field(max_length=5)
     window_end: str = Field(max_length=5)
-    standing_driver_id: int | None = Field(default=None, foreign_key="member.id")
+    standing_driver_id: int | None = Field(default=None, foreign_key="member.id", index=True)
     active: bool = Field(default=True)
 
 

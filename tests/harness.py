@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import SecretStr
+from sqlmodel import select
 
 from bot.app import Application, create_application
 from bot.config import Settings, load_settings
@@ -17,8 +19,16 @@ from logistics.reachability import everyone_opened
 from logistics.seed import seed_network
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
+from storage.models import Member, Membership, Store
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def now() -> datetime:
+    """When a row is made for a test's setup (never what a rule reads as the time)."""
+    return datetime.now(UTC)
+
+
 TOKEN = "123456:TEST"
 
 
@@ -63,6 +73,31 @@ async def running_bot(
     finally:
         await app.stop()
         await asyncio.wait_for(task, timeout=10)
+
+
+async def add_store_manager(
+    database_url: str, *, telegram_id: int, name: str, store_key: str, language: str
+) -> None:
+    """A new member managing the store of that key, in its antenna."""
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        store = (await session.exec(select(Store).where(Store.key == store_key))).one()
+        member = Member(
+            telegram_id=telegram_id, name=name, language=language, created_at=now(), opened_at=now()
+        )
+        session.add(member)
+        await session.flush()
+        session.add(
+            Membership(
+                member_id=member.id,
+                antenna_id=store.antenna_id,
+                role="store_manager",
+                store_id=store.id,
+                created_at=now(),
+            )
+        )
+        await session.commit()
+    await engine.dispose()
 
 
 def texts(fake: FakeTelegram, chat_id: int) -> list[str]:

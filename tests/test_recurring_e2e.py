@@ -16,8 +16,8 @@ from sqlmodel import col, select
 from bot.callbacks import AnnounceCb, SlotCb
 from logistics.recurring import open_due_slots
 from storage.engine import create_engine, create_session_factory
-from storage.models import Donation, Member, Membership, Store
-from tests.harness import buttons, running_bot
+from storage.models import Donation, Member, Store
+from tests.harness import add_store_manager, buttons, running_bot
 
 GROUP = -1001000000001  # the Ixelles antenna's group in config.toml
 MARC, NADIA = 100003, 100009  # Marc manages Flagey (config.toml); Nadia, Jourdan (added here)
@@ -49,27 +49,11 @@ async def prepare(database_url: str, language: str) -> None:
     engine = create_engine(database_url)
     async with create_session_factory(engine)() as session:
         await session.exec(update(Member).values(language=language))
-        jourdan = (await session.exec(select(Store).where(Store.key == "super-jourdan"))).one()
-        nadia = Member(
-            telegram_id=NADIA,
-            name="Nadia",
-            language=language,
-            created_at=datetime.now(UTC),
-            opened_at=datetime.now(UTC),
-        )
-        session.add(nadia)
-        await session.flush()
-        session.add(
-            Membership(
-                member_id=nadia.id,
-                antenna_id=jourdan.antenna_id,
-                role="store_manager",
-                store_id=jourdan.id,
-                created_at=datetime.now(UTC),
-            )
-        )
         await session.commit()
     await engine.dispose()
+    await add_store_manager(
+        database_url, telegram_id=NADIA, name="Nadia", store_key="super-jourdan", language=language
+    )
 
 
 async def tuesday_of(database_url: str, store_key: str) -> list[Donation]:

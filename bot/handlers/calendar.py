@@ -1,4 +1,4 @@
-"""/calendar: a driver's claimed pickups as an ICS file, in the driver's language."""
+"""/calendar: a driver's pickups and weekly slots as an ICS file, in the driver's language."""
 
 from __future__ import annotations
 
@@ -10,41 +10,72 @@ from aiogram.utils.i18n import ngettext
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
+from bot.slot_days import NOTHING_TODAY, WAITING
 from logistics.calendar import (
     CalendarEvent,
     CalendarPickup,
+    SlotWeek,
     build_ics,
-    driver_pickups,
-    pickup_uid,
+    driver_calendar,
 )
 from logistics.clock import Clock
 from logistics.people import Identity
 from logistics.pickups import driver_antennas
 
 
+def _where(name: str, address: str) -> str:
+    return ", ".join(x for x in (name, address) if x)
+
+
+def _head(name: str, address: str) -> list[str]:
+    lines = [_("Pickup at {store}").format(store=name)]
+    if address:
+        lines.append(_("Address: {address}").format(address=address))
+    return lines
+
+
 def _event(pickup: CalendarPickup) -> CalendarEvent:
     view, lc = pickup.view, cards.locale()
-    where = ", ".join(x for x in (view.store_name, view.store_address) if x)
-    lines = [_("Pickup at {store}").format(store=view.store_name)]
-    if view.store_address:
-        lines.append(_("Address: {address}").format(address=view.store_address))
+    lines = _head(view.store_name, view.store_address)
+    status = "CONFIRMED"
+    if view.status == WAITING:
+        lines.append(_("Your weekly slot: the store has not given its quantities yet."))
+        status = "TENTATIVE"
+    elif view.status == NOTHING_TODAY:
+        lines.append(_("Nothing to collect: the store has nothing to give that day."))
+        status = "CANCELLED"
     for item in view.items:
         name = item.name_nl if lc == "nl" else item.name_fr
         kg = item.collected_kg if item.collected_kg is not None else item.estimated_kg
         lines.append(f"- {name}: {formatting.kg(kg, lc)}")
     for place in pickup.destinations:
-        target = ", ".join(x for x in (place.name, place.address) if x)
-        lines.append(_("Deliver to: {place}").format(place=target))
+        lines.append(_("Deliver to: {place}").format(place=_where(place.name, place.address)))
     if view.cold:
         lines.append(_("Cold chain: bring a refrigerated vehicle."))
     return CalendarEvent(
-        uid=pickup_uid(view.id),
+        uid=pickup.uid,
         start=view.window_start,
         end=view.window_end,
         tz=view.tz,
         summary=_("🚐 Pickup: {store}").format(store=view.store_name),
-        location=where,
+        location=_where(view.store_name, view.store_address),
         description="\n".join(lines),
+        status=status,
+    )
+
+
+def _week_event(week: SlotWeek) -> CalendarEvent:
+    lines = _head(week.store_name, week.store_address)
+    lines.append(_("Your weekly slot: the store gives its quantities on the day."))
+    return CalendarEvent(
+        uid=week.uid,
+        start=week.window_start,
+        end=week.window_end,
+        tz=week.tz,
+        summary=_("🚐 Pickup: {store}").format(store=week.store_name),
+        location=_where(week.store_name, week.store_address),
+        description="\n".join(lines),
+        status="TENTATIVE",
     )
 
 
@@ -54,8 +85,10 @@ async def send_calendar(
     if not driver_antennas(identity):
         await message.answer(_("The calendar of pickups is for drivers."))
         return
-    pickups = await driver_pickups(session, identity=identity, now=clock.now())
-    if not pickups:
+    entries = await driver_calendar(session, identity=identity, now=clock.now())
+    events = [_event(e) if isinstance(e, CalendarPickup) else _week_event(e) for e in entries]
+    count = sum(event.status != "CANCELLED" for event in events)
+    if not count:
         await message.answer(
             _(
                 "You hold no pickup from today on: there is nothing to put in a calendar. "
@@ -63,7 +96,7 @@ async def send_calendar(
             )
         )
         return
-    data = build_ics([_event(p) for p in pickups], name=_("My food-aid pickups"), now=clock.now())
+    data = build_ics(events, name=_("My food-aid pickups"), now=clock.now())
     await message.answer_document(
         BufferedInputFile(data, filename="pickups.ics"),
         caption=ngettext(
@@ -71,8 +104,8 @@ async def send_calendar(
             "opening a newer file later updates it.",
             "📅 Your {count} pickups from today on. Open the file to add them to your calendar; "
             "opening a newer file later updates them.",
-            len(pickups),
-        ).format(count=len(pickups)),
+            count,
+        ).format(count=count),
     )
 
 

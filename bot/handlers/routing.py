@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cards
+from bot import cards, slot_days
 from bot.callbacks import RouteCb
 from bot.edits import edit_markup, edit_text
 from bot.refusals import explain
@@ -32,12 +32,16 @@ async def pickups(
         return
     views = await donation_views(session, ids)
     for donation_id in ids[:10]:
+        view = views[donation_id]
+        if slot_days.is_waiting(view):  # no destination before the store's quantities
+            await message.answer(slot_days.slot_day_text(view))
+            continue
         builder = InlineKeyboardBuilder()
         builder.button(
             text=_("🔀 Change the destination"),
             callback_data=RouteCb(donation_id=donation_id, kind="m"),
         )
-        await message.answer(cards.card_text(views[donation_id]), reply_markup=builder.as_markup())
+        await message.answer(cards.card_text(view), reply_markup=builder.as_markup())
 
 
 async def route(
