@@ -19,7 +19,7 @@ from logistics.calendar import (
 )
 from logistics.clock import Clock
 from logistics.people import Identity
-from logistics.pickups import driver_antennas
+from logistics.permissions import drives
 
 
 def _event(pickup: CalendarPickup) -> CalendarEvent:
@@ -51,7 +51,7 @@ def _event(pickup: CalendarPickup) -> CalendarEvent:
 async def send_calendar(
     message: Message, identity: Identity | None, session: AsyncSession, clock: Clock
 ) -> None:
-    if not driver_antennas(identity):
+    if not drives(identity):
         await message.answer(_("The calendar of pickups is for drivers."))
         return
     pickups = await driver_pickups(session, identity=identity, now=clock.now())
