@@ -1,11 +1,25 @@
 """Every callback-data factory of the bot: short prefixes, typed fields, ids never names.
 
 Telegram refuses callback data over 64 bytes; tests pack the longest value of each factory.
+
+Every id is bounded to the range of the database's integer keys: a forged button with an id
+outside it does not unpack, matches no handler, and is told the button is no longer valid.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+MAX_ID = 2**31 - 1  # the largest key of an INTEGER column (PostgreSQL's int4)
+
+RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""The id of a row: never zero, never past the column's range."""
+
+RowIdOrZero = Annotated[int, Field(ge=0, le=MAX_ID)]
+"""The id of a row, or 0 for "none chosen"."""
 
 
 class LanguageCb(CallbackData, prefix="lg"):
@@ -17,47 +31,47 @@ class LanguageCb(CallbackData, prefix="lg"):
 class ClaimCb(CallbackData, prefix="cl"):
     """Claim a pickup (from the group card, an offer or /runs)."""
 
-    donation_id: int
+    donation_id: RowId
 
 
 class ReleaseCb(CallbackData, prefix="rl"):
     """Release one's claim on a pickup."""
 
-    donation_id: int
+    donation_id: RowId
 
 
 class PickupCb(CallbackData, prefix="pu"):
     """Record the pickup: ``as_announced``, ``total`` (ask kg), ``zero`` (ask reason)."""
 
-    donation_id: int
+    donation_id: RowId
     action: str
 
 
 class ZeroCb(CallbackData, prefix="pz"):
     """Why nothing was collected: one of the zero reasons."""
 
-    donation_id: int
+    donation_id: RowId
     reason: str
 
 
 class DeliverCb(CallbackData, prefix="dl"):
     """Record a delivery stop: ``planned`` (as planned) or ``kg`` (ask the real kg)."""
 
-    delivery_id: int
+    delivery_id: RowId
     action: str
 
 
 class ReceiptCb(CallbackData, prefix="rc"):
     """An association's answer: ``ok``, ``diff`` (ask kg), ``problem`` (choose which)."""
 
-    delivery_id: int
+    delivery_id: RowId
     action: str
 
 
 class ProblemCb(CallbackData, prefix="rp"):
     """Which problem a receipt has."""
 
-    delivery_id: int
+    delivery_id: RowId
     problem: str
 
 
@@ -70,7 +84,7 @@ class AnnounceCb(CallbackData, prefix="an"):
 class CategoryCb(CallbackData, prefix="ct"):
     """A category chosen in the guided announcement."""
 
-    category_id: int
+    category_id: RowId
 
 
 class UnitCb(CallbackData, prefix="gu"):
@@ -98,44 +112,44 @@ class WindowCb(CallbackData, prefix="gw"):
 class StoreCb(CallbackData, prefix="so"):
     """Which of their stores a manager announces for."""
 
-    store_id: int
+    store_id: RowId
 
 
 class RouteCb(CallbackData, prefix="ro"):
     """A coordinator's destination choice: ``kind`` a (association), h (hub), m (menu),
     r (back to the antenna's rule); ``place_id`` 0 when not a place."""
 
-    donation_id: int
+    donation_id: RowId
     kind: str
-    place_id: int = 0
+    place_id: RowIdOrZero = 0
 
 
 class SlotCb(CallbackData, prefix="sl"):
     """A store's answer to a recurring pickup's question: ``none`` (nothing today) or ``qty``."""
 
-    donation_id: int
+    donation_id: RowId
     action: str
 
 
 class WeeklySlotCb(CallbackData, prefix="ws"):
     """A weekly slot in /slots: ``h`` hold it every week, ``d`` stop holding, ``r`` remove it."""
 
-    store_id: int
-    slot_id: int
+    store_id: RowId
+    slot_id: RowId
     action: str
 
 
 class AddSlotsCb(CallbackData, prefix="wa"):
     """A coordinator adds weekly slots to a store (the days and window are then typed)."""
 
-    store_id: int
+    store_id: RowId
 
 
 class MissedCb(CallbackData, prefix="mc"):
     """The driver's answer to "did the pickup happen?": ``got`` (collected, record the weight),
     ``none`` (no food on arrival), ``no`` (did not go)."""
 
-    donation_id: int
+    donation_id: RowId
     action: str
 
 
@@ -143,22 +157,22 @@ class InviteCb(CallbackData, prefix="iv"):
     """/invite, step by step: the antenna, then the role (``-`` not chosen yet), then the store
     or association (``place_id`` 0 not chosen yet)."""
 
-    antenna_id: int
+    antenna_id: RowId
     role: str = "-"
-    place_id: int = 0
+    place_id: RowIdOrZero = 0
 
 
 class ApprovalCb(CallbackData, prefix="ap"):
     """A coordinator's answer to a driver waiting to join: ``y`` approve, ``n`` reject."""
 
-    membership_id: int
+    membership_id: RowId
     action: str
 
 
 class MembersCb(CallbackData, prefix="ms"):
     """A page of /members for one antenna."""
 
-    antenna_id: int
+    antenna_id: RowId
     page: int = 0
 
 
@@ -166,16 +180,16 @@ class MemberCb(CallbackData, prefix="mm"):
     """One person in /members: ``v`` view, ``s`` suspend, ``a`` reactivate, ``r`` remove (asks),
     ``R`` remove (confirmed), ``c`` change role (``role``, then ``place_id`` where needed)."""
 
-    membership_id: int
+    membership_id: RowId
     action: str
     role: str = "-"
-    place_id: int = 0
+    place_id: RowIdOrZero = 0
 
 
 class LinkGroupCb(CallbackData, prefix="lk"):
     """/linkgroup in a group, for a coordinator of several antennas: which one."""
 
-    antenna_id: int
+    antenna_id: RowId
 
 
 class JoinCb(CallbackData, prefix="jn"):
@@ -195,12 +209,12 @@ class ForgetCb(CallbackData, prefix="fg"):
 class HistoryCb(CallbackData, prefix="hi"):
     """/history: the history of one pickup, chosen from the recent ones."""
 
-    donation_id: int
+    donation_id: RowId
 
 
 class AntennaCb(CallbackData, prefix="ae"):
     """/antenna: a coordinator changes a setting: ``rs`` run-sheet time, ``sm`` summary time
     (then typed), or the group's languages ``fr``, ``nl``, ``fn`` (both)."""
 
-    antenna_id: int
+    antenna_id: RowId
     action: str

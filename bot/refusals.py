@@ -101,3 +101,21 @@ def parse_problem(code: str) -> str:
         "text_too_long": lambda: _("the message is too long: only its beginning was read"),
     }
     return messages.get(code, lambda: _("something could not be used"))()
+
+
+def drivers_only() -> str:
+    """/runs and /mine asked by someone who neither drives nor coordinates (here or any more)."""
+    return _("Pickups are for the drivers and coordinators of an antenna. Ask your coordinator.")
+
+
+def associations_only() -> str:
+    """/receipts asked by someone who neither receives food nor coordinates."""
+    return _(
+        "Confirming deliveries is for the associations and coordinators of an antenna. "
+        "Ask your coordinator."
+    )
+
+
+def coordinators_only() -> str:
+    """/pickups asked by someone who does not coordinate an antenna."""
+    return _("The pickups on the way are for the coordinators of an antenna.")

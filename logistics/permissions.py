@@ -41,6 +41,31 @@ def is_coordinator(identity: Identity | None, antenna_id: int) -> bool:
     return has_role(identity, "coordinator", antenna_id)
 
 
+def holds_any(identity: Identity | None, roles: tuple[str, ...]) -> bool:
+    """The person holds one of these roles (active) in some antenna."""
+    return identity is not None and any(r.role in roles for r in identity.roles)
+
+
+def drives(identity: Identity | None) -> bool:
+    """/calendar: the drivers, of the pickups they hold themselves."""
+    return holds_any(identity, ("driver",))
+
+
+def may_take_pickups(identity: Identity | None) -> bool:
+    """/runs and /mine: the drivers, and the coordinators who may drive in their place."""
+    return holds_any(identity, ("driver", "coordinator"))
+
+
+def may_confirm_receipts(identity: Identity | None) -> bool:
+    """/receipts: the associations, and the coordinators who answer for them."""
+    return holds_any(identity, ("association", "coordinator"))
+
+
+def may_route_pickups(identity: Identity | None) -> bool:
+    """/pickups: the coordinators, who send pickups elsewhere."""
+    return holds_any(identity, ("coordinator",))
+
+
 def coordinated_antennas(identity: Identity | None) -> list[int]:
     """The antennas this person coordinates, in id order."""
     if identity is None:

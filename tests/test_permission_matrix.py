@@ -1,8 +1,9 @@
 """Every role of the example network, a stranger, a suspended member and members of the other
 antenna × every command of bot.commands.COMMANDS and every button of bot/callbacks.py.
 
-Allowed ones act; forbidden ones get a polite answer and change nothing (the database is
-compared before and after, conversation state and the outbox aside). Commands and buttons
+Allowed ones act; forbidden ones are told so in their language (one of ``REFUSALS``, never an
+empty list or a silence) and change nothing (the database is compared before and after,
+conversation state and the outbox aside). Commands and buttons
 are discovered, not listed: a new command is covered by its ``roles``; a new button fails
 ``test_every_button_has_a_row`` until BUTTONS says who may press it.
 """
@@ -19,6 +20,7 @@ from sqlmodel import col, select
 
 from bot import callbacks as cb
 from bot.commands import COMMANDS
+from bot.i18n import create_i18n
 from logistics.announce import announce, draft_from_text
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
@@ -55,6 +57,35 @@ LANGUAGES = {100001: "fr", 100002: "nl", 100003: "fr", 100004: "nl", 100005: "fr
 NOT_YOURS = ("Ce n'est pas à vous de le faire", "Dat is niet aan jou")
 # roles each person holds anywhere, for the commands (which do not depend on the antenna)
 ANYWHERE = {"other_coordinator": {"coordinator"}, "other_driver": {"driver"}}
+# what the bot says to someone who may not do something (msgids, checked in their language)
+REFUSALS = (
+    "This is not yours to do: only the people concerned and the coordinators can.",
+    "Only the coordinators of an antenna can do this.",
+    "Only the managers of a store can announce surplus here. Ask your coordinator.",
+    "Pickups are for the drivers and coordinators of an antenna. Ask your coordinator.",
+    "Confirming deliveries is for the associations and coordinators of an antenna. Ask your "
+    "coordinator.",
+    "The pickups on the way are for the coordinators of an antenna.",
+    "The run sheet is for the coordinators of an antenna.",
+    "The daily summary is for the coordinators of an antenna.",
+    "Reports are for the coordinators of an antenna.",
+    "The calendar of pickups is for drivers.",
+    "The antenna settings are for its coordinators.",
+    "The history of a pickup is for the coordinators of its antenna.",
+    "Weekly pickup slots are for the coordinators, drivers and store managers of an antenna. "
+    "Ask your coordinator.",
+    # a button of someone else's conversation step: that step is not (or no longer) theirs
+    "This question is no longer open. Send /surplus to start again.",
+    "This announcement was already sent or cancelled.",
+    "This button is no longer valid.",
+)
+I18N = create_i18n()
+
+
+def refused(part: str, said: str) -> bool:
+    """The person was told, in their own language, that this is not for them."""
+    locale = LANGUAGES.get(PEOPLE[part][0], "fr")
+    return any(I18N.gettext(msgid, locale=locale) in said for msgid in REFUSALS)
 
 
 @dataclass
@@ -320,6 +351,7 @@ async def test_every_command_by_every_part(settings, fake_api, clock):
                     said = await chats.say(part, f"/{command.name}")
                     assert said, (part, command.name)
                     if not may_use(part, command.roles):
+                        assert refused(part, said), (part, command.name, said)
                         after = await database_snapshot(settings.database_url)
                         assert after == before, (part, command.name)
                     await chats.say(part, "/cancel")
@@ -346,7 +378,7 @@ async def test_every_button_by_every_part(settings, fake_api, clock, button):
             for part in [p for p in PEOPLE if not may_press(p, allowed)]:
                 before = await database_snapshot(settings.database_url)
                 answer = await chats.press(part, data)
-                assert answer, (part, data)
+                assert refused(part, answer), (part, data, answer)
                 after = await database_snapshot(settings.database_url)
                 assert after == before, (part, data, answer)
             # then the allowed ones act, one after the other (the first may settle it)

@@ -143,3 +143,27 @@ async def test_old_buttons_check_the_state_again(settings, fake_api, clock):
             assert await database_snapshot(settings.database_url) == before, (part, data)
     assert fake_api.refused == []
     await assert_consistent(settings.database_url)
+
+
+async def test_members_with_nothing_to_show_get_the_empty_list(settings, fake_api, clock):
+    """The role is there, the list is empty: they are told so, not refused."""
+    from tests.test_permission_matrix import I18N, LANGUAGES, PEOPLE, Chats, refused
+
+    chats = Chats(fake_api, clock)
+    no_runs = "No open pickup right now. You will get a message when one comes."
+    no_receipt = "No delivery is waiting for your confirmation."
+    expected = [
+        ("driver", "/runs", no_runs),
+        ("driver", "/mine", "You have no pickup at the moment. See /runs for open ones."),
+        ("coordinator", "/runs", no_runs),
+        ("association", "/receipts", no_receipt),
+        ("coordinator", "/receipts", no_receipt),
+        ("coordinator", "/pickups", "No pickup on the way in your antenna."),
+    ]
+    async with running_bot(settings, clock=clock):
+        for part, command, msgid in expected:
+            said = await chats.say(part, command)
+            locale = LANGUAGES.get(PEOPLE[part][0], "fr")  # Sofie writes Dutch
+            assert I18N.gettext(msgid, locale=locale) in said, (part, command, said)
+            assert not refused(part, said), (part, command, said)
+    assert fake_api.refused == []

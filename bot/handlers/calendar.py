@@ -20,7 +20,7 @@ from logistics.calendar import (
 )
 from logistics.clock import Clock
 from logistics.people import Identity
-from logistics.pickups import driver_antennas
+from logistics.permissions import drives
 
 
 def _where(name: str, address: str) -> str:
@@ -82,7 +82,7 @@ def _week_event(week: SlotWeek) -> CalendarEvent:
 async def send_calendar(
     message: Message, identity: Identity | None, session: AsyncSession, clock: Clock
 ) -> None:
-    if not driver_antennas(identity):
+    if not drives(identity):
         await message.answer(_("The calendar of pickups is for drivers."))
         return
     entries = await driver_calendar(session, identity=identity, now=clock.now())

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import LinkGroupCb
 from bot.commands import COMMANDS
-from bot.handlers.invites import antenna_keyboard, show
+from bot.handlers.invites import antenna_keyboard, not_coordinator, show
 from bot.i18n import LOCALES, N_
 from logistics.clock import Clock
 from logistics.errors import AlreadyDone, DomainError
@@ -104,7 +104,10 @@ async def link_pressed(
     await show(query, text, None)
 
 
-async def linkgroup_in_private(message: Message) -> None:
+async def linkgroup_in_private(message: Message, identity: Identity | None) -> None:
+    if not coordinated_antennas(identity):
+        await message.answer(not_coordinator())
+        return
     await message.answer(
         _(
             "Add me to your antenna's Telegram group, then send /linkgroup in the group "

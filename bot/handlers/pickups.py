@@ -16,11 +16,12 @@ from bot import cards, formatting
 from bot.callbacks import ClaimCb, ReleaseCb
 from bot.driver_panel import panel_keyboard, panel_text
 from bot.edits import edit_markup, edit_text
-from bot.refusals import explain
+from bot.refusals import drivers_only, explain
 from logistics.claims import claim_pickup, release_claim
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people import Identity
+from logistics.permissions import may_take_pickups
 from logistics.pickups import my_pickups, open_pickups
 from logistics.views import donation_view, donation_views
 
@@ -88,6 +89,9 @@ async def release(
 
 
 async def runs(message: Message, identity: Identity, session: AsyncSession, clock: Clock) -> None:
+    if not may_take_pickups(identity):
+        await message.answer(drivers_only())
+        return
     ids = await open_pickups(session, identity=identity, now=clock.now())
     if not ids:
         await message.answer(_("No open pickup right now. You will get a message when one comes."))
@@ -111,6 +115,9 @@ async def runs(message: Message, identity: Identity, session: AsyncSession, cloc
 
 
 async def mine(message: Message, identity: Identity, session: AsyncSession) -> None:
+    if not may_take_pickups(identity):
+        await message.answer(drivers_only())
+        return
     ids = await my_pickups(session, identity=identity)
     if not ids:
         await message.answer(_("You have no pickup at the moment. See /runs for open ones."))

@@ -18,10 +18,11 @@ from bot.callbacks import ProblemCb, ReceiptCb
 from bot.edits import edit_markup
 from bot.flows.weights import WeightFlow, ask_kg
 from bot.notifications import problem_label
-from bot.refusals import explain
+from bot.refusals import associations_only, explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people import Identity
+from logistics.permissions import may_confirm_receipts
 from logistics.receipts import (
     PROBLEMS,
     check_receiver,
@@ -91,6 +92,9 @@ async def problem_chosen(
 
 
 async def receipts(message: Message, identity: Identity, session: AsyncSession) -> None:
+    if not may_confirm_receipts(identity):
+        await message.answer(associations_only())
+        return
     pending = await pending_receipts(session, identity=identity)
     if not pending:
         await message.answer(_("No delivery is waiting for your confirmation."))

@@ -12,10 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards, slot_days
 from bot.callbacks import RouteCb
 from bot.edits import edit_markup, edit_text
-from bot.refusals import explain
+from bot.refusals import coordinators_only, explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people import Identity
+from logistics.permissions import may_route_pickups
 from logistics.pickups import antenna_pickups
 from logistics.routing import check_router, places_of, replan, send_to
 from logistics.views import donation_view, donation_views
@@ -26,6 +27,9 @@ KINDS = {"a": "association", "h": "hub"}
 async def pickups(
     message: Message, identity: Identity, session: AsyncSession, clock: Clock
 ) -> None:
+    if not may_route_pickups(identity):
+        await message.answer(coordinators_only())
+        return
     ids = await antenna_pickups(session, identity=identity, now=clock.now())
     if not ids:
         await message.answer(_("No pickup on the way in your antenna."))
