@@ -39,6 +39,7 @@ COLOURS = (
 )
 OTHERS = "#9e9e9e"
 GREY = "#616161"
+FUTURE = "#bdbdbd"  # the days of the current month still to come
 BAR = 0.38  # width of a bar beside another
 MAX_SERIES = len(COLOURS)  # the lightest categories beyond it are drawn as one
 
@@ -131,14 +132,17 @@ def week_figure(chart: WeekChart, locale: str, labels: ChartLabels) -> Figure:
 
 
 def month_figure(chart: MonthChart, locale: str, labels: ChartLabels) -> Figure:
-    """Each day of the report's period, the categories stacked (``labels.last_week`` unused)."""
+    """Each day of the report's period, the categories stacked; for the current month, the
+    days still to come are on the axis, greyed and empty (``labels.last_week`` unused)."""
     figure, axes = _figure()
-    days = chart.days
-    positions = list(range(len(days)))
+    month = chart.period.month
+    every_day = range(1, month.last.day + 1)
     series = _series(chart.categories, locale, labels.others)
-    drawn = _stacked(axes, positions, series, labels.others, 0.75)
-    axes.set_xticks(positions, [str(d.day) for d in days], fontsize=13)
-    axes.set_xlim(-0.6, max(len(days), 7) - 0.4)
+    drawn = _stacked(axes, list(range(len(chart.days))), series, labels.others, 0.75)
+    axes.set_xticks(list(range(len(every_day))), [str(d) for d in every_day], fontsize=13)
+    for tick in axes.get_xticklabels()[len(chart.days) :]:
+        tick.set_color(FUTURE)
+    axes.set_xlim(-0.6, len(every_day) - 0.4)
     _dress(figure, axes, locale, labels, not drawn)
     return figure
 

@@ -11,6 +11,7 @@ import matplotlib.image
 from sqlmodel import select
 
 from bot.charts import (
+    FUTURE,
     ChartLabels,
     month_figure,
     render_month_png,
@@ -240,7 +241,14 @@ async def test_the_current_month_runs_to_today(session_factory, settings, now):
     report, chart = await march_report(session_factory, now)  # Tuesday 10 March
     assert (report.period.first, report.period.last) == (date(2026, 3, 1), date(2026, 3, 10))
     assert len(chart.days) == 10
-    assert {c.key: list(c.kg) for c in chart.categories} == march_per_day(until=10)
+    want = march_per_day(until=10)
+    assert {c.key: list(c.kg) for c in chart.categories} == want
+    figure = month_figure(chart, "nl", ChartLabels("t", "kg", "", "Overige", "Niets"))
+    assert plotted(figure) == {i: sum(kg[i] for kg in want.values()) for i in range(10)}
+    ticks = figure.axes[0].get_xticklabels()
+    assert len(ticks) == 31, "the days still to come are on the axis, empty"
+    greyed = [t.get_text() for t in ticks if t.get_color() == FUTURE]
+    assert greyed == [str(d) for d in range(11, 32)]
 
 
 def header(i18n, report, locale: str) -> str:

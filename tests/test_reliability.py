@@ -1,18 +1,16 @@
 """Who keeps doing it: per driver and per store, the month's and the last 90 days' figures
 against counts made here from the rows inserted; the same figures after the real rules record
-a late release, 0 kg pickups and a "nothing today"; and /report and /members showing them."""
+a late release, 0 kg pickups and a "nothing today" (/report and /members showing them:
+tests/test_reliability_e2e.py)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import openpyxl
 from sqlmodel import select
 
-from bot.callbacks import MemberCb
 from logistics.claims import claim_pickup, release_claim
 from logistics.collection import record_pickup
 from logistics.people import identify
@@ -26,11 +24,9 @@ from storage.models import (
     Claim,
     Donation,
     Member,
-    Membership,
     RecurringSlot,
     Store,
 )
-from tests.harness import running_bot
 from tests.test_summary import add
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -278,67 +274,3 @@ async def test_what_the_rules_record_is_what_is_counted(session_factory, setting
     assert stores["Supermarché Exemple Flagey"] == StoreFigures(announced=2, cancelled=1, missed=1)
     assert stores["Supermarché Exemple Jourdan"] == StoreFigures(nothing_today=1)
     assert report.period.current and report.period.last == local(2026, 3, 10).date()
-
-
-async def test_report_and_members_show_who_keeps_doing_it(
-    settings, session_factory, fake_api, clock
-):
-    members = await through_the_rules(session_factory)
-    async with session_factory() as s:
-        helmet = (await s.exec(select(Store).where(Store.key == "super-helmet"))).one()
-        missed = Donation(
-            antenna_id=helmet.antenna_id,
-            store_id=helmet.id,
-            status="missed",
-            window_start=local(2026, 3, 9),
-            window_end=local(2026, 3, 9) + timedelta(minutes=30),
-            created_at=NOW,
-            updated_at=NOW,
-        )
-        s.add(missed)
-        await s.flush()  # Sofie's claim in another antenna does not count in Ixelles
-        s.add(Claim(donation_id=missed.id, driver_id=members[SOFIE], claimed_at=NOW))
-        sofie_role = (
-            await s.exec(select(Membership.id).where(Membership.member_id == members[SOFIE]))
-        ).one()
-        await s.commit()
-    claire = fake_api.user(CLAIRE, language_code="fr")
-    fake_api.group(GROUP)
-    for person in (MARC, SOFIE, LUCAS, 100008, 100006):
-        fake_api.user(person)
-    async with running_bot(settings, clock=clock):
-        fake_api.send_text(claire, "/report 2026-03")
-        await fake_api.wait_for(method="sendPhoto", chat_id=CLAIRE, timeout=20)
-        fake_api.send_text(claire, "/members")
-        await fake_api.wait_for(method="sendMessage", chat_id=CLAIRE)
-        listing = fake_api.last_message(CLAIRE)
-        fake_api.press_button(
-            claire, listing, MemberCb(membership_id=sofie_role, action="v").pack()
-        )
-        await fake_api.wait_for(method="editMessageText", chat_id=CLAIRE)
-    assert fake_api.refused == []
-    texts = [m["text"] for m in fake_api.sent(CLAIRE) if "text" in m]
-    [report] = [t for t in texts if "Rapport de mars 2026" in t]
-    [section] = [t for t in texts if "Qui le fait souvent" in t]
-    assert "(1–10 mars 2026, mois en cours)" in report
-    assert "Qui le fait souvent : mars 2026, et entre parenthèses" in section
-    sofie_line = next(line for line in section.splitlines() if "Sofie" in line)
-    assert "manquées 1 (1)" in sofie_line and "libérées tardivement 1 (1)" in sofie_line
-    assert "0 kg, la collecte n'a pas eu lieu : 1 (1)" in sofie_line
-    flagey = next(line for line in section.splitlines() if "Flagey" in line)
-    assert "annoncées 2 (2) · annulées 1 (1) · « rien aujourd'hui » 0 (0)" in flagey
-    xlsx = next(u.data for u in fake_api.uploads if u.filename == "rapport-2026-03.xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Fiabilité"]
-    rows = [r for r in sheet.iter_rows(values_only=True)]
-    assert rows[0][:7] == (
-        "Nom de l'antenne", "Type", "Nom", "Période", "Collectes effectuées",
-        "Collectes manquées", "Libérées tardivement",
-    )  # fmt: skip
-    by_name = {(r[2], r[3]): r[4:] for r in rows[1:]}
-    assert by_name[("Sofie Voorbeeld", "mars 2026")] == (0, 1, 1, 0, 0, 1, None, None, None)
-    assert by_name[("Supermarché Exemple Jourdan", "90 derniers jours")] == (
-        None, 0, None, None, None, None, 0, 0, 1,
-    )  # fmt: skip
-    card = fake_api.calls("editMessageText", chat_id=CLAIRE)[-1].params["text"]
-    assert "Ce mois-ci (90 derniers jours entre parenthèses)" in card
-    assert "faites 0 (0) · manquées 1 (1) · libérées tardivement 1 (1)" in card
