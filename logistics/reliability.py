@@ -9,8 +9,7 @@ is a recurring day it answered so (``recurring.nothing_today``: the draft day ca
 weight recorded); *cancelled* is every other cancelled pickup of the store (at 0 kg, no food
 or store closed); *announced* is a pickup the store announced (``announced_by_id``). Every
 figure counts the pickups whose window started in the period, which ends with today (local
-time). Each list is one grouped
-query per kind, whatever the number of rows.
+time). Each list takes one grouped query per kind of figure, whatever the number of rows.
 """
 
 from __future__ import annotations
@@ -118,57 +117,58 @@ def _count(condition) -> object:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _per_period(window: Window, conditions: list) -> list[object]:
+def _per_period(window: Window, conditions: dict[str, object]) -> list[object]:
     """One count per condition and period: the month's first, then the 90 days'."""
-    return [_count(and_(p, c)) for p in window.periods() for c in conditions]
+    return [_count(and_(p, c)) for p in window.periods() for c in conditions.values()]
 
 
-def _split(values, kind: type) -> tuple:
-    """The counts of ``_per_period`` as the month's figures and the 90 days'."""
-    half = len(values) // 2
-    return kind(*map(int, values[:half])), kind(*map(int, values[half:]))
+def _named(values, conditions: dict[str, object]) -> tuple[dict[str, int], dict[str, int]]:
+    """The counts of ``_per_period`` by name: the month's and the 90 days'."""
+    half = len(conditions)
+    return (
+        dict(zip(conditions, map(int, values[:half]), strict=True)),
+        dict(zip(conditions, map(int, values[half:]), strict=True)),
+    )
 
 
-DRIVER_PICKUPS = [
-    and_(col(Donation.status).in_(DONE_STATUSES), Donation.collected_kg > 0),
-    Donation.status == "missed",
-    *(Donation.zero_reason == reason for reason in ZERO_REASONS),
-]
+DRIVER_PICKUPS = {
+    "done": and_(col(Donation.status).in_(DONE_STATUSES), Donation.collected_kg > 0),
+    "missed": Donation.status == "missed",
+    **{reason: Donation.zero_reason == reason for reason in ZERO_REASONS},
+}
+DRIVER_RELEASES = {"released_late": col(Claim.late_release)}
 
 
-async def _driver_counts(session: AsyncSession, window: Window, *where) -> dict[tuple, dict]:
-    """(antenna, member id, name) → {"month": DriverFigures, "recent": DriverFigures}."""
+async def _driver_counts(
+    session: AsyncSession, window: Window, *where
+) -> dict[tuple, tuple[DriverFigures, DriverFigures]]:
+    """(antenna, member id, name) → the month's figures and the 90 days'. The pickups are
+    counted for the driver of the active claim, the late releases for who released."""
     key = (Antenna.name, Member.id, Member.name)
-    counts: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: {"p": [0] * 10, "l": [0] * 2})
-    pickups = await session.exec(
+    pickups = (
         select(*key, *_per_period(window, DRIVER_PICKUPS))
         .select_from(Donation)
         .join(Claim, and_(Claim.donation_id == Donation.id, col(Claim.released_at).is_(None)))
-        .join(Member, Member.id == Claim.driver_id)
-        .join(Antenna, Antenna.id == Donation.antenna_id)
-        .where(*window.scope(), *where)
-        .group_by(*key)
     )
-    for row in pickups.all():
-        counts[tuple(row[:3])]["p"] = list(row[3:])
-    late = await session.exec(
-        select(*key, *_per_period(window, [col(Claim.late_release)]))
+    releases = (
+        select(*key, *_per_period(window, DRIVER_RELEASES))
         .select_from(Claim)
         .join(Donation, Donation.id == Claim.donation_id)
-        .join(Member, Member.id == Claim.driver_id)
-        .join(Antenna, Antenna.id == Donation.antenna_id)
-        .where(*window.scope(), *where, col(Claim.late_release))
-        .group_by(*key)
+        .where(col(Claim.late_release))
     )
-    for row in late.all():
-        counts[tuple(row[:3])]["l"] = list(row[3:])
-    figures = {}
-    for who, found in counts.items():
-        p, late_counts = found["p"], found["l"]
-        month = DriverFigures(p[0], p[1], late_counts[0], *p[2:5])
-        recent = DriverFigures(p[5], p[6], late_counts[1], *p[7:10])
-        figures[who] = {"month": month, "recent": recent}
-    return figures
+    counts: dict[tuple, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
+    for query, conditions in ((pickups, DRIVER_PICKUPS), (releases, DRIVER_RELEASES)):
+        rows = await session.exec(
+            query.join(Member, Member.id == Claim.driver_id)
+            .join(Antenna, Antenna.id == Donation.antenna_id)
+            .where(*window.scope(), *where)
+            .group_by(*key)
+        )
+        for antenna, member_id, name, *values in rows.all():
+            month, recent = _named(values, conditions)
+            counts[(antenna, member_id, name)][0].update(month)
+            counts[(antenna, member_id, name)][1].update(recent)
+    return {who: (DriverFigures(**m), DriverFigures(**r)) for who, (m, r) in counts.items()}
 
 
 NOTHING_TODAY = and_(
@@ -176,12 +176,12 @@ NOTHING_TODAY = and_(
     col(Donation.recurring_slot_id).is_not(None),
     col(Donation.zero_reason).is_(None),
 )
-STORE_PICKUPS = [
-    col(Donation.announced_by_id).is_not(None),
-    and_(Donation.status == "cancelled", ~NOTHING_TODAY),
-    NOTHING_TODAY,
-    Donation.status == "missed",
-]
+STORE_PICKUPS = {
+    "announced": col(Donation.announced_by_id).is_not(None),
+    "cancelled": and_(Donation.status == "cancelled", ~NOTHING_TODAY),
+    "nothing_today": NOTHING_TODAY,
+    "missed": Donation.status == "missed",
+}
 
 
 async def _store_lines(session: AsyncSession, window: Window) -> list[StoreReliability]:
@@ -196,7 +196,7 @@ async def _store_lines(session: AsyncSession, window: Window) -> list[StoreRelia
     )
     lines = []
     for antenna, _, name, *values in rows.all():
-        month, recent = _split(values, StoreFigures)
+        month, recent = (StoreFigures(**named) for named in _named(values, STORE_PICKUPS))
         if month != StoreFigures() or recent != StoreFigures():
             lines.append(StoreReliability(antenna, name, month, recent))
     return lines
@@ -207,9 +207,11 @@ async def reliability(session: AsyncSession, windows: list[Window]) -> Reliabili
     drivers: list[DriverReliability] = []
     stores: list[StoreReliability] = []
     for window in windows:
-        for (antenna, member_id, name), f in (await _driver_counts(session, window)).items():
-            if f["month"] != DriverFigures() or f["recent"] != DriverFigures():
-                drivers.append(DriverReliability(antenna, member_id, name, **f))
+        for (antenna, member_id, name), (month, recent) in (
+            await _driver_counts(session, window)
+        ).items():
+            if month != DriverFigures() or recent != DriverFigures():
+                drivers.append(DriverReliability(antenna, member_id, name, month, recent))
         stores += await _store_lines(session, window)
     return Reliability(
         drivers=tuple(
@@ -226,6 +228,4 @@ async def driver_figures(
     antenna = await session.get(Antenna, antenna_id)
     window = Window.of(this_month(now, antenna.timezone), antenna.timezone, now, [antenna_id])
     found = await _driver_counts(session, window, Claim.driver_id == member_id)
-    for figures in found.values():
-        return figures["month"], figures["recent"]
-    return DriverFigures(), DriverFigures()
+    return next(iter(found.values()), (DriverFigures(), DriverFigures()))
