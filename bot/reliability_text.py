@@ -62,14 +62,21 @@ def reliability_text(reliability: Reliability, month: str) -> str:
         "",
         "<b>{}</b>".format(_("Drivers")),
     ]
+    antennas = {line.antenna for line in (*reliability.drivers, *reliability.stores)}
+
+    def where(antenna: str) -> str:  # named when the report covers several antennas
+        return f" ({escape(short(antenna))})" if len(antennas) > 1 else ""
+
     for d in reliability.drivers[:LINES_SHOWN]:
-        lines.append(f"• {person_name(d.name)}: " + " · ".join(driver_pairs(d.month, d.recent)))
+        who = person_name(d.name) + where(d.antenna)
+        lines.append(f"• {who}: " + " · ".join(driver_pairs(d.month, d.recent)))
     if not reliability.drivers:
         lines.append(_("No pickup taken by a driver."))
     _more(lines, len(reliability.drivers))
     lines += ["", "<b>{}</b>".format(_("Stores"))]
     for s in reliability.stores[:LINES_SHOWN]:
-        lines.append(f"• {escape(short(s.name))}: " + " · ".join(store_pairs(s.month, s.recent)))
+        which = escape(short(s.name)) + where(s.antenna)
+        lines.append(f"• {which}: " + " · ".join(store_pairs(s.month, s.recent)))
     if not reliability.stores:
         lines.append(_("No pickup at any store."))
     _more(lines, len(reliability.stores))

@@ -11,12 +11,21 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
+from bot.i18n import create_i18n
+from bot.reliability_text import reliability_text
 from logistics.claims import claim_pickup, release_claim
 from logistics.collection import record_pickup
 from logistics.people import identify
 from logistics.periods import Month
 from logistics.recurring import nothing_today, open_due_slots
-from logistics.reliability import DriverFigures, StoreFigures, driver_figures
+from logistics.reliability import (
+    DriverFigures,
+    DriverReliability,
+    Reliability,
+    StoreFigures,
+    StoreReliability,
+    driver_figures,
+)
 from logistics.reports import Factors, monthly_report
 from storage.models import (
     ZERO_REASONS,
@@ -274,3 +283,17 @@ async def test_what_the_rules_record_is_what_is_counted(session_factory, setting
     assert stores["Supermarché Exemple Flagey"] == StoreFigures(announced=2, cancelled=1, missed=1)
     assert stores["Supermarché Exemple Jourdan"] == StoreFigures(nothing_today=1)
     assert report.period.current and report.period.last == local(2026, 3, 10).date()
+
+
+def test_the_antenna_is_named_when_the_report_covers_several():
+    i18n = create_i18n()
+    sofie = DriverReliability("Ixelles", 1, "Sofie", DriverFigures(missed=1), DriverFigures(2))
+    karim = DriverReliability("Schaerbeek", 2, None, DriverFigures(), DriverFigures(missed=1))
+    store = StoreReliability("Ixelles", "Flagey", StoreFigures(nothing_today=1), StoreFigures())
+    with i18n.context(), i18n.use_locale("nl"):
+        one = reliability_text(Reliability((sofie,), (store,)), "maart 2026")
+        both = reliability_text(Reliability((sofie, karim), (store,)), "maart 2026")
+    assert "• Sofie: gedaan 0 (2) · gemist 1 (0) · laat vrijgegeven 0 (0)" in one
+    assert "• Flagey: aangekondigd 0 (0) · geannuleerd 0 (0) · „niets vandaag” 1 (0)" in one
+    assert "• Sofie (Ixelles): " in both and "• Flagey (Ixelles): " in both
+    assert "• gewiste persoon (Schaerbeek): gedaan 0 (0) · gemist 0 (1)" in both
