@@ -3,8 +3,9 @@
 CSV: one file, UTF-8 with a byte-order mark and ``;`` between fields, as Excel expects in
 Belgium (where ``,`` is the decimal mark, so numbers are written ``12,5``). The sections
 follow each other, each with its header row; the first column names the section on every
-row, so that a filter on it shows one breakdown. XLSX: one sheet per breakdown, headers in
-the reader's language, numbers stored as numbers.
+row, so that a filter on it shows one breakdown. XLSX: one sheet per breakdown, and one for
+the drivers' and stores' reliability, headers in the reader's language, numbers stored as
+numbers.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from logistics.periods import Month
 from logistics.reports import Factors, Report, monthly_report
 from storage.models import Antenna
 
-Cell = str | float | int
+Cell = str | float | int | None  # None: a figure that does not apply (left empty)
 Table = tuple[str, list[str], list[list[Cell]]]  # title, headers, rows
 
 KIND_LABELS = {"association": N_("association"), "hub": N_("hub")}
@@ -113,7 +114,7 @@ def tables(report: Report, i18n: I18n, locale: str) -> list[Table]:
     ]
 
 
-def _csv_value(value: Cell | None) -> str:
+def _csv_value(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
