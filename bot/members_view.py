@@ -4,6 +4,7 @@ Names and places are shortened for the list and buttons, and escaped for HTML.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -70,7 +71,8 @@ def _button(text: str, data: MembersCb) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
-def card_view(p: Person) -> tuple[str, InlineKeyboardMarkup]:
+def card_view(p: Person, figures: Sequence[str] = ()) -> tuple[str, InlineKeyboardMarkup]:
+    """The person's page; ``figures``: a driver's lines of who keeps doing it."""
     lines = [f"<b>{escape(short(p.name, 100))}</b>"]
     if p.username:
         lines[0] += f" (@{escape(p.username)})"
@@ -83,6 +85,7 @@ def card_view(p: Person) -> tuple[str, InlineKeyboardMarkup]:
         cold = _("refrigerated") if p.refrigerated else _("not refrigerated")
         lines.append(_("Vehicle: {cold}, {capacity}").format(cold=cold, capacity=capacity))
     lines.append(status_mark(p.status) or _("✅ active"))
+    lines += figures
     builder = InlineKeyboardBuilder()
     mid = p.membership_id
     if p.status == "pending":

@@ -1,7 +1,9 @@
 """``python -m bot report``: the monthly report on the command line.
 
-Prints the figures and writes the CSV, the XLSX and the chart into ``--out``; the same
-figures and files as /report, in ``--lang``. Without ``--antenna``, every antenna.
+Prints the figures and writes the CSV, the XLSX and the chart into ``--out`` (``reports/``
+by default, ignored by git); the same figures and files as /report, every line in
+``--lang``. Standard output holds the report alone: log lines go to standard error.
+Without ``--antenna``, every antenna.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ import re
 import sys
 from pathlib import Path
 
+from aiogram.utils.i18n import I18n
 from sqlmodel import select
 
 from bot.config import Settings
-from bot.i18n import LOCALES, create_i18n
+from bot.i18n import LOCALES, N_, create_i18n
 from bot.reports_export import Bundle, make_bundle
 from logistics.clock import Clock, SystemClock
 from logistics.errors import InvalidInput
@@ -28,19 +31,31 @@ from storage.models import Antenna
 
 _TAG = re.compile(r"<[^>]+>")
 MONTH_PROBLEMS = {
-    "month": "not a month: write it like 2026-03, 03/2026, mars 2026 or maart 2026",
-    "future_month": "that month has not begun yet",
+    "month": N_(
+        "--month {month}: not a month; write it like 2026-03, 03/2026, mars 2026 or maart 2026"
+    ),
+    "future_month": N_("--month {month}: that month has not begun yet"),
 }
+OUT = "reports"
 
 
 class ReportRefused(Exception):
-    """A mistake in the arguments, told in one line."""
+    """A mistake in the arguments, told in one line (a message id and its values)."""
+
+    def __init__(self, message: str, **values: str) -> None:
+        super().__init__(message)
+        self.message, self.values = message, values
+
+    def text(self, i18n: I18n, locale: str) -> str:
+        return i18n.gettext(self.message, locale=locale).format(**self.values)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--month", help="YYYY-MM, MM/YYYY or a month name (default: last month)")
     parser.add_argument("--antenna", help="key of one antenna (default: all)")
-    parser.add_argument("--out", default=".", help="folder for the CSV, XLSX and PNG files")
+    parser.add_argument(
+        "--out", default=OUT, help=f"folder for the CSV, XLSX and PNG files (default: {OUT}/)"
+    )
     parser.add_argument("--lang", choices=LOCALES, default="fr", help="language of the report")
     parser.add_argument(
         "--database", help="database URL, or the path of a SQLite file (e.g. demo.db)"
@@ -58,8 +73,7 @@ def plain(text: str) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
-async def build(settings: Settings, args: argparse.Namespace, clock: Clock) -> Bundle:
-    i18n = create_i18n()
+async def build(settings: Settings, args: argparse.Namespace, clock: Clock, i18n: I18n) -> Bundle:
     engine = create_engine(database_url(settings, args.database))
     try:
         await ensure_migrated(engine)
@@ -67,14 +81,14 @@ async def build(settings: Settings, args: argparse.Namespace, clock: Clock) -> B
             antennas = (await session.exec(select(Antenna).order_by(Antenna.id))).all()
             chosen = [a for a in antennas if args.antenna in (None, a.key)]
             if not chosen:
-                keys = ", ".join(a.key for a in antennas) or "none"
-                raise ReportRefused(f"no antenna {args.antenna!r} (antennas: {keys})")
+                keys = ", ".join(a.key for a in antennas) or "—"
+                raise ReportRefused(
+                    N_("no antenna “{key}” (antennas: {keys})"), key=args.antenna, keys=keys
+                )
             try:
                 month = parse_month(args.month, now=clock.now(), tz=chosen[0].timezone)
             except InvalidInput as error:
-                raise ReportRefused(
-                    f"--month {args.month!r}: {MONTH_PROBLEMS[str(error)]}"
-                ) from None
+                raise ReportRefused(MONTH_PROBLEMS[str(error)], month=args.month) from None
             bundle = await make_bundle(
                 session,
                 antenna_ids=[a.id for a in chosen],
@@ -105,14 +119,21 @@ def write_files(bundle: Bundle, folder: str) -> list[Path]:
 
 
 def run_report(settings: Settings, args: argparse.Namespace, clock: Clock | None = None) -> int:
+    """Print the report in ``--lang`` and write its files; library logs go to stderr only."""
+    i18n = create_i18n()
     try:
-        bundle = asyncio.run(build(settings, args, clock or SystemClock()))
-    except (NotMigrated, ReportRefused) as exc:
+        bundle = asyncio.run(build(settings, args, clock or SystemClock(), i18n))
+    except ReportRefused as exc:
+        print(exc.text(i18n, args.lang), file=sys.stderr)
+        return 2
+    except NotMigrated as exc:
         print(str(exc), file=sys.stderr)
         return 2
     written = write_files(bundle, args.out)
     print(plain(bundle.text))
     print()
+    print(plain(bundle.reliability))
+    print()
     for path in written:
-        print(f"written: {path}")
+        print(i18n.gettext(N_("written: {path}"), locale=args.lang).format(path=path))
     return 0

@@ -1,4 +1,4 @@
-"""The words of the monthly report and of the weekly chart, in the current language.
+"""The words of the monthly report, its chart and the weekly chart, in the current language.
 
 Used by /report, by the evening chart and by ``python -m bot report`` (inside
 ``i18n.use_locale``), so that the chat and the terminal show the same figures.
@@ -6,6 +6,7 @@ Used by /report, by the evening chart and by ``python -m bot report`` (inside
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
@@ -16,7 +17,8 @@ from babel.numbers import format_decimal
 
 from bot import formatting
 from bot.charts import ChartLabels
-from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE
+from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE, N_
+from logistics.periods import Period
 from logistics.reports import Report
 
 LINES_SHOWN = 10  # of each breakdown in the message; the files hold them all
@@ -36,6 +38,16 @@ def month_name(report: Report, locale: str) -> str:
     return format_date(report.first_day, format="LLLL y", locale=_babel(locale))
 
 
+def period_text(period: Period, locale: str, gettext: Callable[[str], str]) -> str:
+    """``1–28 février 2026``, or ``1–3 décembre 2026, mois en cours`` (``gettext`` in
+    ``locale``)."""
+    last = long_date(period.last, locale)
+    days = last if period.first == period.last else f"{period.first.day}–{last}"
+    if not period.current:
+        return days
+    return gettext(N_("{days}, month in progress")).format(days=days)
+
+
 def factor(value: float, locale: str) -> str:
     """``2,38``: a conversion factor with its decimals."""
     return format_decimal(value, format="#,##0.###", locale=_babel(locale))
@@ -51,10 +63,8 @@ def report_text(report: Report) -> str:
     kg = lambda value: formatting.kg(value, lc)  # noqa: E731
     number = lambda value: formatting.number(value, lc)  # noqa: E731
     lines = [
-        _("📈 <b>Report for {month}</b> ({first} – {last})").format(
-            month=month_name(report, lc),
-            first=long_date(report.first_day, lc),
-            last=long_date(report.last_day, lc),
+        _("📈 <b>Report for {month}</b> ({period})").format(
+            month=month_name(report, lc), period=period_text(report.period, lc, _)
         ),
         "",
         _("Collected: <b>{kg}</b>").format(kg=kg(report.kg)),
@@ -113,6 +123,26 @@ def chart_labels(monday: date) -> ChartLabels:
         last_week=_("Last week"),
         others=_("Other"),
         empty=_("Nothing collected yet"),
+    )
+
+
+def month_chart_labels(report: Report) -> ChartLabels:
+    """The words of a report's chart in the current language."""
+    return ChartLabels(
+        title=_("kg collected per day — {month}").format(
+            month=month_name(report, current_locale())
+        ),
+        axis=_("kg collected"),
+        last_week="",
+        others=_("Other"),
+        empty=_("Nothing collected"),
+    )
+
+
+def month_chart_caption(report: Report, antenna_names: str) -> str:
+    lc = current_locale()
+    return _("📊 {period} — {antenna}: kg collected per day").format(
+        period=period_text(report.period, lc, _), antenna=escape(antenna_names)
     )
 
 

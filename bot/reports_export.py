@@ -3,8 +3,9 @@
 CSV: one file, UTF-8 with a byte-order mark and ``;`` between fields, as Excel expects in
 Belgium (where ``,`` is the decimal mark, so numbers are written ``12,5``). The sections
 follow each other, each with its header row; the first column names the section on every
-row, so that a filter on it shows one breakdown. XLSX: one sheet per breakdown, headers in
-the reader's language, numbers stored as numbers.
+row, so that a filter on it shows one breakdown. XLSX: one sheet per breakdown, and one for
+the drivers' and stores' reliability, headers in the reader's language, numbers stored as
+numbers.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from aiogram.utils.i18n import I18n
 from openpyxl import Workbook
@@ -24,15 +24,23 @@ from openpyxl.utils import get_column_letter
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.charts import render_week_png
+from bot.charts import render_month_png
 from bot.i18n import N_
-from bot.report_text import chart_caption, chart_labels, long_date, report_text
+from bot.reliability_table import reliability_table
+from bot.reliability_text import reliability_text
+from bot.report_text import (
+    month_chart_caption,
+    month_chart_labels,
+    month_name,
+    period_text,
+    report_text,
+)
+from logistics.month_chart import MonthChart, month_chart
 from logistics.periods import Month
 from logistics.reports import Factors, Report, monthly_report
-from logistics.weekly import WeekChart, week_chart
 from storage.models import Antenna
 
-Cell = str | float | int
+Cell = str | float | int | None  # None: a figure that does not apply (left empty)
 Table = tuple[str, list[str], list[list[Cell]]]  # title, headers, rows
 
 KIND_LABELS = {"association": N_("association"), "hub": N_("hub")}
@@ -59,7 +67,7 @@ def tables(report: Report, i18n: I18n, locale: str) -> list[Table]:
         return i18n.gettext(msgid, locale=locale)
 
     total = report.kg
-    period = f"{long_date(report.first_day, locale)} – {long_date(report.last_day, locale)}"
+    period = period_text(report.period, locale, t)
     summary = [
         [t(N_("Period")), period],
         [t(N_("kg collected")), round(total, 3)],
@@ -102,10 +110,13 @@ def tables(report: Report, i18n: I18n, locale: str) -> list[Table]:
             destinations,
         ),
         (t(N_("By category")), [t(N_("Category")), kg, t(N_("Share (%)"))], categories),
+        reliability_table(report, t, month_name(report, locale)),
     ]
 
 
 def _csv_value(value: Cell) -> str:
+    if value is None:
+        return ""
     if isinstance(value, float):
         return f"{value:.10g}".replace(".", ",")
     return str(value)
@@ -159,6 +170,7 @@ class Bundle:
     """Everything /report and ``python -m bot report`` hand over."""
 
     text: str  # HTML
+    reliability: str  # HTML: who keeps doing it
     csv_name: str
     csv: bytes
     xlsx_name: str
@@ -168,25 +180,22 @@ class Bundle:
     chart_caption: str
 
 
-def chart_day(report: Report, today: date) -> date:
-    """The week charted: this week for the current month, else the month's last week."""
-    return min(today, report.last_day)
-
-
 async def bundle(
-    report: Report, chart: WeekChart, *, i18n: I18n, locale: str, antenna_names: str
+    report: Report, chart: MonthChart, *, i18n: I18n, locale: str, antenna_names: str
 ) -> Bundle:
-    """The message, the two files and the chart of a report, in ``locale``; the files and
+    """The messages, the two files and the chart of a report, in ``locale``; the files and
     the chart are made in worker threads."""
     with i18n.context(), i18n.use_locale(locale):
         text = report_text(report)
-        labels = chart_labels(chart.monday)
-        caption = chart_caption(chart.monday, antenna_names)
+        reliability = reliability_text(report.reliability, month_name(report, locale))
+        labels = month_chart_labels(report)
+        caption = month_chart_caption(report, antenna_names)
     name = file_names(report, i18n, locale)
     xlsx = await asyncio.to_thread(to_xlsx, report, i18n, locale)
-    png = await render_week_png(chart, locale, labels)
+    png = await render_month_png(chart, locale, labels)
     return Bundle(
         text=text,
+        reliability=reliability,
         csv_name=name("csv"),
         csv=to_csv(report, i18n, locale),
         xlsx_name=name("xlsx"),
@@ -207,11 +216,12 @@ async def make_bundle(
     i18n: I18n,
     locale: str,
 ) -> Bundle:
-    """The report of ``month`` for these antennas, with the chart of its week."""
+    """The report of ``month`` for these antennas, with the chart of its days."""
     antennas = (await session.exec(select(Antenna).where(col(Antenna.id).in_(antenna_ids)))).all()
     tz = min(antennas, key=lambda a: a.id).timezone
-    report = await monthly_report(session, antenna_ids=antenna_ids, month=month, factors=factors)
-    today = now.astimezone(ZoneInfo(tz)).date()
-    chart = await week_chart(session, antenna_ids=antenna_ids, day=chart_day(report, today), tz=tz)
+    report = await monthly_report(
+        session, antenna_ids=antenna_ids, month=month, factors=factors, now=now
+    )
+    chart = await month_chart(session, antenna_ids=antenna_ids, period=report.period, tz=tz)
     names = ", ".join(sorted(a.name for a in antennas))
     return await bundle(report, chart, i18n=i18n, locale=locale, antenna_names=names)

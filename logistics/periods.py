@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_month_names
@@ -61,6 +61,10 @@ class Month:
     def previous(self) -> Month:
         return Month(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
 
+    @property
+    def last(self) -> date:
+        return self.next.first - timedelta(days=1)
+
     def bounds(self, tz: str) -> tuple[datetime, datetime]:
         """The instants the month starts and ends in the time zone ``tz``."""
         zone = ZoneInfo(tz)
@@ -69,6 +73,22 @@ class Month:
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a month's report covers: the whole month, or up to today for the current
+    month (``current``)."""
+
+    month: Month
+    first: date
+    last: date
+    current: bool
+
+
+def month_period(month: Month, today: date) -> Period:
+    current = (month.year, month.month) == (today.year, today.month)
+    return Period(month, month.first, today if current else month.last, current)
 
 
 def this_month(now: datetime, tz: str) -> Month:

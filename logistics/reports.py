@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.periods import Month
+from logistics.periods import Month, Period, month_period
+from logistics.reliability import Reliability, Window, reliability
 from logistics.report_queries import (
     AntennaLine,
     CategoryLine,
@@ -37,6 +39,7 @@ __all__ = [
     "CategoryLine",
     "DestinationLine",
     "Factors",
+    "Reliability",
     "Report",
     "StoreLine",
     "monthly_report",
@@ -56,11 +59,13 @@ class Report:
     month: Month
     first_day: date
     last_day: date
+    period: Period  # the days covered: the month, or up to today for the current month
     antennas: tuple[AntennaLine, ...]
     stores: tuple[StoreLine, ...]  # heaviest first
     destinations: tuple[DestinationLine, ...]
     categories: tuple[CategoryLine, ...]
     factors: Factors
+    reliability: Reliability  # per driver and store, the month and the last 90 days
 
     def _sum(self, name: str) -> float:
         return sum(getattr(a, name) for a in self.antennas)
@@ -93,13 +98,21 @@ async def _scope(session: AsyncSession, ids: list[int]) -> dict[str, list[Antenn
 
 
 async def monthly_report(
-    session: AsyncSession, *, antenna_ids: list[int], month: Month, factors: Factors
+    session: AsyncSession,
+    *,
+    antenna_ids: list[int],
+    month: Month,
+    factors: Factors,
+    now: datetime,
 ) -> Report:
-    """The report of ``month`` for these antennas (each counted in its own time zone)."""
-    antennas, stores, destinations, categories = [], [], [], {}
-    for tz, group in (await _scope(session, antenna_ids)).items():
+    """The report of ``month`` for these antennas (each counted in its own time zone); the
+    period's last day and the 90 days of the reliability figures are taken from ``now``."""
+    antennas, stores, destinations, categories, windows = [], [], [], {}, []
+    scope = await _scope(session, antenna_ids)
+    for tz, group in scope.items():
         start, end = month.bounds(tz)
         ids = [a.id for a in group]
+        windows.append(Window.of(month, tz, now, ids))
         inside = (
             col(Donation.antenna_id).in_(ids),
             Donation.window_start >= start,
@@ -112,10 +125,13 @@ async def monthly_report(
             known = categories.get(line.key)
             kg = line.kg + (known.kg if known else 0)
             categories[line.key] = CategoryLine(line.key, line.name_fr, line.name_nl, kg)
+    first_zone = min((a for group in scope.values() for a in group), key=lambda a: a.id).timezone
     return Report(
         month=month,
         first_day=month.first,
-        last_day=month.next.first - timedelta(days=1),
+        last_day=month.last,
+        period=month_period(month, now.astimezone(ZoneInfo(first_zone)).date()),
+        reliability=await reliability(session, windows),
         antennas=tuple(sorted(antennas, key=lambda a: a.name)),
         stores=tuple(sorted(stores, key=lambda s: (-s.kg, s.antenna, s.name))),
         destinations=tuple(

@@ -27,7 +27,7 @@ class CategorySeries:
     key: str
     name_fr: str
     name_nl: str
-    kg: tuple[float, ...]  # Monday to Sunday
+    kg: tuple[float, ...]  # one per day charted
 
     def name(self, locale: str) -> str:
         return self.name_nl if locale == "nl" else self.name_fr
@@ -50,7 +50,7 @@ class WeekChart:
 
 
 def _day_index(starts: list[datetime]):
-    """0..13 for the window start's local day, from the Monday of last week."""
+    """0, 1, ... for the window start's local day, from the first day."""
     return case(
         *(
             (and_(Donation.window_start >= a, Donation.window_start < b), i)
@@ -60,13 +60,14 @@ def _day_index(starts: list[datetime]):
     )
 
 
-async def week_chart(
-    session: AsyncSession, *, antenna_ids: list[int], day: date, tz: str
-) -> WeekChart:
-    """The week (Monday to Sunday) holding ``day``, for these antennas, and the week before."""
-    monday = day - timedelta(days=day.weekday())
-    first = monday - timedelta(days=7)
-    starts = [day_bounds(first + timedelta(days=i), tz)[0] for i in range(15)]
+Series = dict[str, tuple[str, str, list[float]]]  # category key: (name fr, name nl, kg per day)
+
+
+async def kg_per_day(
+    session: AsyncSession, *, antenna_ids: list[int], first: date, days: int, tz: str
+) -> Series:
+    """The kg collected per category on each local day from ``first`` on, in one query."""
+    starts = [day_bounds(first + timedelta(days=i), tz)[0] for i in range(days + 1)]
     index = _day_index(starts).label("day_index")
     rows = (
         await session.exec(
@@ -90,19 +91,37 @@ async def week_chart(
             .group_by(index, Category.key, Category.name_fr, Category.name_nl)
         )
     ).all()
-    last_week = [0.0] * 7
-    series: dict[str, tuple[str, str, list[float]]] = {}
+    series: Series = {}
     for i, key, fr, nl, kg in rows:
-        if 0 <= i < 7:
-            last_week[i] += float(kg)
-        elif 7 <= i < 14:
-            series.setdefault(key, (fr, nl, [0.0] * 7))[2][i - 7] += float(kg)
-    categories = sorted(
-        (CategorySeries(k, fr, nl, tuple(kg)) for k, (fr, nl, kg) in series.items()),
-        key=lambda c: (-sum(c.kg), c.name_fr),
+        if 0 <= i < days:
+            series.setdefault(key, (fr, nl, [0.0] * days))[2][i] += float(kg)
+    return series
+
+
+def heaviest_first(series: Series) -> tuple[CategorySeries, ...]:
+    return tuple(
+        sorted(
+            (CategorySeries(k, fr, nl, tuple(kg)) for k, (fr, nl, kg) in series.items()),
+            key=lambda c: (-sum(c.kg), c.name_fr),
+        )
     )
+
+
+async def week_chart(
+    session: AsyncSession, *, antenna_ids: list[int], day: date, tz: str
+) -> WeekChart:
+    """The week (Monday to Sunday) holding ``day``, for these antennas, and the week before."""
+    monday = day - timedelta(days=day.weekday())
+    series = await kg_per_day(
+        session, antenna_ids=antenna_ids, first=monday - timedelta(days=7), days=14, tz=tz
+    )
+    last_week = [sum(kg[i] for _, _, kg in series.values()) for i in range(7)]
+    this_week = {k: (fr, nl, kg[7:]) for k, (fr, nl, kg) in series.items() if any(kg[7:])}
     return WeekChart(
-        monday=monday, today=day, categories=tuple(categories), last_week=tuple(last_week)
+        monday=monday,
+        today=day,
+        categories=heaviest_first(this_week),
+        last_week=tuple(last_week),
     )
 
 

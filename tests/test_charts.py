@@ -10,11 +10,22 @@ from zoneinfo import ZoneInfo
 import matplotlib.image
 from sqlmodel import select
 
-from bot.charts import ChartLabels, render_week_png, week_png
+from bot.charts import (
+    FUTURE,
+    ChartLabels,
+    month_figure,
+    render_month_png,
+    render_week_png,
+    week_figure,
+    week_png,
+)
 from bot.emulator import _png_size
 from bot.i18n import create_i18n
-from bot.report_text import chart_labels
+from bot.report_text import chart_labels, period_text, report_text
 from logistics.clock import FixedClock
+from logistics.month_chart import MonthChart, month_chart
+from logistics.periods import Month, month_period
+from logistics.reports import Factors, monthly_report
 from logistics.weekly import CategorySeries, WeekChart, queue_summary_chart, week_chart
 from scheduler.broadcasts import send_summary
 from storage.models import Antenna, Outbox
@@ -22,6 +33,7 @@ from tests.harness import running_bot
 from tests.test_summary import add, one_id
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+FACTORS = Factors(meals_per_kg=2.38, co2e_kg_per_kg=2.5)
 CLAIRE, JORIS = 100001, 100002
 SUNDAY = date(2026, 3, 29)  # 23 hours long in Brussels: summer time begins at 02:00
 
@@ -152,3 +164,144 @@ async def test_the_chart_goes_with_the_evening_summary_once(settings, session_fa
     async with session_factory() as s:
         statuses = (await s.exec(select(Outbox.status))).all()
     assert statuses == ["sent", "sent"]
+
+
+# --- The monthly report's chart -----------------------------------------------------------
+
+# window start, status, kg by category: March in Brussels, and around it
+MARCH = [
+    (local(date(2026, 3, 1), 0, 5), "delivered", {"pain": 2.5}),  # the 1st, first minutes
+    (local(date(2026, 3, 10), 19), "received", {"pain": 6, "viande": 1.25}),
+    (local(date(2026, 3, 10), 20), "missed", {"pain": 50}),  # not collected
+    (local(date(2026, 3, 29), 1, 30), "delivered", {"pain": 1}),  # summer time begins
+    (local(date(2026, 3, 29), 3, 30), "delivered", {"conserves": 2}),
+    (local(date(2026, 3, 31), 23, 55), "picked_up", {"pain": 4}),  # the last minutes
+    (local(date(2026, 2, 28), 23, 55), "delivered", {"pain": 100}),  # February
+    (local(date(2026, 4, 1), 0, 1), "delivered", {"pain": 100}),  # April
+]
+
+
+def march_per_day(until: int = 31) -> dict[str, list[float]]:
+    series: dict[str, list[float]] = {}
+    for start, status, items in MARCH:
+        day = start.astimezone(BRUSSELS).date()
+        if status == "missed" or (day.year, day.month) != (2026, 3) or day.day > until:
+            continue
+        for key, kg in items.items():
+            series.setdefault(key, [0.0] * until)[day.day - 1] += kg
+    return series
+
+
+async def march_report(session_factory, now: datetime):
+    async with session_factory() as s:
+        for start, status, items in MARCH:
+            await add(s, "super-flagey", start, status, items)
+        await add(s, "super-helmet", local(date(2026, 3, 3), 12), "delivered", {"pain": 500})
+        ixelles = await one_id(s, Antenna, "ixelles")
+        report = await monthly_report(
+            s, antenna_ids=[ixelles], month=Month(2026, 3), factors=FACTORS, now=now
+        )
+        chart = await month_chart(
+            s, antenna_ids=[ixelles], period=report.period, tz="Europe/Brussels"
+        )
+    return report, chart
+
+
+def plotted(figure) -> dict[int, float]:
+    """The height of the bars drawn above each day, read back from the figure."""
+    [axes] = figure.axes
+    heights: dict[int, float] = {}
+    for bar in axes.patches:
+        day = round(bar.get_x() + bar.get_width() / 2)
+        heights[day] = heights.get(day, 0) + bar.get_height()
+    return heights
+
+
+async def test_the_march_report_charts_the_days_of_march(session_factory, settings):
+    april = FixedClock(datetime(2026, 4, 2, 8, 0, tzinfo=UTC))
+    report, chart = await march_report(session_factory, april.now())
+    want = march_per_day()
+    assert not report.period.current and report.kg == 16.75
+    assert chart.days[0] == date(2026, 3, 1) and chart.days[-1] == date(2026, 3, 31)
+    assert {c.key: list(c.kg) for c in chart.categories} == want
+    assert chart.categories[0].key == "pain", "heaviest first"
+    figure = month_figure(chart, "fr", ChartLabels("t", "kg", "", "Autres", "Rien"))
+    [axes] = figure.axes
+    assert [t.get_text() for t in axes.get_xticklabels()] == [str(d) for d in range(1, 32)]
+    totals = [sum(kg[i] for kg in want.values()) for i in range(31)]
+    assert plotted(figure) == {i: kg for i, kg in enumerate(totals)}
+    assert totals[9] == 7.25 and totals[28] == 3 and sum(totals) == 16.75
+    assert _png_size(await render_month_png(chart, "fr", chart_labels_in(create_i18n(), "fr"))) == (
+        1200,
+        800,
+    )
+
+
+async def test_the_current_month_runs_to_today(session_factory, settings, now):
+    report, chart = await march_report(session_factory, now)  # Tuesday 10 March
+    assert (report.period.first, report.period.last) == (date(2026, 3, 1), date(2026, 3, 10))
+    assert len(chart.days) == 10
+    want = march_per_day(until=10)
+    assert {c.key: list(c.kg) for c in chart.categories} == want
+    figure = month_figure(chart, "nl", ChartLabels("t", "kg", "", "Overige", "Niets"))
+    assert plotted(figure) == {i: sum(kg[i] for kg in want.values()) for i in range(10)}
+    ticks = figure.axes[0].get_xticklabels()
+    assert len(ticks) == 31, "the days still to come are on the axis, empty"
+    greyed = [t.get_text() for t in ticks if t.get_color() == FUTURE]
+    assert greyed == [str(d) for d in range(11, 32)]
+
+
+def header(i18n, report, locale: str) -> str:
+    with i18n.context(), i18n.use_locale(locale):
+        return report_text(report).splitlines()[0]
+
+
+async def test_the_header_says_what_the_period_covers(session_factory, settings):
+    i18n = create_i18n()
+    december = FixedClock(datetime(2026, 12, 3, 18, 0, tzinfo=UTC))
+    async with session_factory() as s:
+        ixelles = await one_id(s, Antenna, "ixelles")
+        reports = {
+            month: await monthly_report(
+                s, antenna_ids=[ixelles], month=month, factors=FACTORS, now=december.now()
+            )
+            for month in (Month(2026, 2), Month(2026, 12))
+        }
+    february, current = reports[Month(2026, 2)], reports[Month(2026, 12)]
+    assert header(i18n, february, "fr") == "📈 <b>Rapport de février 2026</b> (1–28 février 2026)"
+    assert (
+        header(i18n, february, "nl") == "📈 <b>Verslag van februari 2026</b> (1–28 februari 2026)"
+    )
+    assert header(i18n, current, "fr") == (
+        "📈 <b>Rapport de décembre 2026</b> (1–3 décembre 2026, mois en cours)"
+    )
+    assert header(i18n, current, "nl") == (
+        "📈 <b>Verslag van december 2026</b> (1–3 december 2026, lopende maand)"
+    )
+    first_day = month_period(Month(2026, 12), date(2026, 12, 1))
+    in_french = period_text(first_day, "fr", lambda m: i18n.gettext(m, locale="fr"))
+    assert in_french == "1 décembre 2026, mois en cours"
+
+
+def y_labels(figure) -> list[str]:
+    figure.canvas.draw()
+    [axes] = figure.axes
+    return [t.get_text() for t in axes.get_yticklabels()]
+
+
+def test_axis_numbers_use_the_decimal_comma_in_both_languages():
+    month = MonthChart(
+        month_period(Month(2026, 3), date(2026, 3, 4)),
+        (CategorySeries("pain", "Pain", "Brood", (0.5, 1.25, 0, 2.25)),),
+    )
+    labels = ChartLabels("t", "kg", "", "o", "e")
+    for locale in ("fr", "nl"):
+        for figure in (
+            month_figure(month, locale, labels),
+            week_figure(sample_chart(), locale, labels),
+        ):
+            formatter = figure.axes[0].yaxis.get_major_formatter()
+            assert formatter(2.5) == "2,5" and formatter(1234.5)[-2:] == ",5"
+        shown = y_labels(month_figure(month, locale, labels))
+        assert "0,5" in shown and "1,5" in shown, shown
+        assert not any("." in label for label in shown)

@@ -18,6 +18,7 @@ from bot.callbacks import MemberCb, MembersCb
 from bot.handlers.invites import antenna_keyboard, not_coordinator, show
 from bot.members_view import back, card_view, confirm_removal, page_view, short
 from bot.refusals import explain
+from bot.reliability_text import driver_card_lines
 from bot.texts import role_label
 from logistics import members as rules
 from logistics.clock import Clock
@@ -26,6 +27,7 @@ from logistics.invites import AlreadyMember, invite_places
 from logistics.members import LastCoordinator
 from logistics.people import Identity, Person, antenna_people, person
 from logistics.permissions import coordinated_antennas
+from logistics.reliability import driver_figures
 from storage.models import ROLES
 
 
@@ -99,7 +101,17 @@ async def member_pressed(
         return
     await query.answer(done)
     fresh = await person(session, identity=identity, membership_id=mid)
-    await show(query, *card_view(fresh))
+    await show(query, *card_view(fresh, await driver_lines(session, fresh, now)))
+
+
+async def driver_lines(session: AsyncSession, p: Person, now: datetime) -> list[str]:
+    """A driver's figures in this antenna, for their page."""
+    if p.role != "driver":
+        return []
+    month, recent = await driver_figures(
+        session, antenna_id=p.antenna_id, member_id=p.member_id, now=now
+    )
+    return driver_card_lines(month, recent)
 
 
 def refusal(error: DomainError) -> str:

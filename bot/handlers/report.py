@@ -1,5 +1,5 @@
-"""/report [month]: the monthly report of the coordinator's antennas, with its CSV and XLSX
-files and the weekly chart."""
+"""/report [month]: the monthly report of the coordinator's antennas, who keeps missing or
+releasing late, its CSV and XLSX files and the chart of the month's days."""
 
 from __future__ import annotations
 
@@ -62,6 +62,7 @@ async def send_report(
         locale=cards.locale(),
     )
     await message.answer(files.text)
+    await message.answer(files.reliability)
     await message.answer_document(
         BufferedInputFile(files.csv, filename=files.csv_name),
         caption=_("CSV for Excel (separated by “;”)"),
