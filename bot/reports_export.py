@@ -26,7 +26,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.charts import render_week_png
 from bot.i18n import N_
-from bot.report_text import chart_caption, chart_labels, long_date, report_text
+from bot.report_text import (
+    chart_caption,
+    chart_labels,
+    dispute_outcome,
+    dispute_what,
+    long_date,
+    report_text,
+)
 from logistics.periods import Month
 from logistics.reports import Factors, Report, monthly_report
 from logistics.weekly import WeekChart, week_chart
@@ -42,6 +49,16 @@ ANTENNA_HEADERS = (
     N_("Receipts confirmed"),
     N_("Receipts disputed"),
     N_("Receipts pending"),
+)
+DISPUTE_HEADERS = (
+    N_("Antenna"),
+    N_("Pickup"),
+    N_("Store"),
+    N_("Destination"),
+    N_("kg delivered"),
+    N_("kg received"),
+    N_("Problem and reason"),
+    N_("Settlement"),
 )
 DESTINATION_HEADERS = (
     N_("Destination"),
@@ -102,7 +119,35 @@ def tables(report: Report, i18n: I18n, locale: str) -> list[Table]:
             destinations,
         ),
         (t(N_("By category")), [t(N_("Category")), kg, t(N_("Share (%)"))], categories),
+        *disputes_table(report, i18n, locale),
     ]
+
+
+def disputes_table(report: Report, i18n: I18n, locale: str) -> list[Table]:
+    """The disputed receipts of the month, as a section of their own when there are any."""
+    if not report.disputes:
+        return []
+    headers = [i18n.gettext(h, locale=locale) for h in DISPUTE_HEADERS]
+    title = i18n.gettext(N_("Disputed receipts"), locale=locale)
+    return [(title, headers, dispute_rows(report, i18n, locale))]
+
+
+def dispute_rows(report: Report, i18n: I18n, locale: str) -> list[list[Cell]]:
+    """One row per disputed receipt, with the association's reason and the settlement."""
+    with i18n.context(), i18n.use_locale(locale):
+        return [
+            [
+                d.antenna,
+                d.donation_id,
+                d.store,
+                d.destination,
+                round(d.delivered_kg, 3),
+                "" if d.received_kg is None else round(d.received_kg, 3),
+                dispute_what(d) if d.problem else "",
+                dispute_outcome(d),
+            ]
+            for d in report.disputes
+        ]
 
 
 def _csv_value(value: Cell) -> str:

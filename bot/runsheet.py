@@ -72,9 +72,10 @@ def pickup_block(view: DonationView) -> str:
     start = formatting.hour(view.window_start, cards.locale(), view.tz)
     end = formatting.hour(view.window_end, cards.locale(), view.tz)
     lines = [f"🕕 <b>{start}–{end}</b> · 🛒 <b>{escape(view.store_name)}</b>"]
-    lines += [cards.item_line(i) for i in view.items[:ITEMS_SHOWN]]
-    if len(view.items) > ITEMS_SHOWN:
-        lines.append(_("… and {count} more").format(count=len(view.items) - ITEMS_SHOWN))
+    shown = view.item_lines
+    lines += [cards.item_line(i) for i in shown[:ITEMS_SHOWN]]
+    if len(shown) > ITEMS_SHOWN:
+        lines.append(_("… and {count} more").format(count=len(shown) - ITEMS_SHOWN))
     lines.append(_("Total ≈ {kg}").format(kg=formatting.kg(view.estimated_kg, cards.locale())))
     if view.cold:
         lines.append(_("❄️ Needs a refrigerated vehicle"))

@@ -15,8 +15,14 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.donation_progress import Actor, advance_donation, load_delivery, refresh
-from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from logistics.donation_progress import (
+    Actor,
+    advance_donation,
+    load_delivery,
+    load_receipt,
+    refresh,
+)
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed
 from logistics.notify import notify_coordinators
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
@@ -172,6 +178,7 @@ async def _settle(
         receipt,
         received_kg=received_kg,
         problem=problem,
+        note=note,
         on_behalf=actor.on_behalf,
     )
     if disputed:
@@ -200,15 +207,7 @@ async def _pending(
 ) -> tuple[Actor, Receipt]:
     """Who answers, and the receipt still waiting for the answer."""
     actor = _receiver(identity, delivery, donation)
-    receipt = (
-        await session.exec(
-            select(Receipt)
-            .where(Receipt.delivery_id == delivery.id)
-            .execution_options(populate_existing=True)
-        )
-    ).first()
-    if receipt is None:
-        raise NotFound("receipt")
+    receipt = await load_receipt(session, delivery.id)
     if receipt.status != "pending":
         raise AlreadyDone()
     return actor, receipt

@@ -24,10 +24,12 @@ from logistics.report_queries import (
     AntennaLine,
     CategoryLine,
     DestinationLine,
+    DisputeLine,
     StoreLine,
     antenna_lines,
     category_lines,
     destination_lines,
+    dispute_lines,
     store_lines,
 )
 from storage.models import Antenna, Donation
@@ -36,6 +38,7 @@ __all__ = [
     "AntennaLine",
     "CategoryLine",
     "DestinationLine",
+    "DisputeLine",
     "Factors",
     "Report",
     "StoreLine",
@@ -61,6 +64,7 @@ class Report:
     destinations: tuple[DestinationLine, ...]
     categories: tuple[CategoryLine, ...]
     factors: Factors
+    disputes: tuple[DisputeLine, ...] = ()  # with their reasons; "lost" kg leave the tonnage
 
     def _sum(self, name: str) -> float:
         return sum(getattr(a, name) for a in self.antennas)
@@ -96,7 +100,7 @@ async def monthly_report(
     session: AsyncSession, *, antenna_ids: list[int], month: Month, factors: Factors
 ) -> Report:
     """The report of ``month`` for these antennas (each counted in its own time zone)."""
-    antennas, stores, destinations, categories = [], [], [], {}
+    antennas, stores, destinations, categories, disputes = [], [], [], {}, []
     for tz, group in (await _scope(session, antenna_ids)).items():
         start, end = month.bounds(tz)
         ids = [a.id for a in group]
@@ -108,6 +112,7 @@ async def monthly_report(
         antennas += await antenna_lines(session, group, inside)
         stores += await store_lines(session, inside)
         destinations += await destination_lines(session, inside)
+        disputes += await dispute_lines(session, inside)
         for line in await category_lines(session, inside):
             known = categories.get(line.key)
             kg = line.kg + (known.kg if known else 0)
@@ -123,4 +128,5 @@ async def monthly_report(
         ),
         categories=tuple(sorted(categories.values(), key=lambda c: (-c.kg, c.name_fr))),
         factors=factors,
+        disputes=tuple(disputes),
     )

@@ -201,7 +201,7 @@ async def test_figures_match_the_rows_in_a_few_grouped_queries(settings, session
             for model in (Store, Association, Hub)
             for row in (await s.exec(select(model))).all()
         }
-    assert len(statements) <= 8, "a fixed number of grouped queries, none per row"
+    assert len(statements) <= 9, "a fixed number of grouped queries, none per row"
     want = expected([r for r in ROWS if r[0] not in SCHAERBEEK_STORES])
     assert report.kg == pytest.approx(want["kg"]) and report.kg == 118.75
     assert report.meals == pytest.approx(want["meals"])
@@ -257,11 +257,12 @@ async def test_csv_and_xlsx_read_back(settings, session_factory):
     assert summary["Réceptions contestées"] == "2"
     assert summary["Période"] == "1 février 2026 – 28 février 2026"
     headers = [r for r in rows if r and r[0] == "Section"]
-    assert len(headers) == 5 and headers[2][:3] == ["Section", "Nom de l'antenne", "Magasin"]
+    assert len(headers) == 6 and headers[2][:3] == ["Section", "Nom de l'antenne", "Magasin"]
 
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(report, i18n, "nl")))
     assert book.sheetnames == [
-        "Overzicht", "Per antenne", "Per winkel", "Per bestemming", "Per categorie"
+        "Overzicht", "Per antenne", "Per winkel", "Per bestemming", "Per categorie",
+        "Betwiste ontvangsten",
     ]  # fmt: skip
     sheet = book["Per categorie"]
     assert [c.value for c in sheet[1]] == ["Categorie", "kg opgehaald", "Aandeel (%)"]
