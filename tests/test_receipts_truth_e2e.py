@@ -33,7 +33,10 @@ WORDS = {
         "announce": "/surplus 20 kg pain, 12 kg légumes 18h-19h30",
         "not_open": "Le créneau de collecte s'ouvre mardi 10 mars à",
         "too_warm": "trop chaud (chaîne du froid rompue)",
-        "problem_line": "⚠️ {place} : {kg} livrés ; problème : trop chaud",
+        "note": "Les yaourts étaient à 12 °C",
+        "thanks": "Merci : le ou la coordinateur·rice est prévenu·e de ce qui",
+        "problem_line": "⚠️ {place} : {kg} livrés ; problème : trop chaud (chaîne du froid "
+        "rompue) (Les yaourts étaient à 12 °C)",
         "weight_line": "⚠️ {place} : {kg} livrés, 10 kg reçus",
         "delivered": "Livré : 58 kg (collecté : 58,5 kg)",
         "total": "Livré : 58 kg (collecté : 58,5 kg) ; 2 réceptions contestées",
@@ -47,6 +50,7 @@ WORDS = {
         "after": "☑️ Livré : {kg} (collecté : 58,5 kg) ; les contestations sont réglées",
         "history": (
             "réception contestée — par Anne Exemple — problème : trop chaud",
+            "Les yaourts étaient à 12 °C",
             "réception contestée — par Pieter Voorbeeld — 10 kg reçus",
             "contestation réglée — par Claire Exemple — chiffre de l'association retenu : {kg}",
             "contestation réglée — par Claire Exemple — {lost} enregistrés comme perte",
@@ -56,7 +60,10 @@ WORDS = {
         "announce": "/surplus 20 kg brood, groenten 12 kg 18u-19u30",
         "not_open": "Het ophaalmoment begint dinsdag 10 maart om",
         "too_warm": "te warm (koudeketen onderbroken)",
-        "problem_line": "⚠️ {place}: {kg} geleverd; probleem: te warm",
+        "note": "De yoghurt was 12 °C",
+        "thanks": "Bedankt: de coördinator weet nu wat er gebeurd is",
+        "problem_line": "⚠️ {place}: {kg} geleverd; probleem: te warm (koudeketen onderbroken) "
+        "(De yoghurt was 12 °C)",
         "weight_line": "⚠️ {place}: {kg} geleverd, 10 kg ontvangen",
         "delivered": "Geleverd: 58 kg (opgehaald: 58,5 kg)",
         "total": "Geleverd: 58 kg (opgehaald: 58,5 kg); 2 ontvangsten betwist",
@@ -70,6 +77,7 @@ WORDS = {
         "after": "☑️ Geleverd: {kg} (opgehaald: 58,5 kg); de betwistingen zijn geregeld",
         "history": (
             "ontvangst betwist — door Anne Exemple — probleem: te warm",
+            "De yoghurt was 12 °C",
             "ontvangst betwist — door Pieter Voorbeeld — 10 kg ontvangen",
             "betwisting geregeld — door Claire Exemple — cijfer van de chauffeur behouden: {kg}",
             "betwisting geregeld — door Claire Exemple — {lost} als verlies geboekt",
@@ -231,15 +239,18 @@ async def test_disputed_stops_tell_the_truth_and_are_settled(settings, fake_api,
         too_warm = next(
             d for d in button_data(choice, "rp") if ProblemCb.unpack(d).problem == "too_warm"
         )
-        await press(ANNE, choice, too_warm)
+        await asked(ANNE, choice, too_warm)  # and, if she wishes, what happened
+        await say(ANNE, words["note"])
+        assert words["thanks"] in fake_api.texts(ANNE)[-1]
         pieter = last_with_button(fake_api, PIETER, "rc")
         diff = next(d for d in button_data(pieter, "rc") if ReceiptCb.unpack(d).action == "diff")
         await asked(PIETER, pieter, diff)
         await say(PIETER, "10")
 
-        # The coordinator gets one alert per stop, with the buttons to settle it.
+        # The coordinator gets one alert per stop (and one more when Anne says what
+        # happened), each with the buttons to settle it.
         await fake_api.wait_for(
-            lambda: len([m for m in fake_api.sent(CLAIRE) if button_data(m, "st")]) == 2
+            lambda: len([m for m in fake_api.sent(CLAIRE) if button_data(m, "st")]) == 3
         )
         alerts = {
             SettleCb.unpack(button_data(m, "st")[0]).delivery_id: m

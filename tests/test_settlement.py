@@ -13,7 +13,12 @@ from sqlmodel import select
 from logistics.collection import record_pickup
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen, NotYetOpen
 from logistics.periods import Month
-from logistics.receipts import confirm_receipt, report_difference, report_problem
+from logistics.receipts import (
+    confirm_receipt,
+    explain_problem,
+    report_difference,
+    report_problem,
+)
 from logistics.reports import Factors, monthly_report
 from logistics.settlement import StopFigures, counted_kg, delivered_total, settle_receipt
 from logistics.summary import summary
@@ -28,6 +33,7 @@ from tests.test_collection import (
     STRANGER,
     build_world,
     call,
+    notices,
     rows,
     snapshot,
 )
@@ -333,15 +339,8 @@ async def test_food_recorded_as_lost_leaves_the_report_and_the_summary(
 
 
 async def test_the_reason_of_a_problem_is_kept_for_the_report(session_factory, delivered, now):  # noqa: F811
-    await call(
-        session_factory,
-        report_problem,
-        BOB,
-        delivery_id=delivered.stop_b,
-        now=now,
-        problem="too_warm",
-        note="  le yaourt était à 12 °C  ",
-    )
+    problem = dict(delivery_id=delivered.stop_b, now=now, problem="too_warm")
+    await call(session_factory, report_problem, BOB, note="  le yaourt était à 12 °C  ", **problem)
     async with session_factory() as s:
         report = await monthly_report(
             s, antenna_ids=[delivered.antenna], month=Month(2026, 3), factors=FACTORS
@@ -355,3 +354,40 @@ async def test_the_reason_of_a_problem_is_kept_for_the_report(session_factory, d
     )
     status = (await rows(session_factory, Donation, Donation.id == delivered.donation))[0].status
     assert status == "delivered"  # stop A still awaits its receipt
+
+
+async def test_the_association_explains_its_problem_once(session_factory, delivered, now):  # noqa: F811
+    problem = dict(delivery_id=delivered.stop_b, now=now)
+    await call(session_factory, report_problem, BOB, problem="other", **problem)
+    before = await snapshot(session_factory)
+    for who, note, refused in (
+        (BOB, "   ", InvalidInput),
+        (ALICE, "cassé", NotAllowed),  # another association
+        (DRIVER, "cassé", NotAllowed),
+        (STRANGER, "cassé", NotAllowed),
+    ):
+        with pytest.raises(refused):
+            await call(session_factory, explain_problem, who, note=note, **problem)
+    assert await snapshot(session_factory) == before
+
+    await call(session_factory, explain_problem, BOB, note=" la caisse était cassée ", **problem)
+    [receipt] = await rows(session_factory, Receipt, Receipt.delivery_id == delivered.stop_b)
+    assert (receipt.problem, receipt.note) == ("other", "la caisse était cassée")
+    audit = (await rows(session_factory, AuditLog))[-1]
+    assert (audit.action, audit.detail) == (
+        "receipt.explained",
+        {"problem": "other", "note": "la caisse était cassée"},
+    )
+    assert await notices(session_factory, "receipt_note") == [
+        (COORDINATOR, {"kind": "receipt_note", "delivery_id": delivered.stop_b})
+    ]
+    with pytest.raises(AlreadyDone):
+        await call(session_factory, explain_problem, BOB, note="encore", **problem)
+
+
+async def test_no_explanation_after_the_settlement(session_factory, delivered, now):  # noqa: F811
+    problem = dict(delivery_id=delivered.stop_b, now=now)
+    await call(session_factory, report_problem, BOB, problem="damaged", **problem)
+    await settle(session_factory, COORDINATOR, delivered.stop_b, now, "lost")
+    with pytest.raises(AlreadyDone):
+        await call(session_factory, explain_problem, BOB, note="x", **problem)

@@ -56,6 +56,7 @@ def action_label(action: str) -> str:
         "donation.received": lambda: _("every receipt settled"),
         "receipt.confirmed": lambda: _("receipt confirmed"),
         "receipt.disputed": lambda: _("receipt disputed"),
+        "receipt.explained": lambda: _("problem explained"),
         "receipt.settled": lambda: _("dispute settled"),
     }
     label = labels.get(action)
@@ -90,7 +91,7 @@ def detail_text(entry: HistoryEntry) -> str:
     def kg(key: str) -> str:
         return formatting.kg(float(detail.get(key) or 0), locale)
 
-    if entry.action == "receipt.disputed":
+    if entry.action in ("receipt.disputed", "receipt.explained"):
         if detail.get("problem"):
             return _("problem: {problem}").format(
                 problem=cards.problem_text(str(detail["problem"]), detail.get("note"))

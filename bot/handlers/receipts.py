@@ -17,6 +17,7 @@ from bot import cards, formatting
 from bot.callbacks import ProblemCb, ReceiptCb, SettleCb
 from bot.cards import problem_label
 from bot.edits import edit_markup
+from bot.flows.problem_note import ask_note
 from bot.flows.weights import WeightFlow, ask_kg
 from bot.refusals import explain
 from logistics.clock import Clock
@@ -72,6 +73,7 @@ async def answered(
 async def problem_chosen(
     query: CallbackQuery,
     callback_data: ProblemCb,
+    state: FSMContext,
     identity: Identity,
     session: AsyncSession,
     clock: Clock,
@@ -89,6 +91,7 @@ async def problem_chosen(
         return
     await query.answer(_("Thank you. The coordinator is told."), show_alert=True)
     await edit_markup(query.message, None)
+    await ask_note(query.message, state, callback_data.delivery_id)
 
 
 async def receipts(message: Message, identity: Identity, session: AsyncSession) -> None:

@@ -133,4 +133,5 @@ RENDERERS = {
     "receipt_request": receipt_request,
     "receipt_disputed": receipt_disputed,
     "receipt_problem": receipt_disputed,
+    "receipt_note": receipt_disputed,  # the problem in the association's words
 }
