@@ -218,3 +218,11 @@ class AntennaCb(CallbackData, prefix="ae"):
 
     antenna_id: RowId
     action: str
+
+
+class SettleCb(CallbackData, prefix="st"):
+    """A coordinator settles a disputed receipt: ``association`` (its figure), ``driver``
+    (the driver's figure) or ``lost`` (the food is recorded as lost)."""
+
+    delivery_id: int
+    outcome: str

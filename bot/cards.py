@@ -16,7 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import formatting
 from bot.callbacks import ClaimCb, ReleaseCb
 from bot.i18n import N_
-from logistics.views import DonationView, ItemView, StopView
+from logistics.views import DonationView, ItemLine, StopView
 
 MAX_ITEMS_SHOWN = 20
 
@@ -42,14 +42,21 @@ def cold_label(cold_chain: str) -> str:
     return {"chilled": _("❄️ chilled"), "frozen": _("🧊 frozen")}.get(cold_chain, "")
 
 
-def item_line(item: ItemView) -> str:
-    name = item.name_fr if locale() == "fr" else item.name_nl
-    parts = [f"• {escape(name)}: {quantity(item.quantity, item.unit)}"]
-    if item.unit != "kg":
-        parts.append(_("(≈ {kg})").format(kg=formatting.kg(item.estimated_kg, locale())))
-    if item.collected_kg is not None:
-        parts.append(_("→ {kg} collected").format(kg=formatting.kg(item.collected_kg, locale())))
-    if cold := cold_label(item.cold_chain):
+def item_line(line: ItemLine) -> str:
+    """One category of a donation: its quantities, and its kilograms once collected, marked
+    ≈ when they are a share of a total rather than weighed."""
+    name = line.name_fr if locale() == "fr" else line.name_nl
+    amounts = " + ".join(quantity(amount, unit) for amount, unit in line.quantities)
+    parts = [f"• {escape(name)}: {amounts}"]
+    if any(unit != "kg" for _amount, unit in line.quantities):
+        parts.append(_("(≈ {kg})").format(kg=formatting.kg(line.estimated_kg, locale())))
+    if line.collected_kg is not None:
+        collected = formatting.kg(line.collected_kg, locale())
+        if line.collected_estimated:
+            parts.append(_("→ ≈ {kg} collected (share of the total)").format(kg=collected))
+        else:
+            parts.append(_("→ {kg} collected").format(kg=collected))
+    if cold := cold_label(line.cold_chain):
         parts.append(cold)
     return " ".join(parts)
 
@@ -62,6 +69,30 @@ def window_line(view: DonationView) -> str:
     )
 
 
+def delivered_phrase(view: DonationView) -> str:
+    """The delivered total (the sum of the stops), and the collected one when they differ."""
+    delivered, collected = view.delivered_kg, view.collected_kg or 0
+    text = formatting.kg(delivered, locale())
+    if round(delivered, 1) != round(collected, 1):
+        text = _("{delivered} (collected: {collected})").format(
+            delivered=text, collected=formatting.kg(collected, locale())
+        )
+    return text
+
+
+def received_line(view: DonationView) -> str:
+    kg = delivered_phrase(view)
+    if view.disputed:
+        return ngettext(
+            "⚠️ Delivered: {kg}; {count} receipt disputed, for a coordinator to settle",
+            "⚠️ Delivered: {kg}; {count} receipts disputed, for a coordinator to settle",
+            view.disputed,
+        ).format(kg=kg, count=view.disputed)
+    if any(stop.settlement for stop in view.stops):
+        return _("☑️ Delivered: {kg}; the disputes are settled").format(kg=kg)
+    return _("✅ Delivered and received: {kg}").format(kg=kg)
+
+
 def status_line(view: DonationView) -> str:
     driver = escape(view.driver_name or "—")
     kg = formatting.kg(view.collected_kg or 0, locale())
@@ -69,8 +100,10 @@ def status_line(view: DonationView) -> str:
         "announced": lambda: _("🔓 <b>To be collected</b>: who takes it?"),
         "claimed": lambda: _("🚐 Claimed by {driver}").format(driver=driver),
         "picked_up": lambda: _("📦 Collected: {kg} by {driver}").format(kg=kg, driver=driver),
-        "delivered": lambda: _("✅ Delivered: {kg} by {driver}").format(kg=kg, driver=driver),
-        "received": lambda: _("✅ Delivered and received: {kg}").format(kg=kg),
+        "delivered": lambda: _("🚚 Delivered: {kg} by {driver}").format(
+            kg=delivered_phrase(view), driver=driver
+        ),
+        "received": lambda: received_line(view),
         "cancelled": lambda: _("✖️ Cancelled"),
         "expired": lambda: _("⌛ Not collected: the window has passed"),
         "missed": lambda: _("⚠️ Missed collection"),
@@ -79,16 +112,53 @@ def status_line(view: DonationView) -> str:
 
 
 def stop_line(stop: StopView) -> str:
-    kg = formatting.kg(stop.delivered_kg or stop.planned_kg or 0, locale())
-    line = _("➡️ {place}: {kg}").format(place=escape(stop.name), kg=kg)
-    marks = {
-        "pending": lambda: _("delivered, receipt awaited"),
-        "confirmed": lambda: _("received ✔︎"),
-        "disputed": lambda: _("⚠️ receipt disputed"),
-    }
-    if stop.receipt_status in marks:
-        line += " — " + marks[stop.receipt_status]()
+    """One stop: planned, or the kg delivered and, once answered, received or the problem."""
+    place = escape(stop.name)
+    if stop.delivered_at is None:
+        kg = formatting.kg(stop.planned_kg or 0, locale())
+        return _("➡️ {place}: {kg}").format(place=place, kg=kg)
+    kg = formatting.kg(stop.delivered_kg or 0, locale())
+    if stop.receipt_status == "confirmed":
+        return _("✅ {place}: {kg} delivered and received").format(place=place, kg=kg)
+    if stop.receipt_status != "disputed":
+        return _("🚚 {place}: {kg} delivered, receipt awaited").format(place=place, kg=kg)
+    if stop.problem:
+        line = _("⚠️ {place}: {kg} delivered; problem: {problem}").format(
+            place=place, kg=kg, problem=problem_text(stop.problem, stop.note)
+        )
+    else:
+        line = _("⚠️ {place}: {kg} delivered, {received} received").format(
+            place=place, kg=kg, received=formatting.kg(stop.received_kg or 0, locale())
+        )
+    if stop.settlement:
+        line += " — " + settlement_label(stop)
     return line
+
+
+def problem_label(problem: str | None) -> str:
+    return {
+        "too_warm": _("too warm (cold chain broken)"),
+        "damaged": _("damaged"),
+        "not_arrived": _("not arrived"),
+        "other": _("other problem"),
+    }.get(problem or "", problem or "—")
+
+
+def problem_text(problem: str | None, note: str | None) -> str:
+    """The problem and the association's own words, if it gave any."""
+    text = problem_label(problem)
+    return f"{text} ({escape(note)})" if note else text
+
+
+def settlement_label(stop: StopView) -> str:
+    kg = formatting.kg(stop.counted_kg, locale())
+    return {
+        "association": lambda: _("settled: the association's figure, {kg}").format(kg=kg),
+        "driver": lambda: _("settled: the driver's figure, {kg}").format(kg=kg),
+        "lost": lambda: _("settled: {kg} recorded as lost").format(
+            kg=formatting.kg(stop.delivered_kg or 0, locale())
+        ),
+    }[stop.settlement]()
 
 
 def card_text(view: DonationView) -> str:
@@ -97,9 +167,10 @@ def card_text(view: DonationView) -> str:
         lines[0] += f" — {escape(view.store_address)}"
     lines[0] += f" · #{view.id}"  # the number coordinators give to /history
     lines.append(window_line(view))
-    lines += [item_line(i) for i in view.items[:MAX_ITEMS_SHOWN]]
-    if len(view.items) > MAX_ITEMS_SHOWN:
-        lines.append(_("… and {count} more").format(count=len(view.items) - MAX_ITEMS_SHOWN))
+    shown = view.item_lines
+    lines += [item_line(i) for i in shown[:MAX_ITEMS_SHOWN]]
+    if len(shown) > MAX_ITEMS_SHOWN:
+        lines.append(_("… and {count} more").format(count=len(shown) - MAX_ITEMS_SHOWN))
     lines.append(_("Total ≈ {kg}").format(kg=formatting.kg(view.estimated_kg, locale())))
     if view.cold:
         lines.append(_("❄️ Needs a refrigerated vehicle"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from bot import formatting
 from logistics.errors import (
     AlreadyClaimed,
     AlreadyDone,
@@ -14,6 +16,7 @@ from logistics.errors import (
     NotAllowed,
     NotFound,
     NotOpen,
+    NotYetOpen,
     WindowPassed,
 )
 
@@ -36,6 +39,14 @@ def explain(error: DomainError) -> str:
             "You already have {count} pickups that week, the antenna's limit. It is lifted "
             "a few hours before the window if nobody else takes it."
         ).format(count=error.limit)
+    if isinstance(error, NotYetOpen):
+        return _(
+            "The pickup window opens {day} at {hour}: the weights can be recorded from then "
+            "on, once you are at the store."
+        ).format(
+            day=formatting.short_day(error.opens_at, locale(), error.tz),
+            hour=formatting.hour(error.opens_at, locale(), error.tz),
+        )
     if isinstance(error, WindowPassed):
         return _("The pickup window is over.")
     if isinstance(error, NotOpen):
@@ -51,6 +62,10 @@ def explain(error: DomainError) -> str:
     if isinstance(error, InvalidInput):
         return invalid_input(str(error))
     return _("This cannot be done.")
+
+
+def locale() -> str:
+    return I18n.get_current().current_locale
 
 
 def invalid_input(code: str) -> str:

@@ -15,11 +15,11 @@ from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from bot import formatting
+from bot import cards, formatting
 from bot.charts import ChartLabels
 from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE, N_
 from logistics.periods import Period
-from logistics.reports import Report
+from logistics.reports import DisputeLine, Report
 
 LINES_SHOWN = 10  # of each breakdown in the message; the files hold them all
 
@@ -102,6 +102,11 @@ def report_text(report: Report) -> str:
         lines += [f"• {escape(name)}: {kg(value)}" for name, value in rows[:LINES_SHOWN]]
         if len(rows) > LINES_SHOWN:
             lines.append(_("… and {count} more").format(count=len(rows) - LINES_SHOWN))
+    if report.disputes:
+        lines += ["", "<b>{}</b>".format(_("Disputed receipts"))]
+        lines += [dispute_line(d) for d in report.disputes[:LINES_SHOWN]]
+        if len(report.disputes) > LINES_SHOWN:
+            lines.append(_("… and {count} more").format(count=len(report.disputes) - LINES_SHOWN))
     lines += [
         "",
         _("Factors: {meals} meals and {co2e} kg CO2e per kg (config.toml, [impact]).").format(
@@ -110,6 +115,32 @@ def report_text(report: Report) -> str:
         ),
     ]
     return "\n".join(lines)
+
+
+def dispute_what(dispute: DisputeLine) -> str:
+    """The association's side of a dispute: the problem and its reason, or its weight."""
+    if dispute.problem:
+        return cards.problem_text(dispute.problem, dispute.note)
+    return _("{kg} received").format(kg=formatting.kg(dispute.received_kg or 0, current_locale()))
+
+
+def dispute_outcome(dispute: DisputeLine) -> str:
+    return {
+        "association": lambda: _("the association's figure kept"),
+        "driver": lambda: _("the driver's figure kept"),
+        "lost": lambda: _("recorded as lost"),
+    }.get(dispute.settlement or "", lambda: _("not settled yet"))()
+
+
+def dispute_line(dispute: DisputeLine) -> str:
+    return _("• #{number} {store} → {place}: {kg} delivered; {what} ({outcome})").format(
+        number=dispute.donation_id,
+        store=escape(dispute.store),
+        place=escape(dispute.destination),
+        kg=formatting.kg(dispute.delivered_kg, current_locale()),
+        what=dispute_what(dispute),
+        outcome=dispute_outcome(dispute),
+    )
 
 
 def chart_labels(monday: date) -> ChartLabels:

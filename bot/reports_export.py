@@ -29,6 +29,8 @@ from bot.i18n import N_
 from bot.reliability_table import reliability_table
 from bot.reliability_text import reliability_text
 from bot.report_text import (
+    dispute_outcome,
+    dispute_what,
     month_chart_caption,
     month_chart_labels,
     month_name,
@@ -50,6 +52,16 @@ ANTENNA_HEADERS = (
     N_("Receipts confirmed"),
     N_("Receipts disputed"),
     N_("Receipts pending"),
+)
+DISPUTE_HEADERS = (
+    N_("Antenna"),
+    N_("Pickup"),
+    N_("Store"),
+    N_("Destination"),
+    N_("kg delivered"),
+    N_("kg received"),
+    N_("Problem and reason"),
+    N_("Settlement"),
 )
 DESTINATION_HEADERS = (
     N_("Destination"),
@@ -111,7 +123,35 @@ def tables(report: Report, i18n: I18n, locale: str) -> list[Table]:
         ),
         (t(N_("By category")), [t(N_("Category")), kg, t(N_("Share (%)"))], categories),
         reliability_table(report, t, month_name(report, locale)),
+        *disputes_table(report, i18n, locale),
     ]
+
+
+def disputes_table(report: Report, i18n: I18n, locale: str) -> list[Table]:
+    """The disputed receipts of the month, as a section of their own when there are any."""
+    if not report.disputes:
+        return []
+    headers = [i18n.gettext(h, locale=locale) for h in DISPUTE_HEADERS]
+    title = i18n.gettext(N_("Disputed receipts"), locale=locale)
+    return [(title, headers, dispute_rows(report, i18n, locale))]
+
+
+def dispute_rows(report: Report, i18n: I18n, locale: str) -> list[list[Cell]]:
+    """One row per disputed receipt, with the association's reason and the settlement."""
+    with i18n.context(), i18n.use_locale(locale):
+        return [
+            [
+                d.antenna,
+                d.donation_id,
+                d.store,
+                d.destination,
+                round(d.delivered_kg, 3),
+                "" if d.received_kg is None else round(d.received_kg, 3),
+                dispute_what(d) if d.problem else "",
+                dispute_outcome(d),
+            ]
+            for d in report.disputes
+        ]
 
 
 def _csv_value(value: Cell) -> str:

@@ -78,9 +78,10 @@ def pickup_block(view: DonationView) -> str:
     lines = [f"🕕 <b>{_window(view)}</b> · 🛒 <b>{escape(view.store_name)}</b>"]
     if slot_days.is_waiting(view):  # no items yet: what it waits for, and who will drive
         return "\n".join([*lines, slot_days.state_line(view), slot_days.holder_line(view)])
-    lines += [cards.item_line(i) for i in view.items[:ITEMS_SHOWN]]
-    if len(view.items) > ITEMS_SHOWN:
-        lines.append(_("… and {count} more").format(count=len(view.items) - ITEMS_SHOWN))
+    shown = view.item_lines
+    lines += [cards.item_line(i) for i in shown[:ITEMS_SHOWN]]
+    if len(shown) > ITEMS_SHOWN:
+        lines.append(_("… and {count} more").format(count=len(shown) - ITEMS_SHOWN))
     lines.append(_("Total ≈ {kg}").format(kg=formatting.kg(view.estimated_kg, cards.locale())))
     if view.cold:
         lines.append(_("❄️ Needs a refrigerated vehicle"))

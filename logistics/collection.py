@@ -25,7 +25,7 @@ from logistics.donation_progress import (
     load_one,
     refresh,
 )
-from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen, NotYetOpen
 from logistics.notify import notify_coordinators, notify_member
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
@@ -33,6 +33,7 @@ from logistics.transaction import transaction
 from logistics.weights import spread_kg, validate_kg
 from storage.models import (
     ZERO_REASONS,
+    Antenna,
     Claim,
     Delivery,
     Donation,
@@ -93,10 +94,7 @@ async def record_pickup(
         session, select(Donation).where(Donation.id == donation_id), "donation"
     )
     actor = await _driver_or_coordinator(session, identity, donation)
-    if donation.status in PICKED_UP_OR_LATER:
-        raise AlreadyDone()
-    if donation.status != "claimed":
-        raise NotOpen(donation.status)
+    override = await check_collectable(session, donation=donation, identity=identity, now=now)
     items = await _of_donation(session, DonationItem, donation.id)
     per_item, total = _weights(items, item_kg, total_kg)
     if total == 0 and zero_reason not in ZERO_REASONS:
@@ -104,6 +102,7 @@ async def record_pickup(
 
     for item in items:
         item.collected_kg = per_item[item.id]
+        item.collected_estimated = total_kg is not None and len(items) > 1
         session.add(item)
     deliveries = await _of_donation(session, Delivery, donation.id)
     if total == 0:
@@ -136,6 +135,7 @@ async def record_pickup(
         collected_kg=total,
         zero_reason=donation.zero_reason,
         stops=[[stop.delivery_id, stop.planned_kg] for stop in stops],
+        **({"override": "before_window"} if override else {}),
     )
     await refresh(session, donation, now)
     return PickupResult(
@@ -184,6 +184,24 @@ async def record_delivery(
         all_delivered=remaining == 0,
         on_behalf=actor.on_behalf,
     )
+
+
+async def check_collectable(
+    session: AsyncSession, *, donation: Donation, identity: Identity, now: datetime
+) -> bool:
+    """Refuse weights for a pickup already recorded, over, or whose window has not opened yet
+    (``NotYetOpen``); a coordinator of the antenna may record them early all the same: True
+    then, for the audit log to say it was an override."""
+    if donation.status in PICKED_UP_OR_LATER:
+        raise AlreadyDone()
+    if donation.status != "claimed":
+        raise NotOpen(donation.status)
+    if now >= donation.window_start:
+        return False
+    if is_coordinator(identity, donation.antenna_id):
+        return True
+    antenna = await session.get(Antenna, donation.antenna_id)
+    raise NotYetOpen(donation.window_start, antenna.timezone)
 
 
 async def _driver_or_coordinator(
@@ -237,18 +255,22 @@ async def _open_receipt(
         receipt.status, receipt.received_kg = "confirmed", delivery.delivered_kg
         receipt.confirmed_by_id, receipt.confirmed_at = actor.member_id, now
         return receipt, 0
+    return receipt, sum(
+        notify_member(session, member=m, kind="receipt_request", now=now, delivery_id=delivery.id)
+        for m in await association_members(session, delivery.association_id)
+    )
+
+
+async def association_members(session: AsyncSession, association_id: int | None) -> list[Member]:
+    """The active members of an association, once each, in id order."""
     members = await session.exec(
         select(Member)
         .join(Membership, col(Membership.member_id) == Member.id)
         .where(
             Membership.role == "association",
-            Membership.association_id == delivery.association_id,
+            Membership.association_id == association_id,
             Membership.status == "active",
         )
         .order_by(col(Member.id))
     )
-    unique = {member.id: member for member in members.all()}.values()
-    return receipt, sum(
-        notify_member(session, member=m, kind="receipt_request", now=now, delivery_id=delivery.id)
-        for m in unique
-    )
+    return list({member.id: member for member in members.all()}.values())

@@ -96,6 +96,20 @@ async def load_delivery(
     return await load_one(session, statement, "delivery", lock=lock)
 
 
+async def load_receipt(session: AsyncSession, delivery_id: int) -> Receipt:
+    """The stop's receipt, read again (its stop is locked by ``load_delivery``)."""
+    receipt = (
+        await session.exec(
+            select(Receipt)
+            .where(Receipt.delivery_id == delivery_id)
+            .execution_options(populate_existing=True)
+        )
+    ).first()
+    if receipt is None:
+        raise NotFound("receipt")
+    return receipt
+
+
 async def refresh(session: AsyncSession, donation: Donation, now: datetime) -> None:
     """Ask for the donation's card in the antenna group to be brought up to date."""
     antenna = await session.get(Antenna, donation.antenna_id)

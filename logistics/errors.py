@@ -48,3 +48,12 @@ class CapReached(DomainError):
 
 class AlreadyDone(DomainError):
     """This step was already recorded (an old button pressed again)."""
+
+
+class NotYetOpen(DomainError):
+    """The pickup window has not opened yet: nothing can have been weighed."""
+
+    def __init__(self, opens_at, tz: str) -> None:
+        super().__init__(opens_at, tz)
+        self.opens_at = opens_at  # aware UTC
+        self.tz = tz

@@ -15,8 +15,14 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.donation_progress import Actor, advance_donation, load_delivery, refresh
-from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from logistics.donation_progress import (
+    Actor,
+    advance_donation,
+    load_delivery,
+    load_receipt,
+    refresh,
+)
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed
 from logistics.notify import notify_coordinators
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
@@ -99,6 +105,34 @@ async def report_problem(
     )
 
 
+@transaction
+async def explain_problem(
+    session: AsyncSession, *, delivery_id: int, identity: Identity, now: datetime, note: str
+) -> ReceiptResult:
+    """The association says in its own words what the problem it reported was; kept with the
+    receipt, shown on the card, told to the coordinators. Once, and before it is settled."""
+    note = (note or "").strip()[:MAX_NOTE]
+    if not note:
+        raise InvalidInput("note_empty")
+    delivery, donation = await load_delivery(session, delivery_id)
+    actor = _receiver(identity, delivery, donation)
+    receipt = await load_receipt(session, delivery.id)
+    if receipt.problem is None or receipt.settlement is not None or receipt.note:
+        raise AlreadyDone()
+    receipt.note = note
+    session.add(receipt)
+    actor.log(session, now, "receipt.explained", receipt, problem=receipt.problem, note=note)
+    await notify_coordinators(
+        session,
+        antenna_id=donation.antenna_id,
+        kind="receipt_note",
+        now=now,
+        delivery_id=delivery.id,
+    )
+    await refresh(session, donation, now)
+    return _result(delivery, donation, receipt, actor)
+
+
 async def pending_receipts(session: AsyncSession, *, identity: Identity) -> list[PendingReceipt]:
     """Receipts awaiting an answer from the person's associations (a coordinator: from every
     association of their antennas), oldest delivery first, in one query."""
@@ -172,6 +206,7 @@ async def _settle(
         receipt,
         received_kg=received_kg,
         problem=problem,
+        note=note,
         on_behalf=actor.on_behalf,
     )
     if disputed:
@@ -184,6 +219,12 @@ async def _settle(
         )
     await advance_donation(session, donation=donation, now=now, actor=actor)
     await refresh(session, donation, now)
+    return _result(delivery, donation, receipt, actor)
+
+
+def _result(
+    delivery: Delivery, donation: Donation, receipt: Receipt, actor: Actor
+) -> ReceiptResult:
     return ReceiptResult(
         delivery_id=delivery.id,
         donation_id=donation.id,
@@ -200,15 +241,7 @@ async def _pending(
 ) -> tuple[Actor, Receipt]:
     """Who answers, and the receipt still waiting for the answer."""
     actor = _receiver(identity, delivery, donation)
-    receipt = (
-        await session.exec(
-            select(Receipt)
-            .where(Receipt.delivery_id == delivery.id)
-            .execution_options(populate_existing=True)
-        )
-    ).first()
-    if receipt is None:
-        raise NotFound("receipt")
+    receipt = await load_receipt(session, delivery.id)
     if receipt.status != "pending":
         raise AlreadyDone()
     return actor, receipt

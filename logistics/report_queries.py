@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.settlement import counted_kg_column, kept_kg
 from storage.models import (
     Antenna,
     Association,
@@ -70,6 +71,22 @@ class DestinationLine:
 
 
 @dataclass(frozen=True)
+class DisputeLine:
+    """A disputed receipt of the month: the stop's two figures, the problem and its reason,
+    and how a coordinator settled it (None: not yet)."""
+
+    antenna: str
+    store: str
+    destination: str
+    donation_id: int
+    delivered_kg: float
+    received_kg: float | None
+    problem: str | None
+    note: str | None
+    settlement: str | None
+
+
+@dataclass(frozen=True)
 class CategoryLine:
     key: str
     name_fr: str
@@ -100,7 +117,7 @@ async def antenna_lines(session: AsyncSession, group: list[Antenna], inside) -> 
             await session.exec(
                 select(
                     Donation.antenna_id,
-                    _kg(Donation.collected_kg, _done()),
+                    _kg(kept_kg(), _done()),
                     _count(_done()),
                     _count(Donation.status == "missed"),
                     _count(Donation.status == "expired"),
@@ -159,7 +176,7 @@ async def store_lines(session: AsyncSession, inside) -> list[StoreLine]:
             Store.name,
             _count(_done()),
             _count(Donation.status == "missed"),
-            _kg(Donation.collected_kg, _done()),
+            _kg(kept_kg(), _done()),
         )
         .select_from(Donation)
         .join(Store, Store.id == Donation.store_id)
@@ -178,7 +195,7 @@ async def destination_lines(session: AsyncSession, inside) -> list[DestinationLi
             Association.name,
             Hub.name,
             func.count(),
-            _kg(Delivery.delivered_kg),
+            _kg(counted_kg_column()),
             _kg(Receipt.received_kg, settled),
         )
         .select_from(Delivery)
@@ -213,3 +230,31 @@ async def category_lines(session: AsyncSession, inside) -> list[CategoryLine]:
         .group_by(Category.id, Category.key, Category.name_fr, Category.name_nl)
     )
     return [CategoryLine(k, fr, nl, float(kg)) for k, fr, nl, kg in rows.all()]
+
+
+async def dispute_lines(session: AsyncSession, inside) -> list[DisputeLine]:
+    rows = await session.exec(
+        select(
+            Antenna.name,
+            Store.name,
+            Association.name,
+            Donation.id,
+            Delivery.delivered_kg,
+            Receipt.received_kg,
+            Receipt.problem,
+            Receipt.note,
+            Receipt.settlement,
+        )
+        .select_from(Receipt)
+        .join(Delivery, Delivery.id == Receipt.delivery_id)
+        .join(Donation, Donation.id == Delivery.donation_id)
+        .join(Antenna, Antenna.id == Donation.antenna_id)
+        .join(Store, Store.id == Donation.store_id)
+        .join(Association, Association.id == Delivery.association_id)
+        .where(*inside, Receipt.status == "disputed")
+        .order_by(Antenna.name, Donation.window_start, Delivery.id)
+    )
+    return [
+        DisputeLine(a, s, d, i, float(kg or 0), received, problem, note, settlement)
+        for a, s, d, i, kg, received, problem, note, settlement in rows.all()
+    ]

@@ -26,10 +26,12 @@ from logistics.report_queries import (
     AntennaLine,
     CategoryLine,
     DestinationLine,
+    DisputeLine,
     StoreLine,
     antenna_lines,
     category_lines,
     destination_lines,
+    dispute_lines,
     store_lines,
 )
 from storage.models import Antenna, Donation
@@ -38,6 +40,7 @@ __all__ = [
     "AntennaLine",
     "CategoryLine",
     "DestinationLine",
+    "DisputeLine",
     "Factors",
     "Reliability",
     "Report",
@@ -66,6 +69,7 @@ class Report:
     categories: tuple[CategoryLine, ...]
     factors: Factors
     reliability: Reliability  # per driver and store, the month and the last 90 days
+    disputes: tuple[DisputeLine, ...] = ()  # with their reasons; "lost" kg leave the tonnage
 
     def _sum(self, name: str) -> float:
         return sum(getattr(a, name) for a in self.antennas)
@@ -107,7 +111,7 @@ async def monthly_report(
 ) -> Report:
     """The report of ``month`` for these antennas (each counted in its own time zone); the
     period's last day and the 90 days of the reliability figures are taken from ``now``."""
-    antennas, stores, destinations, categories, windows = [], [], [], {}, []
+    antennas, stores, destinations, categories, windows, disputes = [], [], [], {}, [], []
     scope = await _scope(session, antenna_ids)
     for tz, group in scope.items():
         start, end = month.bounds(tz)
@@ -121,6 +125,7 @@ async def monthly_report(
         antennas += await antenna_lines(session, group, inside)
         stores += await store_lines(session, inside)
         destinations += await destination_lines(session, inside)
+        disputes += await dispute_lines(session, inside)
         for line in await category_lines(session, inside):
             known = categories.get(line.key)
             kg = line.kg + (known.kg if known else 0)
@@ -139,4 +144,5 @@ async def monthly_report(
         ),
         categories=tuple(sorted(categories.values(), key=lambda c: (-c.kg, c.name_fr))),
         factors=factors,
+        disputes=tuple(disputes),
     )

@@ -15,6 +15,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.runsheet import day_bounds, local_day, queue_coordinators_once
+from logistics.settlement import kept_kg
 from logistics.weekly import queue_summary_chart
 from storage.models import Antenna, Category, Claim, Delivery, Donation, DonationItem, Receipt
 
@@ -54,7 +55,7 @@ def _collected():
 
 def _kg_between(start: datetime, end: datetime):
     inside = and_(Donation.window_start >= start, Donation.window_start < end)
-    return func.coalesce(func.sum(case((inside, Donation.collected_kg), else_=0)), 0)
+    return func.coalesce(func.sum(case((inside, kept_kg()), else_=0)), 0)
 
 
 async def summary(session: AsyncSession, *, antenna_id: int, day: date) -> Summary:

@@ -11,7 +11,9 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.settlement import StopFigures, counted_kg, delivered_total
 from storage.models import (
+    COLD_CHAINS,
     Antenna,
     Association,
     Category,
@@ -38,6 +40,59 @@ class ItemView:
     cold_chain: str
     estimated_kg: float
     collected_kg: float | None
+    collected_estimated: bool = False  # a share of a total the driver gave, not weighed
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """The items of one category on a card, merged: one line per category."""
+
+    category_key: str
+    name_fr: str
+    name_nl: str
+    quantities: tuple[tuple[float, str], ...]  # (quantity, unit), one per unit, in order
+    cold_chain: str
+    estimated_kg: float
+    collected_kg: float | None  # None until collected
+    collected_estimated: bool  # True when any part of it is an estimated share
+
+
+def item_lines(items: Iterable[ItemView]) -> tuple[ItemLine, ...]:
+    """One line per category, in the order of first appearance: quantities added per unit,
+    kilograms added, the coldest cold chain, estimated as soon as one part is."""
+    merged: dict[str, ItemLine] = {}
+    for item in items:
+        line = merged.get(item.category_key)
+        if line is None:
+            merged[item.category_key] = ItemLine(
+                category_key=item.category_key,
+                name_fr=item.name_fr,
+                name_nl=item.name_nl,
+                quantities=((item.quantity, item.unit),),
+                cold_chain=item.cold_chain,
+                estimated_kg=item.estimated_kg,
+                collected_kg=item.collected_kg,
+                collected_estimated=item.collected_estimated,
+            )
+            continue
+        quantities = {unit: amount for amount, unit in line.quantities}
+        quantities[item.unit] = round(quantities.get(item.unit, 0) + item.quantity, 3)
+        collected = (
+            None
+            if line.collected_kg is None and item.collected_kg is None
+            else round((line.collected_kg or 0) + (item.collected_kg or 0), 1)
+        )
+        merged[item.category_key] = ItemLine(
+            category_key=line.category_key,
+            name_fr=line.name_fr,
+            name_nl=line.name_nl,
+            quantities=tuple((amount, unit) for unit, amount in quantities.items()),
+            cold_chain=max(line.cold_chain, item.cold_chain, key=COLD_CHAINS.index),
+            estimated_kg=round(line.estimated_kg + item.estimated_kg, 1),
+            collected_kg=collected,
+            collected_estimated=line.collected_estimated or item.collected_estimated,
+        )
+    return tuple(merged.values())
 
 
 @dataclass(frozen=True)
@@ -52,6 +107,16 @@ class StopView:
     receipt_status: str | None
     received_kg: float | None
     problem: str | None
+    note: str | None = None
+    settlement: str | None = None
+
+    @property
+    def figures(self) -> StopFigures:
+        return StopFigures(self.delivered_kg, self.received_kg, self.settlement)
+
+    @property
+    def counted_kg(self) -> float:
+        return counted_kg(self.figures)
 
 
 @dataclass(frozen=True)
@@ -84,6 +149,20 @@ class DonationView:
     @property
     def cold(self) -> bool:
         return any(i.cold_chain != "ambient" for i in self.items)
+
+    @property
+    def item_lines(self) -> tuple[ItemLine, ...]:
+        return item_lines(self.items)
+
+    @property
+    def delivered_kg(self) -> float:
+        """The sum of the delivered stops (what settled disputes count)."""
+        return delivered_total(stop.figures for stop in self.stops)
+
+    @property
+    def disputed(self) -> int:
+        """Stops whose receipt is disputed and not settled yet."""
+        return sum(1 for s in self.stops if s.receipt_status == "disputed" and not s.settlement)
 
 
 async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int, DonationView]:
@@ -122,6 +201,7 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
                 cold_chain=item.cold_chain,
                 estimated_kg=item.estimated_kg,
                 collected_kg=item.collected_kg,
+                collected_estimated=item.collected_estimated,
             )
         )
     drivers = {
@@ -158,6 +238,8 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
                 receipt_status=receipt.status if receipt else None,
                 received_kg=receipt.received_kg if receipt else None,
                 problem=receipt.problem if receipt else None,
+                note=receipt.note if receipt else None,
+                settlement=receipt.settlement if receipt else None,
             )
         )
     views = {}

@@ -32,6 +32,7 @@ DONATION_STATUSES = (
     "missed",
 )
 RECEIPT_STATUSES = ("pending", "confirmed", "disputed")
+SETTLEMENTS = ("association", "driver", "lost")  # how a coordinator settled a disputed receipt
 OUTBOX_STATUSES = ("pending", "sent", "failed", "unreachable")
 LANGUAGES = ("fr", "nl")
 ZERO_REASONS = ("no_food", "store_closed", "did_not_happen")
@@ -301,6 +302,7 @@ class DonationItem(SQLModel, table=True):
     cold_chain: str = Field(max_length=8)
     estimated_kg: float
     collected_kg: float | None = Field(default=None)
+    collected_estimated: bool = Field(default=False)  # a share of a total, not weighed
     use_by: date | None = Field(default=None)
 
 
@@ -352,6 +354,9 @@ class Receipt(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(_in("status", RECEIPT_STATUSES), name="receipt_status"),
         CheckConstraint("received_kg IS NULL OR received_kg >= 0", name="receipt_kg"),
+        CheckConstraint(
+            "settlement IS NULL OR " + _in("settlement", SETTLEMENTS), name="receipt_settlement"
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     delivery_id: int = Field(foreign_key="delivery.id", unique=True)
@@ -361,6 +366,9 @@ class Receipt(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=1000)
     confirmed_by_id: int | None = Field(default=None, foreign_key="member.id")
     confirmed_at: datetime | None = _utc(default=None)
+    settlement: str | None = Field(default=None, max_length=12)
+    settled_by_id: int | None = Field(default=None, foreign_key="member.id")
+    settled_at: datetime | None = _utc(default=None)
 
 
 # --- Plumbing -----------------------------------------------------------------------------

@@ -102,8 +102,8 @@ async def build_world(session_factory, now) -> World:
             antenna_id=antenna.id,
             store_id=store.id,
             status="claimed",
-            window_start=now + timedelta(hours=8),
-            window_end=now + timedelta(hours=9),
+            window_start=now - timedelta(minutes=30),  # open: the driver is at the store
+            window_end=now + timedelta(minutes=30),
             estimated_kg=30,
             created_at=now,
             updated_at=now,

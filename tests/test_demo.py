@@ -26,9 +26,9 @@ STEPS = {
     "claimed": ("🚐 Pris par", "🚐 Opgenomen door"),
     "run sheet": ("Feuille de route du mardi 10 mars", "Ritlijst van dinsdag 10 maart"),
     "collection": ("📦 Collecté : 31,5 kg", "📦 Opgehaald: 31,5 kg"),
-    "delivery": ("✅ Livré : 31,5 kg", "✅ Geleverd: 31,5 kg"),
+    "delivery": ("(collecté : 31,5 kg)", "(opgehaald: 31,5 kg)"),  # one stop got another kg
     "receipt request": ("L'avez-vous bien reçu ?", "Heb je het ontvangen?"),
-    "confirmed receipt": ("reçu ✔︎", "ontvangen ✔︎"),
+    "confirmed receipt": ("livrés et reçus", "geleverd en ontvangen"),
     "disputed receipt": ("réception contestée", "ontvangst betwist"),
     "summary": ("Bilan du mardi 10 mars", "Overzicht van dinsdag 10 maart"),
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import inspect
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -236,6 +237,7 @@ async def test_hostile_texts_in_every_step(settings, fake_api, clock):
     try:
         async with running_bot(settings, clock=clock):
             panel = await _claimed_pickup(fake_api, people)
+            clock.set(datetime(2026, 3, 10, 17, 10, tzinfo=UTC))  # in the window: weights due
             fake_api.press_button(
                 people[LUCAS], panel, PickupCb(donation_id=1, action="total").pack()
             )

@@ -25,6 +25,7 @@ from logistics.announce import announce, draft_from_text
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
 from logistics.people import identify
+from logistics.receipts import report_difference
 from logistics.recurring import open_due_slots
 from logistics.routing import send_to
 from storage.engine import create_engine, create_session_factory
@@ -102,6 +103,7 @@ class World:
     delivered_stop: int  # a stop delivered to Anne's association, receipt pending
     slot_day: int  # today's recurring pickup of the store, waiting for its answer
     lucas_membership: int
+    disputed_stop: int = 0  # a stop whose receipt Anne disputed (another weight)
 
 
 Everyone = frozenset(PEOPLE)
@@ -170,6 +172,10 @@ def _optional_rows() -> None:
         "ForgetCb": (Everyone, lambda w: cb.ForgetCb(action="no")),  # "yes": oneself only
         "HistoryCb": (Manager, lambda w: cb.HistoryCb(donation_id=w.open)),
         "AntennaCb": (Manager, lambda w: cb.AntennaCb(antenna_id=w.ixelles, action="fr")),
+        "SettleCb": (
+            Manager,
+            lambda w: cb.SettleCb(delivery_id=w.disputed_stop, outcome="driver"),
+        ),
     }
     for name, row in rows.items():
         if hasattr(cb, name):
@@ -210,7 +216,17 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
 
             opened = await new_pickup()
             claimed = {}
-            for use in ("release", "pickup", "zero", "missed", "route", "picked", "delivered"):
+            uses = (
+                "release",
+                "pickup",
+                "zero",
+                "missed",
+                "route",
+                "picked",
+                "delivered",
+                "disputed",
+            )
+            for use in uses:
                 claimed[use] = await new_pickup()
                 await claim_pickup(session, donation_id=claimed[use], identity=sofie, now=now)
             anne = (
@@ -221,17 +237,18 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                 )
             ).one()
             claire = await identify(session, telegram_id=100001)
-            await send_to(
-                session,
-                donation_id=claimed["delivered"],
-                identity=claire,
-                kind="association",
-                place_id=anne,
-                now=now,
-            )
+            for use in ("delivered", "disputed"):
+                await send_to(
+                    session,
+                    donation_id=claimed[use],
+                    identity=claire,
+                    kind="association",
+                    place_id=anne,
+                    now=now,
+                )
             later = now + timedelta(hours=8, minutes=30)
             stops = {}
-            for use in ("picked", "delivered"):
+            for use in ("picked", "delivered", "disputed"):
                 await record_pickup(
                     session, donation_id=claimed[use], identity=sofie, now=later, total_kg=20
                 )
@@ -242,8 +259,16 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                         .order_by(col(Delivery.association_id).is_(None), Delivery.id)
                     )
                 ).all()
-            for stop in stops["delivered"]:
+            for stop in stops["delivered"] + stops["disputed"]:
                 await record_delivery(session, delivery_id=stop.id, identity=sofie, now=later)
+            [disputed] = [s for s in stops["disputed"] if s.association_id == anne]
+            await report_difference(
+                session,
+                delivery_id=disputed.id,
+                identity=await identify(session, telegram_id=100006),
+                now=later,
+                received_kg=12,
+            )
             await open_due_slots(session, now=now)
             slot_day = (
                 await session.exec(
@@ -281,6 +306,7 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                 delivered_stop=anne_stop.id,
                 slot_day=slot_day,
                 lucas_membership=lucas.id,
+                disputed_stop=disputed.id,
             )
     finally:
         await engine.dispose()

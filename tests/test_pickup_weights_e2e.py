@@ -3,6 +3,8 @@ simple confirmation."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlmodel import select
 
 from bot.callbacks import ClaimCb, PickupCb
@@ -29,6 +31,7 @@ async def test_weights_item_by_item(settings, fake_api, clock):
         card = await announce(fake_api, marc)
         await press(fake_api, lucas, card, ClaimCb(donation_id=1).pack())
         await fake_api.wait_for(lambda: any(buttons(m) for m in fake_api.sent(LUCAS)))
+        clock.set(datetime(2026, 3, 10, 17, 10, tzinfo=UTC))  # 18h10 in Brussels: at the store
         panel = fake_api.last_message(LUCAS)
         by_item = PickupCb(donation_id=1, action="items").pack()
         assert by_item in [data for _, data in buttons(panel)]

@@ -16,8 +16,8 @@ from bot.flows.weights import WeightFlow, ask_kg, start_items
 from bot.notifications import zero_reason_label
 from bot.refusals import explain
 from logistics.clock import Clock
-from logistics.collection import record_delivery, record_pickup
-from logistics.donation_progress import PICKED_UP_OR_LATER, PROGRESSING
+from logistics.collection import check_collectable, record_delivery, record_pickup
+from logistics.donation_progress import PROGRESSING
 from logistics.errors import AlreadyDone, DomainError, NotAllowed, NotFound, NotOpen
 from logistics.people import Identity
 from logistics.pickups import check_recorder
@@ -28,15 +28,6 @@ from storage.models import ZERO_REASONS, Delivery, Donation
 async def _show(query: CallbackQuery, session: AsyncSession, donation_id: int) -> None:
     view = await donation_view(session, donation_id)
     await edit_text(query.message, panel_text(view), panel_keyboard(view))
-
-
-async def _still_to_collect(session: AsyncSession, donation_id: int) -> None:
-    """An old button asks for weights already given, or for a pickup that is over."""
-    donation = await session.get(Donation, donation_id)
-    if donation.status in PICKED_UP_OR_LATER:
-        raise AlreadyDone()
-    if donation.status != "claimed":
-        raise NotOpen(donation.status)
 
 
 async def picked_up(
@@ -64,7 +55,8 @@ async def picked_up(
             await _show(query, session, donation_id)
             return
         await check_recorder(session, identity=identity, donation_id=donation_id)
-        await _still_to_collect(session, donation_id)
+        donation = await session.get(Donation, donation_id)
+        await check_collectable(session, donation=donation, identity=identity, now=clock.now())
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return

@@ -56,6 +56,8 @@ def action_label(action: str) -> str:
         "donation.received": lambda: _("every receipt settled"),
         "receipt.confirmed": lambda: _("receipt confirmed"),
         "receipt.disputed": lambda: _("receipt disputed"),
+        "receipt.explained": lambda: _("problem explained"),
+        "receipt.settled": lambda: _("dispute settled"),
     }
     label = labels.get(action)
     return label() if label else f"<code>{escape(action[:64])}</code>"
@@ -77,7 +79,38 @@ def entry_line(entry: HistoryEntry) -> str:
     )
     if entry.on_behalf_of is not None:
         line += " " + _("(for {whom})").format(whom=person_label(entry.on_behalf_of))
+    if detail := detail_text(entry):
+        line += " — " + detail
     return line
+
+
+def detail_text(entry: HistoryEntry) -> str:
+    """What a line's figures say: the problem and its reason, the weights, the settlement."""
+    detail, locale = entry.detail, cards.locale()
+
+    def kg(key: str) -> str:
+        return formatting.kg(float(detail.get(key) or 0), locale)
+
+    if entry.action in ("receipt.disputed", "receipt.explained"):
+        if detail.get("problem"):
+            return _("problem: {problem}").format(
+                problem=cards.problem_text(str(detail["problem"]), detail.get("note"))
+            )
+        return _("{kg} received").format(kg=kg("received_kg"))
+    if entry.action == "receipt.settled":
+        outcomes = {
+            "association": lambda: _("the association's figure kept: {kg}").format(
+                kg=kg("counted_kg")
+            ),
+            "driver": lambda: _("the driver's figure kept: {kg}").format(kg=kg("counted_kg")),
+            "lost": lambda: _("{kg} recorded as lost").format(kg=kg("lost_kg")),
+        }
+        return outcomes.get(str(detail.get("outcome")), lambda: "")()
+    if entry.action == "donation.picked_up" and detail.get("override") == "before_window":
+        return _("{kg}, recorded by a coordinator before the window opened").format(
+            kg=kg("collected_kg")
+        )
+    return ""
 
 
 def history_text(history: DonationHistory) -> str:

@@ -1,5 +1,5 @@
-"""The association's answer to a delivery (received / quantity differs / problem) and
-/receipts, the list of what is still to confirm."""
+"""The association's answer to a delivery (received / quantity differs / problem),
+/receipts, the list of what is still to confirm, and the coordinator settling a dispute."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
-from bot.callbacks import ProblemCb, ReceiptCb
+from bot.callbacks import ProblemCb, ReceiptCb, SettleCb
+from bot.cards import problem_label
 from bot.edits import edit_markup
+from bot.flows.problem_note import ask_note
 from bot.flows.weights import WeightFlow, ask_kg
-from bot.notifications import problem_label
 from bot.refusals import associations_only, explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
@@ -30,6 +31,7 @@ from logistics.receipts import (
     pending_receipts,
     report_problem,
 )
+from logistics.settlement import settle_receipt
 
 
 async def answered(
@@ -72,6 +74,7 @@ async def answered(
 async def problem_chosen(
     query: CallbackQuery,
     callback_data: ProblemCb,
+    state: FSMContext,
     identity: Identity,
     session: AsyncSession,
     clock: Clock,
@@ -89,6 +92,7 @@ async def problem_chosen(
         return
     await query.answer(_("Thank you. The coordinator is told."), show_alert=True)
     await edit_markup(query.message, None)
+    await ask_note(query.message, state, callback_data.delivery_id)
 
 
 async def receipts(message: Message, identity: Identity, session: AsyncSession) -> None:
@@ -120,9 +124,39 @@ async def receipts(message: Message, identity: Identity, session: AsyncSession) 
         await message.answer(text, reply_markup=builder.as_markup())
 
 
+async def settle(
+    query: CallbackQuery,
+    callback_data: SettleCb,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+) -> None:
+    """A coordinator settles a disputed receipt from the alert's buttons."""
+    try:
+        result = await settle_receipt(
+            session,
+            delivery_id=callback_data.delivery_id,
+            identity=identity,
+            now=clock.now(),
+            outcome=callback_data.outcome,
+        )
+    except DomainError as error:
+        await query.answer(explain(error), show_alert=True)
+        return
+    kg = formatting.kg(result.counted_kg, cards.locale())
+    answers = {
+        "association": lambda: _("Settled: the association's figure, {kg}, is kept."),
+        "driver": lambda: _("Settled: the driver's figure, {kg}, is kept."),
+        "lost": lambda: _("Settled: the food is recorded as lost; it leaves the delivered kg."),
+    }
+    await query.answer(answers[result.settlement]().format(kg=kg), show_alert=True)
+    await edit_markup(query.message, None)
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(answered, ReceiptCb.filter())
     router.callback_query.register(problem_chosen, ProblemCb.filter())
+    router.callback_query.register(settle, SettleCb.filter())
     router.message.register(receipts, F.chat.type == "private", Command("receipts"))
     return router

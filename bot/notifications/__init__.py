@@ -13,11 +13,11 @@ from collections.abc import Awaitable, Callable
 from aiogram.utils.i18n import I18n
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.cards import problem_label
 from bot.notifications import daily, donations, followups, people, receipts
 from bot.notifications import reports as report_notes
 from bot.notifications.base import Context, Rendered, languages_of
 from bot.notifications.donations import zero_reason_label
-from bot.notifications.receipts import problem_label
 
 Renderer = Callable[[Context, dict], Awaitable[Rendered | None]]
 

@@ -8,9 +8,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import cards, formatting
-from bot.callbacks import ReceiptCb
+from bot.callbacks import ReceiptCb, SettleCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered
+from logistics.settlement import Contact, dispute_contacts
 from logistics.views import DonationView, donation_view
 from storage.models import Delivery
 
@@ -64,40 +65,73 @@ async def receipt_request(ctx: Context, payload: dict) -> Rendered | None:
     return Rendered(text=ctx.each(render), reply_markup=builder.as_markup())
 
 
-def problem_label(problem: str | None) -> str:
-    return {
-        "too_warm": _("too warm (cold chain broken)"),
-        "damaged": _("damaged"),
-        "not_arrived": _("not arrived"),
-        "other": _("other problem"),
-    }.get(problem or "", problem or "—")
-
-
 async def receipt_disputed(ctx: Context, payload: dict) -> Rendered | None:
+    """The coordinators' alert: the stop's figures, the card with every stop, the buttons to
+    settle it (while it is not settled) and how to reach the driver and the association."""
     found = await _delivery(ctx, payload)
     if found is None:
         return None
     delivery, view = found
     stop = _stop(view, delivery.id)
+    driver, association = await dispute_contacts(ctx.session, delivery_id=delivery.id)
 
     def render() -> str:
+        delivered = formatting.kg(stop.delivered_kg or 0, cards.locale())
         if stop.problem:
-            head = _("⚠️ {place} reports a problem with a delivery: {problem}.").format(
-                place=escape(stop.name), problem=problem_label(stop.problem)
+            head = _("⚠️ {place} reports a problem with {kg} delivered: {problem}.").format(
+                place=escape(stop.name),
+                kg=delivered,
+                problem=cards.problem_text(stop.problem, stop.note),
             )
         else:
             head = _("⚠️ {place} received {received} instead of {delivered}.").format(
                 place=escape(stop.name),
                 received=formatting.kg(stop.received_kg or 0, cards.locale()),
-                delivered=formatting.kg(stop.delivered_kg or 0, cards.locale()),
+                delivered=delivered,
             )
-        return head + "\n\n" + cards.card_text(view)
+        lines = [head]
+        if driver is not None:
+            lines.append(_("Driver: {contact}").format(contact=contact_link(driver)))
+        if association:
+            lines.append(
+                _("Association: {contacts}").format(
+                    contacts=", ".join(contact_link(c) for c in association)
+                )
+            )
+        return "\n".join(lines) + "\n\n" + cards.card_text(view)
 
-    return Rendered(text=ctx.each(render))
+    markup = None
+    if stop.receipt_status == "disputed" and stop.settlement is None:
+        builder = InlineKeyboardBuilder()
+        for outcome, msgid in SETTLE_BUTTONS:
+            builder.button(
+                text=ctx.label(msgid),
+                callback_data=SettleCb(delivery_id=delivery.id, outcome=outcome),
+            )
+        builder.adjust(1)
+        markup = builder.as_markup()
+    return Rendered(text=ctx.each(render), reply_markup=markup)
+
+
+SETTLE_BUTTONS = (
+    ("association", N_("🏠 Accept the association's figure")),
+    ("driver", N_("🚚 Keep the driver's figure")),
+    ("lost", N_("🗑️ Record the food as lost")),
+)
+
+
+def contact_link(contact: Contact) -> str:
+    """@username when the person has one, else a link that opens their Telegram profile."""
+    if contact.username:
+        return "@" + escape(contact.username)
+    if contact.telegram_id is not None:
+        return f'<a href="tg://user?id={contact.telegram_id}">{escape(contact.name)}</a>'
+    return escape(contact.name)
 
 
 RENDERERS = {
     "receipt_request": receipt_request,
     "receipt_disputed": receipt_disputed,
     "receipt_problem": receipt_disputed,
+    "receipt_note": receipt_disputed,  # the problem in the association's words
 }
