@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run demo test lint catalogs-extract catalogs-update catalogs-compile clean
+.PHONY: run demo test test-at lint catalogs-extract catalogs-update catalogs-compile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ demo: catalogs-compile
 test: catalogs-compile
 	$(BIN)/python -m pytest -q
 
+# The tests that start the bot as a real process, which reads the real clock, run at another
+# instant by libfaketime (Debian package faketime), in UTC:
+#   make test-at AT="2026-10-25 00:30:00"   # 02:30 in Brussels, the autumn DST Sunday
+test-at: catalogs-compile
+	TZ=UTC faketime "$(AT)" $(BIN)/python -m pytest -q -m process
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,7 +51,7 @@ catalogs-extract: $(VENV)/.installed
 
 catalogs-update: catalogs-extract
 	$(BIN)/pybabel update -i bot/i18n/messages.pot -d bot/i18n -D messages \
-		--no-location --omit-header --no-fuzzy-matching
+		--no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -7,7 +7,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import LanguageCb
 
-LANGUAGE_LABELS = {"fr": "🇫🇷 Français", "nl": "🇳🇱 Nederlands"}
+LANGUAGE_LABELS = {"fr": "Français", "nl": "Nederlands"}  # no flags: neither is Belgium's
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

@@ -47,10 +47,13 @@ class IdentityMiddleware(BaseMiddleware):
     ) -> Any:
         user: User | None = data.get("event_from_user")
         identity: Identity | None = None
+        data["first_contact"] = False  # the person's first message to the bot, ever
         if user is not None and not user.is_bot:
             chat: Chat | None = data.get("event_chat")
             if chat is not None and chat.type == "private":  # they have not blocked the bot
-                await mark_reachable(data["session"], telegram_id=user.id, now=data["clock"].now())
+                data["first_contact"] = await mark_reachable(
+                    data["session"], telegram_id=user.id, now=data["clock"].now()
+                )
             identity = await identify(data["session"], telegram_id=user.id)
         data["identity"] = identity
         return await handler(event, data)

@@ -58,6 +58,27 @@ def greeting(identity: Identity, first_name: str) -> str:
     return "\n".join(lines)
 
 
+def first_step(role: str) -> str:
+    """What a person who just joined does first, in their role."""
+    if role == "store_manager":
+        return _(
+            "When you have unsold food, write it to me in one message, for example:\n"
+            "<code>/surplus 20 kg pain, 3 caisses yaourts 18h-19h30</code>\n"
+            "I show you what I understood before anything is announced."
+        )
+    if role == "association":
+        return _(
+            "When a driver brings you food, I ask you to confirm what you received, with "
+            "buttons. /receipts shows the deliveries waiting for your answer."
+        )
+    if role == "coordinator":
+        return _(
+            "First steps: /invite brings in your stores, drivers and associations, "
+            "/members shows them, /runsheet shows today's pickups."
+        )
+    return _("/runs shows the pickups you can claim.")
+
+
 def language_prompt(i18n: I18n) -> str:
     """Asked before anything else when the person's language is not known: in both."""
     return "\n".join(

@@ -113,9 +113,15 @@ async def claim_pickup(
 
 @transaction
 async def release_claim(
-    session: AsyncSession, *, donation_id: int, identity: Identity, now: datetime
+    session: AsyncSession,
+    *,
+    donation_id: int,
+    identity: Identity,
+    now: datetime,
+    drivers_choice: bool = True,
 ) -> ReleaseResult:
-    """Give a claimed pickup back; under 24 hours before the window it is a late release."""
+    """Give a claimed pickup back; under 24 hours before the window it is a late release,
+    when the driver chose it (not when the claim goes with their role or their erasure)."""
     donation, antenna, _cold = await load_donation(session, donation_id)
     acting_as(identity, "driver", antenna.id, reason="not_your_pickup")
     claim = (await session.exec(active_claim(donation_id))).first()
@@ -129,7 +135,7 @@ async def release_claim(
     if claim is None or not await moved(session, donation_id, "claimed", "announced", now):
         raise errors.AlreadyDone()
 
-    late = donation.window_start - now < LATE_RELEASE
+    late = drivers_choice and donation.window_start - now < LATE_RELEASE
     claim.released_at = now
     claim.late_release = late
     session.add(claim)

@@ -14,7 +14,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.claim_queries import cap_refusals, drivers_of, load_donation, moved
-from logistics.notify import notify_member
+from logistics.notify import REACHABLE, notify_member
 from storage.models import AuditLog, Claim, Member
 
 
@@ -55,12 +55,7 @@ async def eligible_drivers(
     donation, antenna, cold = await load_donation(session, donation_id)
     if donation.status != "announced" or now >= donation.window_end:
         return []
-    query = (
-        drivers_of(antenna.id)
-        .where(col(Member.telegram_id).is_not(None), col(Member.unreachable).is_(False))
-        .distinct()
-        .order_by(col(Member.id))
-    )
+    query = drivers_of(antenna.id).where(REACHABLE).distinct().order_by(col(Member.id))
     if cold:
         query = query.where(col(Member.vehicle_refrigerated).is_(True))
     drivers = list((await session.exec(query)).all())

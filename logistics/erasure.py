@@ -6,12 +6,13 @@ receipts, claims: the tonnage figures must stay true) and the member id in them,
 longer leads to anybody. Table by table:
 
 - ``member``: name, username, phone, language and the Telegram id are emptied, the vehicle
-  reset, ``forgotten_at`` set. The row stays, as the anonymous reference of the history.
+  and when they first opened the bot reset, ``forgotten_at`` set. The row stays, as the
+  anonymous reference of the history.
 - ``membership``: active and pending ones are suspended: no right remains.
 - ``claim``: an active claim on a pickup not yet collected is released by the release rule,
-  as for a suspended driver (the group card shows it open again, a late release alerts the
-  coordinators, the other drivers get the offer) and the group gets the list of pickups open
-  again; a collected pickup keeps its claim as history. A weekly slot held is given back.
+  as for a suspended driver (the group card shows it open again, the other drivers get the
+  offer; leaving is not a late release) and the group gets the list of pickups open again;
+  a collected pickup keeps its claim as history. A weekly slot held is given back.
 - ``donation.raw_text`` (the announcement as typed) of their announcements and
   ``receipt.note`` of the receipts they confirmed are free text: emptied. Item labels name
   food and are kept.
@@ -45,6 +46,7 @@ from logistics.notify import notify_group
 from logistics.people import Identity, Role
 from logistics.personal_data import _member
 from logistics.transaction import transaction
+from storage.engine import checkpoint
 from storage.models import (
     Antenna,
     AuditLog,
@@ -114,6 +116,14 @@ async def check_forgettable(
     return member
 
 
+async def erase_person(session: AsyncSession, *, identity: Identity, now: datetime) -> ForgetResult:
+    """/forgetme: erase the person (one transaction), then make the database file forget
+    the old values at once (SQLite keeps them in its write-ahead log until a checkpoint)."""
+    result = await forget_member(session, identity=identity, now=now)
+    await checkpoint(session)
+    return result
+
+
 @transaction
 async def forget_member(
     session: AsyncSession, *, identity: Identity, now: datetime
@@ -144,6 +154,7 @@ async def forget_member(
     member.telegram_id = member.name = member.username = member.phone = None
     member.language = member.vehicle_capacity_kg = None
     member.vehicle_refrigerated = member.unreachable = False
+    member.opened_at = None
     member.forgotten_at = now
     session.add(member)
     session.add(
@@ -178,7 +189,11 @@ async def _release_claims(session: AsyncSession, member: Member, now: datetime) 
     released: dict[int, list[int]] = {}
     for donation_id, antenna_id in claimed.all():
         await claims.release_claim.__wrapped__(
-            session, donation_id=donation_id, identity=_driver(member, antenna_id), now=now
+            session,
+            donation_id=donation_id,
+            identity=_driver(member, antenna_id),
+            now=now,
+            drivers_choice=False,
         )
         released.setdefault(antenna_id, []).append(donation_id)
     for slot_id, antenna_id in held.all():

@@ -28,7 +28,8 @@ from sqlalchemy import and_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.reminders import _coordinators, _Queue, _reachable
+from logistics.notify import reachable
+from logistics.reminders import _coordinators, _Queue
 from logistics.said_collected import said_collected_at
 from logistics.transaction import take_write_lock
 from storage.models import Claim, Delivery, Donation, Member, Membership, Outbox, Receipt
@@ -128,7 +129,7 @@ async def _remind_drivers(
     escalate = []
     for donation, driver, since in rows:
         step = next_step(
-            WEIGHTS, since=since, sent=sent[donation.id], reachable=_reachable(driver), now=now
+            WEIGHTS, since=since, sent=sent[donation.id], reachable=reachable(driver), now=now
         )
         if step == 0:
             escalate.append(donation)
@@ -225,7 +226,7 @@ async def _association_members(
     )
     found: dict[int, list[int]] = {}
     for association_id, member in rows.all():
-        if _reachable(member) and member.telegram_id not in found.get(association_id, []):
+        if reachable(member) and member.telegram_id not in found.get(association_id, []):
             found.setdefault(association_id, []).append(member.telegram_id)
     return found
 

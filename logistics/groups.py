@@ -29,6 +29,21 @@ class LinkResult:
     previous_chat_id: int | None  # the group the antenna had before, now without the bot's posts
 
 
+@dataclass(frozen=True)
+class GroupAntenna:
+    antenna_name: str
+    languages: tuple[str, ...]  # the languages of the antenna's group messages
+
+
+async def antenna_of_group(session: AsyncSession, *, chat_id: int) -> GroupAntenna | None:
+    """The antenna whose group this chat is, if any (set in config.toml or by /linkgroup)."""
+    antenna = (await session.exec(select(Antenna).where(Antenna.group_chat_id == chat_id))).first()
+    if antenna is None:
+        return None
+    languages = tuple(lc for lc in antenna.group_languages.split(",") if lc)
+    return GroupAntenna(antenna_name=antenna.name, languages=languages)
+
+
 @transaction
 async def link_group(
     session: AsyncSession, *, identity: Identity, antenna_id: int, chat_id: int, now: datetime

@@ -72,6 +72,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class NewInvite:
+    token: str  # never stored: only its hash
+    antenna_name: str
+    place_name: str | None  # the store or association, for those roles
+
+
 @transaction
 async def create_invite(
     session: AsyncSession,
@@ -82,23 +89,26 @@ async def create_invite(
     place_id: int | None,
     now: datetime,
     valid_for: timedelta,
-) -> str:
-    """A new invitation to the antenna; returns the token, which is never stored."""
+) -> NewInvite:
+    """A new invitation to the antenna, with what it is for; the token is never stored."""
     if not is_coordinator(identity, antenna_id):
         raise NotAllowed("not_coordinator")
     if role not in ROLES:
         raise InvalidInput("role")
-    store_id = association_id = None
+    antenna = await session.get(Antenna, antenna_id)
+    if antenna is None:
+        raise NotFound("antenna")
+    store_id = association_id = place_name = None
     if role == "store_manager":
         store = await session.get(Store, place_id or 0)
         if store is None or store.antenna_id != antenna_id or not store.active:
             raise NotFound("store")
-        store_id = store.id
+        store_id, place_name = store.id, store.name
     elif role == "association":
         association = await session.get(Association, place_id or 0)
         if association is None or association.antenna_id != antenna_id or not association.active:
             raise NotFound("association")
-        association_id = association.id
+        association_id, place_name = association.id, association.name
     token = secrets.token_urlsafe(24)
     invite = Invite(
         token_hash=hash_token(token),
@@ -122,7 +132,7 @@ async def create_invite(
             detail={"antenna_id": antenna_id, "role": role, "place_id": place_id},
         )
     )
-    return token
+    return NewInvite(token=token, antenna_name=antenna.name, place_name=place_name)
 
 
 async def invite_places(

@@ -98,6 +98,12 @@ async def join(
             now=now,
             membership_id=membership.id,
         )
+    elif invite.created_by_id is not None and invite.created_by_id != member.id:
+        inviter = await session.get(Member, invite.created_by_id)
+        if inviter is not None:
+            notify_member(
+                session, member=inviter, kind="member_joined", now=now, membership_id=membership.id
+            )
     session.add(
         AuditLog(
             at=now,

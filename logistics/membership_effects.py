@@ -35,7 +35,8 @@ async def release_driver(
     """A driver leaving the role gives back their open claims and standing weekly slots.
 
     The claims' own rules do it (without their separate commit: this is one transaction),
-    so the group cards are refreshed and the other drivers are offered the pickups.
+    so the group cards are refreshed and the other drivers are offered the pickups. It is
+    not the driver's late release: the coordinator decided it.
     """
     if membership.role != "driver" or membership.status == "pending":
         return []
@@ -53,7 +54,7 @@ async def release_driver(
     donation_ids = list(claimed.all())
     for donation_id in donation_ids:
         await release_claim.__wrapped__(
-            session, donation_id=donation_id, identity=identity, now=now
+            session, donation_id=donation_id, identity=identity, now=now, drivers_choice=False
         )
     held = await session.exec(
         select(RecurringSlot.id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Antenna, Member, Membership, Outbox
@@ -33,11 +33,30 @@ def notify_chat(
     session.add(_entry(chat_id, kind, now, data))
 
 
+def reachable(member: Member | None) -> bool:
+    """Whether the bot may write to the person: known by Telegram id (not erased), who has
+    opened the bot once (Telegram lets no bot write first) and has not blocked it."""
+    return (
+        member is not None
+        and member.telegram_id is not None
+        and member.opened_at is not None
+        and not member.unreachable
+    )
+
+
+REACHABLE = (
+    col(Member.telegram_id).is_not(None)
+    & col(Member.opened_at).is_not(None)
+    & col(Member.unreachable).is_(False)
+)  # the same, as a condition of a query
+
+
 def notify_member(
     session: AsyncSession, *, member: Member, kind: str, now: datetime, **data: Any
 ) -> bool:
-    """Queue a private message; False when the person cannot be reached (erased or blocked)."""
-    if member.telegram_id is None or member.unreachable:
+    """Queue a private message; False when the person cannot be reached (erased, blocked, or
+    never opened the bot)."""
+    if not reachable(member):
         return False
     session.add(_entry(member.telegram_id, kind, now, data))
     return True

@@ -41,6 +41,7 @@ MEMBER_FIELDS = (
     "vehicle_capacity_kg",
     "unreachable",
     "created_at",
+    "opened_at",
 )
 
 

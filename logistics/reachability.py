@@ -1,12 +1,14 @@
-"""Whether the bot can write to a person. Telegram refusing a message for good (the person
-blocked the bot) marks them unreachable and tells their coordinators; a person marked so who
-writes to the bot again in private is reachable again. Both are audited."""
+"""Whether the bot can write to a person. Telegram lets a bot write only to people who opened
+it (sent /start once): the first private message records it and the coordinators are told.
+Telegram refusing a message for good (the person blocked the bot) marks them unreachable and
+tells their coordinators; a person marked so who writes again is reachable again. All three
+are audited."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,39 +18,51 @@ from storage.models import AuditLog, Member, Membership
 
 
 async def mark_reachable(session: AsyncSession, *, telegram_id: int, now: datetime) -> bool:
-    """Clear the person's ``unreachable`` mark, audited; False when there was none.
+    """The person wrote to the bot in private: they can be written to. Clears an
+    ``unreachable`` mark and records the first time they opened the bot, both audited; the
+    first time, the coordinators of their antennas are told. True on that first time.
 
-    The usual case (not marked) costs one indexed read and takes no write lock."""
-    marked = (
+    The usual case (neither) costs one indexed read and takes no write lock."""
+    found = (
         await session.exec(
-            select(Member.id).where(Member.telegram_id == telegram_id, col(Member.unreachable))
+            select(Member.id).where(
+                Member.telegram_id == telegram_id,
+                or_(col(Member.unreachable), col(Member.opened_at).is_(None)),
+            )
         )
     ).first()
-    if marked is None:
+    if found is None:
         return False
+    member_id = found
     await session.rollback()  # end the read: the write takes the lock first
     await take_write_lock(session)
-    cleared = await session.exec(
-        update(Member)
-        .where(col(Member.id) == marked, col(Member.unreachable))
-        .values(unreachable=False)
-        .returning(col(Member.id))
-    )
-    if cleared.first() is None:  # cleared meanwhile by another update
-        await session.rollback()
+    member = await session.get(Member, member_id, populate_existing=True, with_for_update=True)
+    if member is None or (member.opened_at is not None and not member.unreachable):
+        await session.rollback()  # done meanwhile by another update
         return False
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=marked,
-            action="member.reachable",
-            entity="member",
-            entity_id=marked,
-            detail={"reason": "wrote_again"},
+    first = member.opened_at is None
+    reason = "first_message" if first else "wrote_again"
+    if member.unreachable or first:
+        session.add(
+            AuditLog(
+                at=now,
+                actor_id=member_id,
+                action="member.reachable",
+                entity="member",
+                entity_id=member_id,
+                detail={"reason": reason},
+            )
         )
-    )
+    member.unreachable = False
+    member.opened_at = member.opened_at or now
+    session.add(member)
+    if first:
+        for antenna_id in await _active_antennas(session, member_id):
+            await notify_coordinators(
+                session, antenna_id=antenna_id, kind="member_opened", now=now, member_id=member_id
+            )
     await session.commit()
-    return True
+    return first
 
 
 async def mark_unreachable(session: AsyncSession, *, telegram_id: int, now: datetime) -> bool:
@@ -69,13 +83,27 @@ async def mark_unreachable(session: AsyncSession, *, telegram_id: int, now: date
             detail={"reason": "telegram_refused"},
         )
     )
-    antennas = await session.exec(
-        select(Membership.antenna_id)
-        .where(Membership.member_id == member.id, Membership.status == "active")
-        .distinct()
-    )
-    for antenna_id in antennas.all():
+    for antenna_id in await _active_antennas(session, member.id):
         await notify_coordinators(
             session, antenna_id=antenna_id, kind="member_unreachable", now=now, member_id=member.id
         )
     return True
+
+
+async def _active_antennas(session: AsyncSession, member_id: int) -> list[int]:
+    antennas = await session.exec(
+        select(Membership.antenna_id)
+        .where(Membership.member_id == member_id, Membership.status == "active")
+        .distinct()
+    )
+    return list(antennas.all())
+
+
+async def everyone_opened(session: AsyncSession, *, now: datetime) -> None:
+    """Record that every person known by Telegram id has opened the bot: a network whose
+    people already use it (the demo's day, the tests' example network). Not committed."""
+    await session.exec(
+        update(Member)
+        .where(col(Member.telegram_id).is_not(None), col(Member.opened_at).is_(None))
+        .values(opened_at=now)
+    )

@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.notify import CARD
+from logistics.notify import CARD, reachable
 from logistics.said_collected import said_collected_at
 from logistics.transaction import take_write_lock
 from storage.models import Antenna, AuditLog, Claim, Donation, Member, Membership, Outbox
@@ -58,10 +58,6 @@ class Timing:
 
 
 DEFAULT_TIMING = Timing()
-
-
-def _reachable(member: Member | None) -> bool:
-    return member is not None and member.telegram_id is not None and not member.unreachable
 
 
 def _evening_before(start: datetime, now: datetime, tz: str, evening_from: time) -> bool:
@@ -122,7 +118,7 @@ async def _coordinators(session: AsyncSession, antenna_ids: set[int]) -> dict[in
     )
     found: dict[int, list[int]] = {}
     for antenna_id, member in rows.all():
-        if _reachable(member) and member.telegram_id not in found.get(antenna_id, []):
+        if reachable(member) and member.telegram_id not in found.get(antenna_id, []):
             found.setdefault(antenna_id, []).append(member.telegram_id)
     return found
 
@@ -222,7 +218,7 @@ async def due_reminders(
         if donation.id in asked:
             if asked[donation.id] + timing.answer_within <= now:
                 to_flag.append(donation.id)
-        elif _reachable(driver):
+        elif reachable(driver):
             key = f"missed_check:{donation.id}"
             queue.add(driver.telegram_id, "missed_check", key, donation_id=donation.id)
         elif donation.window_start + timing.check_after + timing.answer_within <= now:
@@ -239,7 +235,7 @@ async def due_reminders(
             queue.add(chat_id, "unclaimed_alert", key, donation_id=donation.id)
     for donation, _antenna, driver in claimed:
         starts_in = donation.window_start - now
-        if timedelta(0) < starts_in <= timing.reminder_before and _reachable(driver):
+        if timedelta(0) < starts_in <= timing.reminder_before and reachable(driver):
             key = f"pickup_reminder:{donation.id}:{driver.id}"
             queue.add(driver.telegram_id, "pickup_reminder", key, donation_id=donation.id)
     for donation_id in flagged:

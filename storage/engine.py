@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,24 @@ def create_engine(url: str) -> AsyncEngine:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+async def checkpoint(session: AsyncSession, *, attempts: int = 20) -> bool:
+    """On SQLite, copy the write-ahead log into the database file and empty it, so that what
+    was just erased leaves the disk at once rather than at the next automatic checkpoint.
+    True when done (always on PostgreSQL, which has no such log file); a reader still in the
+    old snapshot makes SQLite report busy, and the checkpoint is tried again shortly."""
+    connection = await session.connection()
+    if connection.dialect.name != "sqlite":
+        return True
+    for _ in range(attempts):
+        busy, _log, _moved = (
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        ).one()
+        if not busy:
+            return True
+        await asyncio.sleep(0.05)
+    return False
 
 
 def safe_url(url: str | URL) -> str:
@@ -47,6 +66,9 @@ def _create_sqlite_engine(url: URL) -> AsyncEngine:
         if file_database:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Deleted and overwritten values are zeroed on disk, not left in free space: an
+        # erased person's name does not stay readable in the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 

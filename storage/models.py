@@ -181,6 +181,7 @@ class Member(MemberBase, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = _utc()
+    opened_at: datetime | None = _utc(default=None)  # first wrote to the bot: reachable since
     forgotten_at: datetime | None = _utc(default=None)
 
 

@@ -13,6 +13,7 @@ from bot.app import Application, create_application
 from bot.config import Settings, load_settings
 from bot.emulator import FakeTelegram
 from logistics.clock import Clock
+from logistics.reachability import everyone_opened
 from logistics.seed import seed_network
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -34,13 +35,16 @@ def example_settings(*, database_url: str, api_url: str) -> Settings:
     )
 
 
-async def prepare_database(settings: Settings, *, clock: Clock) -> None:
-    """Migrate and seed the example network, as `make run` does."""
+async def prepare_database(settings: Settings, *, clock: Clock, opened: bool = True) -> None:
+    """Migrate and seed the example network, as `make run` does; its people have opened the
+    bot already, unless ``opened`` is False (as right after `make run`)."""
     await upgrade(settings.database_url)
     engine = create_engine(settings.database_url)
     try:
         async with create_session_factory(engine)() as session:
             await seed_network(session, settings.network, now=clock.now())
+            if opened:
+                await everyone_opened(session, now=clock.now())
             await session.commit()
     finally:
         await engine.dispose()

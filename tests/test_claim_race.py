@@ -26,7 +26,9 @@ async def _pickup_and_drivers(session_factory, now, count: int) -> tuple[int, li
         s.add(antenna)
         await s.flush()
         store = Store(key="s", antenna_id=antenna.id, name="Store")
-        drivers = [Member(telegram_id=5000 + i, created_at=now) for i in range(count)]
+        drivers = [
+            Member(telegram_id=5000 + i, created_at=now, opened_at=now) for i in range(count)
+        ]
         s.add_all([store, *drivers])
         await s.flush()
         s.add_all(

@@ -75,7 +75,10 @@ async def world(session_factory, now) -> World:
         s.add_all([a, b, bread, yoghurt])
         await s.flush()
         store = Store(key="s", antenna_id=a.id, name="Store")
-        people = {t: Member(telegram_id=t, name=str(t), created_at=now) for t in range(1001, 1008)}
+        people = {
+            t: Member(telegram_id=t, name=str(t), created_at=now, opened_at=now)
+            for t in range(1001, 1008)
+        }
         people[FRANK].vehicle_refrigerated = True
         s.add_all([store, *people.values()])
         await s.flush()
@@ -446,7 +449,9 @@ async def eligible_ids(sf, donation_id: int, now: datetime) -> list[int]:
 
 async def _add_drivers(sf, world: World, now: datetime, telegram_ids, **member) -> list[int]:
     async with sf() as s:
-        people = [Member(telegram_id=t, created_at=now, **member) for t in telegram_ids]
+        people = [
+            Member(telegram_id=t, created_at=now, opened_at=now, **member) for t in telegram_ids
+        ]
         s.add_all(people)
         await s.flush()
         s.add_all(

@@ -70,7 +70,7 @@ async def build_world(session_factory, now) -> World:
         yoghurt = Category(key="dairy", name_fr="Yaourts", name_nl="Yoghurt", cold_chain="chilled")
         s.add_all([store, assoc_a, assoc_b, hub, bread, yoghurt])
         people = {
-            tg: Member(telegram_id=tg, name=f"P{tg}", language="fr", created_at=now)
+            tg: Member(telegram_id=tg, name=f"P{tg}", language="fr", created_at=now, opened_at=now)
             for tg in (DRIVER, OTHER_DRIVER, COORDINATOR, FAR_COORDINATOR, STRANGER, *ASSOCIATES)
         }
         s.add_all(people.values())

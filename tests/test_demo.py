@@ -16,6 +16,8 @@ import pytest
 
 from tests.harness import ROOT
 
+pytestmark = pytest.mark.process
+
 # Each step, by the words the bot uses for it in French and in Dutch.
 STEPS = {
     "announcement": ("Voici ce que j'ai compris", "Dit heb ik begrepen"),

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import func, make_url, text
 from sqlmodel import SQLModel, select
 
 from bot.callbacks import AnnounceCb, DeliverCb, ForgetCb, PickupCb, ReceiptCb
@@ -135,6 +136,26 @@ def leftovers(tables: dict[str, list[dict]], people: list[dict], ids: list[int])
     ]
 
 
+def database_files(url: str) -> list[Path]:
+    """The SQLite database file and its write-ahead log (none on PostgreSQL)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return []
+    main = Path(parsed.database)
+    return [main, *(p for p in (Path(f"{main}-wal"), Path(f"{main}-journal")) if p.exists())]
+
+
+def written_in(files: list[Path], people: list[dict]) -> list[str]:
+    """Which of the people's name, username and phone are found in the files' bytes."""
+    content = b"".join(f.read_bytes() for f in files)
+    return [
+        f"{field} {person[field]!r}"
+        for person in people
+        for field in ("name", "username", "phone")
+        if person[field].encode() in content
+    ]
+
+
 async def a_day(fake_api, clock, people) -> int:
     """Announce, race for the claim, collect, deliver two stops, confirm and dispute (the day
     of test_daily_loop, in French); returns the winning driver."""
@@ -255,6 +276,12 @@ async def test_forgetme_after_a_day_leaves_no_trace_and_the_same_figures(setting
             fake_api.send_text(people[MARC], "/mydata")
             await fake_api.wait_for(method="sendMessage", chat_id=MARC)
             assert fake_api.texts(MARC)[-1] == "Ce bot ne garde rien à votre sujet."
+            # With the bot still running, the erased values are gone from the files on disk.
+            files = database_files(settings.database_url)
+            if files:
+                erased = [profiles[winner], profiles[MARC]]
+                assert written_in(files, erased) == []
+                assert written_in(files, [profiles[loser]]), "the search does find the others"
 
         gone = [profiles[winner], profiles[MARC]]
         assert leftovers(await db.tables(), gone, [winner, MARC]) == []

@@ -14,6 +14,7 @@ from tests.harness import buttons, running_bot
 from tests.test_invites import add_suspended_coordinator
 
 OLD_GROUP, NEW_GROUP, BASIC_GROUP = -1001000000001, -1001000000009, -4000001
+CONFIG_GROUP = OLD_GROUP  # the Ixelles antenna's group in config.toml
 CLAIRE, JORIS, SOFIE = 100001, 100002, 100004
 STRANGER, DEPUTY = 555, 200010
 IXELLES, SCHAERBEEK = 1, 2
@@ -35,6 +36,14 @@ async def reply_in(fake, user, chat, text: str) -> str:
 
 def bot_removed(fake, chat: dict, by: dict, status: str) -> None:
     """Telegram's my_chat_member update: the bot's own membership of the chat changed."""
+    membership_changed(fake, chat, by, "member", status)
+
+
+def bot_added(fake, chat: dict, by: dict) -> None:
+    membership_changed(fake, chat, by, "left", "member")
+
+
+def membership_changed(fake, chat: dict, by: dict, old: str, status: str) -> None:
     bot_user = dict(fake.bot_user)
     new = {"status": status, "user": bot_user}
     if status == "kicked":
@@ -45,7 +54,7 @@ def bot_removed(fake, chat: dict, by: dict, status: str) -> None:
                 "chat": chat,
                 "from": by,
                 "date": 1_773_000_000,
-                "old_chat_member": {"status": "member", "user": bot_user},
+                "old_chat_member": {"status": old, "user": bot_user},
                 "new_chat_member": new,
             }
         }
@@ -133,18 +142,7 @@ async def test_the_bot_removed_from_the_group(settings, fake_api, clock):
         assert len([t for t in fake_api.texts(CLAIRE) if "retiré du groupe" in t]) == 1
 
         # added back: the bot says how to link it again, and Claire does
-        bot_user = dict(fake_api.bot_user)
-        fake_api.queue_update(
-            {
-                "my_chat_member": {
-                    "chat": group,
-                    "from": claire,
-                    "date": 1_773_000_100,
-                    "old_chat_member": {"status": "left", "user": bot_user},
-                    "new_chat_member": {"status": "member", "user": bot_user},
-                }
-            }
-        )
+        bot_added(fake_api, group, claire)
         await fake_api.wait_for(method="sendMessage", chat_id=OLD_GROUP)
         assert "/linkgroup" in fake_api.last_message(OLD_GROUP)["text"]
         await reply_in(fake_api, claire, group, "/linkgroup")
@@ -200,4 +198,25 @@ async def test_private_commands_in_the_group_point_to_the_private_chat(settings,
     pointers = [m for m in fake_api.sent(OLD_GROUP) if "en privé" in m.get("text", "")]
     assert len(pointers) == len(names), "one answer per command, in the group only"
     assert fake_api.sent(CLAIRE) == [], "nothing sent to the private chat"
+    assert fake_api.refused == []
+
+
+async def test_a_group_of_the_config_is_greeted_as_the_antennas_not_asked_to_link(
+    settings, fake_api, clock
+):
+    """The group of config.toml is already the antenna's: added there, the bot says so in the
+    group's languages; a group of no antenna is told how to link it."""
+    claire = fake_api.user(CLAIRE)
+    configured = fake_api.group(CONFIG_GROUP, title="Ixelles")
+    unknown = fake_api.group(-1001000000077, title="Autre")
+    async with running_bot(settings, clock=clock):
+        bot_added(fake_api, configured, claire)
+        await fake_api.wait_for(method="sendMessage", chat_id=CONFIG_GROUP)
+        greeting = fake_api.last_message(CONFIG_GROUP)["text"]
+        assert "/linkgroup" not in greeting
+        assert "Antenne Ixelles-Etterbeek" in greeting
+        assert "feuille de route" in greeting and "ritblad" in greeting
+        bot_added(fake_api, unknown, claire)
+        await fake_api.wait_for(method="sendMessage", chat_id=unknown["id"])
+        assert "/linkgroup" in fake_api.last_message(unknown["id"])["text"]
     assert fake_api.refused == []

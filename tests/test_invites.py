@@ -57,6 +57,20 @@ async def add_suspended_coordinator(database_url: str, now) -> None:
     await engine.dispose()
 
 
+async def invite_token(session, claire, role: str, place_id: int | None, now) -> str:
+    """A 48-hour invitation made by Claire at ``now``, without the bot; its token."""
+    invitation = await create_invite(
+        session,
+        identity=claire,
+        antenna_id=IXELLES,
+        role=role,
+        place_id=place_id,
+        now=now,
+        valid_for=timedelta(hours=48),
+    )
+    return invitation.token
+
+
 async def press(fake, user, message, data) -> str:
     fake.press_button(user, message, data if isinstance(data, str) else data.pack())
     answer = (await fake.wait_for(method="answerCallbackQuery"))[-1]
@@ -107,9 +121,23 @@ async def test_a_store_manager_joins_through_a_link_used_once(settings, fake_api
         assert token not in str(invites)  # only the hash is kept
         assert invites[-1]["expires_at"] - invites[-1]["created_at"] == timedelta(hours=48)
 
+        invitation = fake_api.last_message(CLAIRE)
+        assert "Antenne Ixelles-Etterbeek" in invitation["text"]
+        assert "Supermarché Exemple Flagey" in invitation["text"]
+        share = invitation["reply_markup"]["inline_keyboard"][0][0]["url"]
+        shared = parse_qs(urlsplit(share).query)["text"][0]
+        assert "invendus de Supermarché Exemple Flagey" in shared  # French and Dutch: the
+        assert "onverkochte producten van Supermarché Exemple Flagey" in shared  # coordinator
+        # does not know the invitee's language
+
         text = await say(fake_api, newcomer, f"/start {token}")
-        assert "Bienvenue dans l'antenne" in text and "gérant·e de magasin" in text
+        assert "Bienvenue dans Antenne Ixelles-Etterbeek" in text
+        assert "gérant·e de magasin (Supermarché Exemple Flagey)" in text
+        assert "/surplus 20 kg pain, 3 caisses yaourts 18h-19h30" in text  # the first step
         assert "Already" not in text
+        await fake_api.wait_for(lambda: any("Nadia" in t for t in fake_api.texts(CLAIRE)))
+        told = next(t for t in fake_api.texts(CLAIRE) if "Nadia" in t)
+        assert "a rejoint Antenne Ixelles-Etterbeek" in told and "Flagey" in told
         assert "déjà été utilisé" in await say(fake_api, other, f"/start {token}")
         assert "déjà été utilisé" in await say(fake_api, newcomer, f"/start {token}")
     memberships = [m for m in await rows(settings.database_url, Membership) if m["member_id"] > 8]
@@ -125,24 +153,8 @@ async def test_bad_links_get_a_clear_answer(settings, fake_api, clock):
     engine = create_engine(settings.database_url)
     async with create_session_factory(engine)() as session:
         claire = await identify(session, telegram_id=CLAIRE)
-        old = await create_invite(
-            session,
-            identity=claire,
-            antenna_id=IXELLES,
-            role="driver",
-            place_id=None,
-            now=clock.now() - timedelta(hours=49),
-            valid_for=timedelta(hours=48),
-        )
-        again = await create_invite(
-            session,
-            identity=claire,
-            antenna_id=IXELLES,
-            role="store_manager",
-            place_id=FLAGEY,
-            now=clock.now(),
-            valid_for=timedelta(hours=48),
-        )
+        old = await invite_token(session, claire, "driver", None, clock.now() - timedelta(hours=49))
+        again = await invite_token(session, claire, "store_manager", FLAGEY, clock.now())
     await engine.dispose()
     before = await rows(settings.database_url, Invite)
     async with running_bot(settings, clock=clock):
@@ -237,15 +249,7 @@ async def test_two_people_race_for_one_link(session_factory, settings, clock):
     """Exactly one joins, the other hears the link was used (SQLite and PostgreSQL)."""
     async with session_factory() as session:
         claire = await identify(session, telegram_id=CLAIRE)
-        token = await create_invite(
-            session,
-            identity=claire,
-            antenna_id=IXELLES,
-            role="coordinator",
-            place_id=None,
-            now=clock.now(),
-            valid_for=timedelta(hours=48),
-        )
+        token = await invite_token(session, claire, "coordinator", None, clock.now())
 
     async def open_link(telegram_id: int) -> JoinResult | DomainError:
         async with session_factory() as session:

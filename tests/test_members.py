@@ -107,6 +107,7 @@ async def test_suspending_a_driver_opens_their_pickups_and_tells_the_group(
         assert (await rows(settings.database_url, Donation))[0]["status"] == "announced"
         claim = (await rows(settings.database_url, Claim))[0]
         assert claim["released_at"] is not None
+        assert claim["late_release"] is False, "the coordinator's decision, not Sofie's"
         assert await roles_of(settings.database_url, SOFIE) == []
         text = await press(fake_api, sofie, card, ClaimCb(donation_id=1))
         assert "pas à vous" in text or "niet aan jou" in text.lower() or "Niet" in text, text

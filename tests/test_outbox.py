@@ -197,8 +197,12 @@ async def test_every_entry_arrives_once_through_errors_and_within_limits(
     rng = random.Random(20260310)
     async with session_factory() as session:
         antenna = Antenna(key="ixl", name="Ixelles", group_chat_id=GROUP)
-        claire = Member(telegram_id=COORDINATOR, name="Claire", language="fr", created_at=now)
-        bram = Member(telegram_id=BLOCKED, name="Bram", language="nl", created_at=now)
+        claire = Member(
+            telegram_id=COORDINATOR, name="Claire", language="fr", created_at=now, opened_at=now
+        )
+        bram = Member(
+            telegram_id=BLOCKED, name="Bram", language="nl", created_at=now, opened_at=now
+        )
         session.add_all([antenna, claire, bram])
         await session.flush()
         for member, role in ((claire, "coordinator"), (bram, "driver")):

@@ -10,13 +10,16 @@ import asyncio
 import contextlib
 from collections import Counter
 
+import pytest
 from sqlmodel import col, select
 
 from bot.emulator import FakeTelegram
 from storage.engine import create_engine, create_session_factory
 from storage.models import Member, Outbox
 from tests.harness import TOKEN, example_settings, prepare_database
-from tests.test_process import bot_env, start_bot, stop_bot
+from tests.test_process import bot_env, know_the_network, start_bot, stop_bot
+
+pytestmark = pytest.mark.process
 
 GROUP = -1001000000001  # the Ixelles antenna's group in config.toml
 RECIPIENTS = (100001, 100002, 100003, 100004, GROUP)
@@ -87,11 +90,7 @@ async def test_a_killed_bot_sends_its_whole_outbox_after_a_restart(database_url,
     try:
         settings = example_settings(database_url=database_url, api_url=fake.base_url)
         await prepare_database(settings, clock=clock)
-        for antenna in settings.network.antennas:  # the periodic jobs may post there too
-            if antenna.group_chat_id is not None:
-                fake.group(antenna.group_chat_id, title=antenna.name)
-        for person in settings.network.people:
-            fake.user(person.telegram_id, first_name=person.name)
+        know_the_network(fake, settings)  # the periodic jobs may post there too
         names = await fill_outbox(database_url, now)
         assert len(names) == len(SUBJECTS)
         env = bot_env(database_url, fake.base_url)

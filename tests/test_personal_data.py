@@ -220,6 +220,26 @@ async def test_forgetting_a_driver_erases_and_releases(seeded, now):
         assert "claim.released" in details and "standing_claim.dropped" in details
 
 
+async def test_leaving_hours_before_the_window_is_not_a_late_release(seeded, now):
+    """The pickups given back by an erasure are not the driver's late releases: no alert,
+    and nothing counted against anybody in the reports."""
+    donation_id = await _sofie_with_a_claim(seeded, now)
+    hours_before = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)  # the window opens at 17:00
+    async with seeded() as session:
+        identity = await identify(session, telegram_id=SOFIE)
+        result = await forget_member(session, identity=identity, now=hours_before)
+    assert result.released == (donation_id,)
+    async with seeded() as session:
+        [claim] = (await session.exec(select(Claim))).all()
+        assert claim.released_at == hours_before and claim.late_release is False
+        kinds = {o.payload.get("kind") for o in (await session.exec(select(Outbox))).all()}
+        assert "pickups_reopened" in kinds and "late_release" not in kinds
+        released = (
+            await session.exec(select(AuditLog).where(AuditLog.action == "claim.released"))
+        ).one()
+        assert released.detail.get("late") is False
+
+
 async def test_forgetting_a_store_manager_empties_their_free_text(seeded, now):
     async with seeded() as session:
         marc = await _member(session, MARC)
@@ -261,10 +281,15 @@ async def test_mydata_shows_a_summary_and_sends_the_file(settings, fake_api, clo
     assert len(summary) <= 4096
     upload = fake_api.uploads[-1]
     assert upload.chat_id == SOFIE and upload.filename.endswith(".json")
-    data = json.loads(upload.data)
-    assert data["member"]["telegram_id"] == SOFIE
-    assert data["member"]["phone"] == "+32 470 12 34 56"
-    assert len(data["claims"]) == 1
+    data = json.loads(upload.data)  # in Sofie's language, times in Brussels' local time
+    assert data["je profiel"]["Telegram-id"] == SOFIE
+    assert data["je profiel"]["telefoon"] == "+32 470 12 34 56"
+    assert data["je profiel"]["gekoelde wagen"] is True
+    [claim] = data["opgenomen ophalingen"]
+    assert claim["opgenomen om"] == "2026-03-10 10:00:00+01:00"  # 09:00 UTC
+    assert claim["te laat vrijgegeven"] is False
+    assert [r["rol"] for r in data["rollen"]] == ["chauffeur"]
+    assert [r["status"] for r in data["rollen"]] == ["actief"]
     text = upload.data.decode()
     assert not any(name in text for name in OTHER_NAMES)
     assert fake_api.refused == []
@@ -292,7 +317,7 @@ async def test_a_stranger_asking_for_their_data(settings, fake_api, clock):
     texts = fake_api.texts(STRANGER)
     assert texts[0] == texts[1] == "Ce bot ne garde rien à votre sujet."
     assert "écrivez-moi en privé" in fake_api.texts(GROUP)[-1]
-    assert "ne garde que votre choix de langue (🇫🇷 Français)" in texts[-1]
+    assert "ne garde que votre choix de langue (Français)" in texts[-1]
     assert fake_api.calls("sendDocument") == []
     assert fake_api.refused == []
 

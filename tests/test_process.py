@@ -1,4 +1,10 @@
-"""`python -m bot run` as a real process: languages, restart, SIGTERM, clear refusals."""
+"""`python -m bot run` as a real process: languages, restart, SIGTERM, clear refusals.
+
+The process reads the real clock: at some hours of some days it writes first (a run sheet
+caught up at start, a store asked about its recurring pickup). The fake server knows every
+chat the bot may write to, so nothing is refused whatever the hour; `.ci/run` runs these
+tests again under libfaketime at chosen instants (see the README).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +13,28 @@ import os
 import signal
 import sys
 
+import pytest
+
 from tests.harness import ROOT, TOKEN
+
+pytestmark = pytest.mark.process
 
 
 def bot_env(database_url: str, api_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "BOT_TOKEN")}
     env.update(BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api_url, DATABASE_URL=database_url)
     return env
+
+
+def know_the_network(fake_api, settings) -> None:
+    """Every chat the bot may write to on its own at some hour of the real day: the network's
+    people (a store asked about its recurring pickup, coordinators' summaries) and the
+    antennas' groups (a run sheet caught up at start)."""
+    for person in settings.network.people:
+        fake_api.user(person.telegram_id, first_name=person.name)
+    for antenna in settings.network.antennas:
+        if antenna.group_chat_id is not None:
+            fake_api.group(antenna.group_chat_id, title=antenna.name)
 
 
 async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
@@ -46,10 +67,7 @@ async def test_run_serves_both_languages_and_stops_on_sigterm(settings, fake_api
     nl = fake_api.user(601, first_name="Sanne", language_code="nl")
     fr = fake_api.user(602, first_name="Amélie", language_code="fr")
     de = fake_api.user(603, first_name="Jonas", language_code="de")
-    # The bot may write first to the network's people (a store is asked about its recurring
-    # pickup at certain hours of the real day): they have a private chat with it.
-    for person in settings.network.people:
-        fake_api.user(person.telegram_id, first_name=person.name)
+    know_the_network(fake_api, settings)
 
     process = await start_bot(env)
     await fake_api.wait_for(method="setMyCommands", count=3, timeout=30)

@@ -72,7 +72,10 @@ async def world(session_factory, now) -> World:
             key: Store(key=key, antenna_id=antenna.id, name=key.title(), active=key != "closed")
             for key in ("flagey", "jourdan", "closed")
         }
-        people = {t: Member(telegram_id=t, name=str(t), created_at=now) for t in range(1001, 1008)}
+        people = {
+            t: Member(telegram_id=t, name=str(t), created_at=now, opened_at=now)
+            for t in range(1001, 1008)
+        }
         people[FRANK].vehicle_refrigerated = True
         s.add_all([*stores.values(), *people.values()])
         await s.flush()
@@ -432,7 +435,9 @@ async def _more_stores(sf, world: World, now: datetime, count: int) -> None:
             Store(key=f"extra-{i}", antenna_id=world.antenna, name=f"Extra {i}")
             for i in range(count)
         ]
-        managers = [Member(telegram_id=9000 + i, created_at=now) for i in range(count)]
+        managers = [
+            Member(telegram_id=9000 + i, created_at=now, opened_at=now) for i in range(count)
+        ]
         s.add_all([*stores, *managers])
         await s.flush()
         for store, manager in zip(stores, managers, strict=True):

@@ -51,7 +51,11 @@ async def prepare(database_url: str, language: str) -> None:
         await session.exec(update(Member).values(language=language))
         jourdan = (await session.exec(select(Store).where(Store.key == "super-jourdan"))).one()
         nadia = Member(
-            telegram_id=NADIA, name="Nadia", language=language, created_at=datetime.now(UTC)
+            telegram_id=NADIA,
+            name="Nadia",
+            language=language,
+            created_at=datetime.now(UTC),
+            opened_at=datetime.now(UTC),
         )
         session.add(nadia)
         await session.flush()

@@ -37,7 +37,7 @@ async def test_the_same_group_language_chosen_twice_edits_once(
         for _ in range(2):  # the second press comes with the board as it is by then
             assert await press(fake_api, claire, board, dutch) == "Enregistré."
         after = fake_api.message(CLAIRE, board["message_id"])
-        assert "✓ 🇳🇱 Nederlands" in [label for label, _ in buttons(after)]
+        assert "✓ Nederlands" in [label for label, _ in buttons(after)]
     assert len(fake_api.calls("editMessageText", chat_id=CLAIRE)) == 1
     assert fake_api.refused == []
 

@@ -30,6 +30,7 @@ from bot.demo.stage import DemoFailed, Stage
 from bot.demo.transcript import Transcript
 from bot.emulator import FakeTelegram
 from logistics.clock import FixedClock
+from logistics.reachability import everyone_opened
 from logistics.seed import seed_network
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
@@ -64,6 +65,7 @@ async def seed(settings: Settings, *, now: datetime) -> None:
     try:
         async with create_session_factory(engine)() as session:
             await seed_network(session, settings.network, now=now)
+            await everyone_opened(session, now=now)  # a day of a network already at work
             await session.commit()
     finally:
         await engine.dispose()

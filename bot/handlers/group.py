@@ -20,15 +20,21 @@ from bot.handlers.invites import antenna_keyboard, show
 from bot.i18n import LOCALES, N_
 from logistics.clock import Clock
 from logistics.errors import AlreadyDone, DomainError
-from logistics.groups import GroupTaken, group_lost, group_migrated, link_group
+from logistics.groups import (
+    GroupTaken,
+    antenna_of_group,
+    group_lost,
+    group_migrated,
+    link_group,
+)
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas
 
 GROUPS = F.chat.type.in_({"group", "supergroup"})
 
 
-def both(i18n: I18n, msgid: str, **values: str) -> str:
-    return "\n".join(i18n.gettext(msgid, locale=lc).format(**values) for lc in LOCALES)
+def both(i18n: I18n, msgid: str, locales: tuple[str, ...] = LOCALES, **values: str) -> str:
+    return "\n".join(i18n.gettext(msgid, locale=lc).format(**values) for lc in locales)
 
 
 async def private_only(message: Message, i18n: I18n) -> None:
@@ -116,16 +122,30 @@ async def bot_membership(
     if event.new_chat_member.status in ("left", "kicked"):
         await group_lost(session, chat_id=event.chat.id, now=clock.now())
     elif event.old_chat_member.status in ("left", "kicked"):
-        await event.bot.send_message(
-            event.chat.id,
-            both(
-                i18n,
-                N_(
-                    "Hello! A coordinator of the antenna sends /linkgroup here to link "
-                    "this group to it."
-                ),
+        await event.bot.send_message(event.chat.id, await greeting(session, event.chat.id, i18n))
+
+
+async def greeting(session: AsyncSession, chat_id: int, i18n: I18n) -> str:
+    """What the bot says when added to a group: whose group it is already (config.toml or an
+    earlier /linkgroup), or how a coordinator links it."""
+    linked = await antenna_of_group(session, chat_id=chat_id)
+    if linked is None:
+        return both(
+            i18n,
+            N_(
+                "Hello! A coordinator of the antenna sends /linkgroup here to link "
+                "this group to it."
             ),
         )
+    return both(
+        i18n,
+        N_(
+            "Hello! This is the group of {antenna}: the morning run sheet, the pickups "
+            "to claim and the alerts come here."
+        ),
+        linked.languages or LOCALES,
+        antenna=escape(linked.antenna_name),
+    )
 
 
 async def migrated(message: Message, session: AsyncSession, clock: Clock) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,11 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.callbacks import ApprovalCb, InviteCb
 from bot.config import Settings
 from bot.edits import edit_text
+from bot.i18n import LOCALES, N_
 from bot.refusals import explain
 from bot.texts import role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError, NotAllowed
-from logistics.invites import create_invite, invite_places
+from logistics.invites import NewInvite, create_invite, invite_places
 from logistics.joining import decide_driver
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas, is_coordinator
@@ -82,6 +84,7 @@ async def invite_pressed(
     clock: Clock,
     settings: Settings,
     bot: Bot,
+    i18n: I18n,
 ) -> None:
     antenna_id, role = callback_data.antenna_id, callback_data.role
     if not is_coordinator(identity, antenna_id):
@@ -109,7 +112,7 @@ async def invite_pressed(
         await show(query, question, builder.as_markup())
         return
     try:
-        token = await create_invite(
+        invitation = await create_invite(
             session,
             identity=identity,
             antenna_id=antenna_id,
@@ -122,24 +125,49 @@ async def invite_pressed(
         await query.answer(explain(error), show_alert=True)
         return
     me = await bot.me()
-    link = f"https://t.me/{me.username}?start={token}"
+    link = f"https://t.me/{me.username}?start={invitation.token}"
     hours = settings.bot.invite_hours
+    what = role_label(role)
+    if invitation.place_name:
+        what += f" ({escape(invitation.place_name)})"
     text = "\n\n".join(
         [
-            _("Invitation as {role}, valid {hours} hours, for one person only:").format(
-                role=role_label(role), hours=hours
-            ),
+            _(
+                "Invitation to {antenna} as {role}, valid {hours} hours, for one person only:"
+            ).format(antenna=escape(invitation.antenna_name), role=what, hours=hours),
             f"<code>{escape(link)}</code>",
-            _("Send it to the person (the button below), and to nobody else."),
+            _(
+                "Send it to the person (the button below), and to nobody else. The text "
+                "that goes with it is in French and in Dutch. You will be told when they join."
+            ),
         ]
     )
-    share = _("Join our antenna on Telegram with this link.")
-    url = f"https://t.me/share/url?url={quote(link, safe='')}&text={quote(share, safe='')}"
+    url = share_url(link, share_text(i18n, role, invitation))
     markup = InlineKeyboardMarkup(
         inline_keyboard=[[InlineKeyboardButton(text=_("📤 Share the link"), url=url)]]
     )
     await query.answer()
     await edit_text(query.message, text, markup)
+
+
+def share_text(i18n: I18n, role: str, invitation: NewInvite) -> str:
+    """What goes with the shared link, in both languages: the coordinator does not know the
+    invitee's."""
+    place = invitation.place_name or invitation.antenna_name
+    msgid = {
+        "store_manager": N_("Join {antenna} on Telegram to announce the unsold food of {place}."),
+        "association": N_("Join {antenna} on Telegram to receive food for {place}."),
+        "driver": N_("Join {antenna} on Telegram as a driver."),
+        "coordinator": N_("Join {antenna} on Telegram as a coordinator."),
+    }[role]
+    return "\n".join(
+        i18n.gettext(msgid, locale=lc).format(antenna=invitation.antenna_name, place=place)
+        for lc in LOCALES
+    )
+
+
+def share_url(link: str, text: str) -> str:
+    return f"https://t.me/share/url?url={quote(link, safe='')}&text={quote(text, safe='')}"
 
 
 async def approval_pressed(

@@ -6,7 +6,6 @@ lately (see ``logistics.personal_data``, ``logistics.erasure`` and
 from __future__ import annotations
 
 import contextlib
-import json
 from html import escape
 from typing import Any
 
@@ -25,9 +24,10 @@ from bot.callbacks import ForgetCb
 from bot.commands import set_personal_menu
 from bot.edits import edit_markup, edit_text, holds_button
 from bot.keyboards import LANGUAGE_LABELS
+from bot.personal_export import export
 from bot.personal_summary import summary_text
 from logistics.clock import Clock
-from logistics.erasure import LastCoordinator, check_forgettable, forget_member
+from logistics.erasure import LastCoordinator, check_forgettable, erase_person
 from logistics.erasure_request import VALID, NotAsked, answers, ask, check_answer
 from logistics.errors import NotFound
 from logistics.people import Identity
@@ -58,9 +58,8 @@ async def show_my_data(message: Message, identity: Identity, session: AsyncSessi
         )
         return
     await message.answer(summary_text(data))
-    document = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode()
     await message.answer_document(
-        BufferedInputFile(document, filename="my-data.json"),
+        BufferedInputFile(export(data), filename="my-data.json"),
         caption=_("All the data this bot keeps about you."),
     )
 
@@ -123,7 +122,7 @@ async def forget(
         return
     try:
         check_answer(asked, callback_data.code, clock.now())
-        await forget_member(session, identity=identity, now=clock.now())
+        await erase_person(session, identity=identity, now=clock.now())
     except NotAsked as error:
         if error.reason == "expired":
             await _drop_question(state)

@@ -16,7 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands import set_personal_menu
 from bot.flows import joining
-from bot.texts import greeting, role_label
+from bot.handlers import pickups, receipts
+from bot.texts import first_step, greeting, role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.invites import check_invite
@@ -24,12 +25,36 @@ from logistics.joining import join
 from logistics.people import Identity, identify
 
 
-async def start(message: Message, identity: Identity, bot: Bot, i18n: I18n, locale: str) -> None:
+async def start(
+    message: Message,
+    identity: Identity,
+    bot: Bot,
+    i18n: I18n,
+    locale: str,
+    session: AsyncSession,
+    clock: Clock,
+    first_contact: bool = False,
+) -> None:
     await message.answer(greeting(identity, message.from_user.first_name))
     if identity.is_member:
         await set_personal_menu(
             bot, i18n, chat_id=message.chat.id, locale=locale, roles=identity.role_names
         )
+    if first_contact:
+        await what_waits(message, identity, session, clock)
+
+
+async def what_waits(
+    message: Message, identity: Identity, session: AsyncSession, clock: Clock
+) -> None:
+    """A person listed before they ever opened the bot: what waited for them, at once (the
+    bot could not write to them until now)."""
+    roles = set(identity.role_names)
+    if "driver" in roles:
+        await pickups.mine(message, identity, session)
+        await pickups.runs(message, identity, session, clock)
+    if "association" in roles:
+        await receipts.receipts(message, identity, session)
 
 
 async def start_with_invite(
@@ -67,11 +92,15 @@ async def start_with_invite(
     identity = await identify(session, telegram_id=user.id)
     place = f" ({escape(view.place_name)})" if view.place_name else ""
     await message.answer(
-        _("Welcome to the antenna {antenna}: you are now {role}.").format(
-            antenna=escape(view.antenna_name), role=role_label(view.role) + place
+        "\n\n".join(
+            [
+                _("Welcome to {antenna}: you are now {role}.").format(
+                    antenna=escape(view.antenna_name), role=role_label(view.role) + place
+                ),
+                first_step(view.role),
+                greeting(identity, user.first_name),
+            ]
         )
-        + "\n\n"
-        + greeting(identity, user.first_name)
     )
     await set_personal_menu(
         bot, i18n, chat_id=message.chat.id, locale=locale, roles=identity.role_names

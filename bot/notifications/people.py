@@ -15,7 +15,7 @@ from bot.i18n import N_
 from bot.notifications.base import Context, Rendered
 from bot.texts import role_label
 from logistics.views import donation_views
-from storage.models import Antenna, Member, Membership
+from storage.models import Antenna, Association, Member, Membership, Store
 
 
 async def member_unreachable(ctx: Context, payload: dict) -> Rendered | None:
@@ -29,6 +29,20 @@ async def member_unreachable(ctx: Context, payload: dict) -> Rendered | None:
         return _(
             "⚠️ {name} blocked the bot or left Telegram: the bot can no longer write to them."
         ).format(name=name)
+
+    return Rendered(text=ctx.each(render))
+
+
+async def member_opened(ctx: Context, payload: dict) -> Rendered | None:
+    """The coordinators learn that someone listed in their antenna opened the bot at last:
+    the bot can write to them from now on."""
+    member = await ctx.session.get(Member, int(payload["member_id"]))
+    if member is None or member.telegram_id is None:
+        return None  # erased meanwhile
+    name = escape(member.name or "—")
+
+    def render() -> str:
+        return _("📱 {name} opened the bot: it can write to them from now on.").format(name=name)
 
     return Rendered(text=ctx.each(render))
 
@@ -75,6 +89,37 @@ async def driver_pending(ctx: Context, payload: dict) -> Rendered | None:
         )
     builder.adjust(2)
     return Rendered(text=ctx.each(render), reply_markup=builder.as_markup())
+
+
+async def member_joined(ctx: Context, payload: dict) -> Rendered | None:
+    """The coordinator who made an invitation learns that it was used."""
+    membership = await ctx.session.get(Membership, int(payload["membership_id"]))
+    if membership is None or membership.status != "active":
+        return None  # suspended or removed meanwhile
+    member = await ctx.session.get(Member, membership.member_id)
+    antenna = await ctx.session.get(Antenna, membership.antenna_id)
+    place = await place_name(ctx, membership)
+    name = escape((member.name if member else None) or "—")
+    if member is not None and member.username:
+        name += f" (@{escape(member.username)})"
+
+    def render() -> str:
+        role = role_label(membership.role) + (f" ({escape(place)})" if place else "")
+        return _("✅ {name} joined {antenna} as {role}, with your invitation.").format(
+            name=name, antenna=escape(antenna.name), role=role
+        )
+
+    return Rendered(text=ctx.each(render))
+
+
+async def place_name(ctx: Context, membership: Membership) -> str | None:
+    if membership.store_id is not None:
+        store = await ctx.session.get(Store, membership.store_id)
+        return store.name if store else None
+    if membership.association_id is not None:
+        association = await ctx.session.get(Association, membership.association_id)
+        return association.name if association else None
+    return None
 
 
 async def driver_decided(ctx: Context, payload: dict) -> Rendered | None:
@@ -161,7 +206,9 @@ async def group_lost(ctx: Context, payload: dict) -> Rendered | None:
 
 RENDERERS = {
     "member_unreachable": member_unreachable,
+    "member_opened": member_opened,
     "driver_pending": driver_pending,
+    "member_joined": member_joined,
     "driver_decided": driver_decided,
     "membership_changed": membership_changed,
     "pickups_reopened": pickups_reopened,
