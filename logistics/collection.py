@@ -88,8 +88,11 @@ async def record_pickup(
     item_kg: Mapping[int, float] | None = None,
     total_kg: float | None = None,
     zero_reason: str | None = None,
+    estimated: bool = False,
 ) -> PickupResult:
-    """The real weight at the store, per item or as one total (items not given count 0 kg)."""
+    """The real weight at the store, per item or as one total (items not given count 0 kg).
+    A total shared over several items, or weights taken from the announcement (``estimated``),
+    are kept as estimates, not as weighed."""
     donation = await load_one(
         session, select(Donation).where(Donation.id == donation_id), "donation"
     )
@@ -102,7 +105,7 @@ async def record_pickup(
 
     for item in items:
         item.collected_kg = per_item[item.id]
-        item.collected_estimated = total_kg is not None and len(items) > 1
+        item.collected_estimated = estimated or (total_kg is not None and len(items) > 1)
         session.add(item)
     deliveries = await _of_donation(session, Delivery, donation.id)
     if total == 0:

@@ -137,6 +137,13 @@ async def test_weights_given_per_item_are_measured(session_factory, now):
     assert await collected_flags(session_factory, world.donation) == [(21.0, False), (9.0, False)]
 
 
+async def test_weights_as_announced_are_estimates(session_factory, now):
+    world = await build_world(session_factory, now)
+    kg, pickup = {world.items[0]: 20, world.items[1]: 10}, dict(donation_id=world.donation, now=now)
+    await call(session_factory, record_pickup, DRIVER, item_kg=kg, estimated=True, **pickup)
+    assert await collected_flags(session_factory, world.donation) == [(20.0, True), (10.0, True)]
+
+
 async def test_a_total_for_a_single_item_is_its_measured_weight(session_factory, now):
     world = await build_world(session_factory, now)
     async with session_factory() as s:

@@ -50,6 +50,7 @@ async def picked_up(
                 identity=identity,
                 now=clock.now(),
                 item_kg={i.id: i.estimated_kg for i in view.items},
+                estimated=True,  # as announced: nobody weighed it
             )
             await query.answer(_("Recorded."))
             await _show(query, session, donation_id)
