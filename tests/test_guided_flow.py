@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from bot import formatting
 from bot.callbacks import (
+    MAX_ID,
     AnnounceCb,
     CategoryCb,
     ItemsDoneCb,
@@ -273,7 +274,7 @@ async def test_other_time_is_typed_and_a_manager_of_two_stores_chooses_first(
 
 
 def test_callback_data_fit_in_64_bytes():
-    biggest = 2**63 - 1
+    biggest = MAX_ID  # the largest id a button carries
     packed = [
         CategoryCb(category_id=biggest).pack(),
         UnitCb(unit="pallet").pack(),

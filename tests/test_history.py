@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from bot.callbacks import HistoryCb
+from bot.callbacks import MAX_ID, HistoryCb
 from bot.config import load_settings
 from logistics.claims import claim_pickup, release_claim
 from logistics.erasure import forget_member
@@ -223,14 +223,17 @@ async def test_a_forged_button_changes_nothing(settings, fake_api, clock, now):
         answer = (await fake_api.wait_for(method="answerCallbackQuery"))[0]
         fake_api.send_text(joris, "/history 1", chat=group)
         await fake_api.wait_for(method="sendMessage", chat_id=GROUP)
-        # A coordinator's forged buttons: a huge id, garbage.
+        # A coordinator's forged buttons: the largest id, past the database's range, garbage.
         claire = fake_api.user(CLAIRE, language_code="fr")
         offer = fake_api.last_message(JORIS)
+        fake_api.press_button(claire, offer, f"hi:{MAX_ID}")
         fake_api.press_button(claire, offer, f"hi:{2**63 - 1}")
         fake_api.press_button(claire, offer, "hi:abc")
-        forged = await fake_api.wait_for(method="answerCallbackQuery", count=2)
+        forged = await fake_api.wait_for(method="answerCallbackQuery", count=3)
     assert "réservé aux coordinateurs" in answer.params["text"]
-    assert "Il n'y a pas de collecte avec ce numéro." in [a.params.get("text") for a in forged]
+    said = [a.params.get("text") for a in forged]
+    assert "Il n'y a pas de collecte avec ce numéro." in said
+    assert said.count("Ce bouton n'est plus valable.") == 2
     assert len(fake_api.texts(JORIS)) == 1
     assert fake_api.refused == []
 

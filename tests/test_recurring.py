@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import col, select
 
-from bot.callbacks import SlotCb
+from bot.callbacks import MAX_ID, SlotCb
 from logistics.announce import announce, draft_from_text
 from logistics.clock import FixedClock
 from logistics.errors import AlreadyDone, NotAllowed
@@ -514,9 +514,9 @@ async def test_the_job_is_registered_and_runs_the_rule(session_factory, world, n
 
 def test_the_answer_buttons_fit_in_telegram_callback_data():
     for action in ("none", "qty"):
-        packed = SlotCb(donation_id=2**63 - 1, action=action).pack()
+        packed = SlotCb(donation_id=MAX_ID, action=action).pack()
         assert len(packed.encode()) <= 64
-        assert SlotCb.unpack(packed) == SlotCb(donation_id=2**63 - 1, action=action)
+        assert SlotCb.unpack(packed) == SlotCb(donation_id=MAX_ID, action=action)
 
 
 async def test_nothing_today_pressed_while_the_quantities_are_confirmed_wins(
