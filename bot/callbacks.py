@@ -224,5 +224,5 @@ class SettleCb(CallbackData, prefix="st"):
     """A coordinator settles a disputed receipt: ``association`` (its figure), ``driver``
     (the driver's figure) or ``lost`` (the food is recorded as lost)."""
 
-    delivery_id: int
+    delivery_id: RowId
     outcome: str
