@@ -7,7 +7,7 @@ delivered tonnage of the card, the report and the summary."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from sqlalchemy import update
@@ -141,6 +141,7 @@ async def tonnage(database_url: str, day) -> tuple[float, float, float]:
             antenna_ids=[antenna_id],
             month=Month(2026, 3),
             factors=Factors(meals_per_kg=2.0, co2e_kg_per_kg=2.5),
+            now=datetime.combine(day, time(12), tzinfo=UTC),
         )
         today = await summary(session, antenna_id=antenna_id, day=day)
     await engine.dispose()
