@@ -204,3 +204,22 @@ class AntennaCb(CallbackData, prefix="ae"):
 
     antenna_id: int
     action: str
+
+
+class StoreItemsCb(CallbackData, prefix="sq"):
+    """A store manager changes the quantities of their open pickup (typed, then echoed)."""
+
+    donation_id: int
+
+
+class StoreWindowCb(CallbackData, prefix="sw"):
+    """A store manager changes the window of their open pickup (then typed)."""
+
+    donation_id: int
+
+
+class StoreCancelCb(CallbackData, prefix="sx"):
+    """A store manager cancels their pickup: ``step`` 0 asks, 1 cancels it, 2 keeps it."""
+
+    donation_id: int
+    step: int = 0

@@ -48,3 +48,11 @@ class CapReached(DomainError):
 
 class AlreadyDone(DomainError):
     """This step was already recorded (an old button pressed again)."""
+
+
+class DriverComing(NotOpen):
+    """A driver has claimed the pickup: the store may still cancel it, not change it."""
+
+    def __init__(self, driver_name: str | None) -> None:
+        super().__init__("claimed")
+        self.driver_name = driver_name

@@ -40,6 +40,7 @@ def routers() -> list[Router]:
         routing,
         slots,
         start,
+        store_pickups,
     )
 
     # groups first (commands there get a pointer to the private chat); then language:
@@ -55,6 +56,7 @@ def routers() -> list[Router]:
         invites,
         members,
         help,
+        store_pickups,  # before surplus: the echo of a change is answered here
         surplus,
         guided,
         guided_correction,
