@@ -130,12 +130,15 @@ async def draft_from_text(
         )
         for i in parsed.items
     )
+    source = parsed.window.source if parsed.window else None
+    if slot_day is not None and slot_day.status == "announced" and source == "default":
+        source = "kept"  # new quantities of an announcement: its own window stays
     return Draft(
         store_id=store.id,
         items=items,
         window_start=start,
         window_end=end,
-        window_source=parsed.window.source if parsed.window else None,
+        window_source=source,
         not_understood=parsed.not_understood,
         problems=tuple(problems),
         text=text[:4096],

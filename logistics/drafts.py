@@ -28,7 +28,7 @@ class Draft:
     items: tuple[DraftItem, ...]
     window_start: datetime | None
     window_end: datetime | None
-    window_source: str | None  # "text" | "default"
+    window_source: str | None  # "text" | "default" | "kept" (a changed pickup's own)
     not_understood: tuple[str, ...]
     problems: tuple[str, ...]
     text: str

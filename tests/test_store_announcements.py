@@ -47,29 +47,34 @@ NADIA, PAUL = 100009, 100010  # Jourdan's manager; Flagey's suspended manager (a
 GROUP = -1001000000001
 
 
+async def add_managers(session, at: datetime, language: str | None = None) -> None:
+    """Nadia manages Jourdan; Paul manages Flagey, but his role is suspended."""
+    stores = {s.key: s for s in (await session.exec(select(Store))).all()}
+    for tid, name, key, status in (
+        (NADIA, "Nadia", "super-jourdan", "active"),
+        (PAUL, "Paul", "super-flagey", "suspended"),
+    ):
+        member = Member(telegram_id=tid, name=name, language=language, created_at=at)
+        member.opened_at = at
+        session.add(member)
+        await session.flush()
+        session.add(
+            Membership(
+                member_id=member.id,
+                antenna_id=stores[key].antenna_id,
+                role="store_manager",
+                store_id=stores[key].id,
+                status=status,
+                created_at=at,
+            )
+        )
+
+
 @pytest.fixture
 async def session(settings, now):
     engine = create_engine(settings.database_url)
     async with create_session_factory(engine)() as session:
-        stores = {s.key: s for s in (await session.exec(select(Store))).all()}
-        for tid, name, key, status in (
-            (NADIA, "Nadia", "super-jourdan", "active"),
-            (PAUL, "Paul", "super-flagey", "suspended"),
-        ):
-            member = Member(telegram_id=tid, name=name, created_at=now, opened_at=now)
-            session.add(member)
-            await session.flush()
-            store = stores[key]
-            session.add(
-                Membership(
-                    member_id=member.id,
-                    antenna_id=store.antenna_id,
-                    role="store_manager",
-                    store_id=store.id,
-                    status=status,
-                    created_at=now,
-                )
-            )
+        await add_managers(session, now)
         await session.commit()
         yield session
         assert await check_invariants(session) == []
@@ -133,7 +138,7 @@ async def test_the_list_holds_todays_and_coming_ones_of_ones_own_stores(session,
 async def test_quantities_change_before_a_claim_and_the_card_follows(session, now):
     donation_id = await announced(session, now)
     draft = await new_items(session, donation_id, "3 caisses pain, 10 kg légumes", now)
-    assert (draft.donation_id, draft.window_source) == (donation_id, "default")
+    assert (draft.donation_id, draft.window_source) == (donation_id, "kept")
     assert draft.window_start == (await session.get(Donation, donation_id)).window_start
     later = now + timedelta(minutes=5)
     await change_items(session, identity=await who(session, MARC), draft=draft, now=later)

@@ -26,12 +26,12 @@ from bot.callbacks import (
     StoreWindowCb,
 )
 from storage.engine import create_engine, create_session_factory
-from storage.models import AuditLog, Donation, Member, Membership, Store
+from storage.models import AuditLog, Donation, Member
 from tests.harness import buttons, running_bot
+from tests.test_store_announcements import NADIA, PAUL, add_managers
 
 GROUP = -1001000000001  # the Ixelles antenna's group in config.toml
 MARC, SOFIE, LUCAS, STRANGER = 100003, 100004, 100007, 999001
-NADIA, PAUL = 100009, 100010  # Jourdan's manager; a suspended manager of Flagey (added here)
 OTHERS = {100001: "Claire", 100006: "Anne", 100008: "Pieter"}
 
 WORDS = {
@@ -87,26 +87,7 @@ async def prepare(database_url: str, language: str) -> None:
     engine = create_engine(database_url)
     async with create_session_factory(engine)() as session:
         await session.exec(update(Member).values(language=language))
-        stores = {s.key: s for s in (await session.exec(select(Store))).all()}
-        at = datetime.now(UTC)
-        for tid, name, key, status in (
-            (NADIA, "Nadia", "super-jourdan", "active"),
-            (PAUL, "Paul", "super-flagey", "suspended"),
-        ):
-            member = Member(telegram_id=tid, name=name, language=language, created_at=at)
-            member.opened_at = at
-            session.add(member)
-            await session.flush()
-            session.add(
-                Membership(
-                    member_id=member.id,
-                    antenna_id=stores[key].antenna_id,
-                    role="store_manager",
-                    store_id=stores[key].id,
-                    status=status,
-                    created_at=at,
-                )
-            )
+        await add_managers(session, datetime.now(UTC), language)
         await session.commit()
     await engine.dispose()
 
