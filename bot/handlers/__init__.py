@@ -18,6 +18,7 @@ def routers() -> list[Router]:
         joining,
         missed,
         recurring,
+        store_changes,
         surplus,
         weights,
     )
@@ -56,7 +57,8 @@ def routers() -> list[Router]:
         invites,
         members,
         help,
-        store_pickups,  # before surplus: the echo of a change is answered here
+        store_pickups,
+        store_changes,  # before surplus: the echo of a change is answered here
         surplus,
         guided,
         guided_correction,
