@@ -26,7 +26,7 @@ from bot.callbacks import (
     StoreWindowCb,
 )
 from storage.engine import create_engine, create_session_factory
-from storage.models import AuditLog, Donation, Member
+from storage.models import AuditLog, Donation, Member, Membership
 from tests.harness import buttons, running_bot
 from tests.test_store_announcements import NADIA, PAUL, add_managers
 
@@ -240,3 +240,28 @@ async def test_a_store_follows_and_changes_its_announcement(settings, fake_api, 
     for action in ("donation.items_changed", "donation.window_changed", "donation.cancelled"):
         assert action in actions
     assert fake_api.refused == [], "\n".join(c.describe() for c in fake_api.refused)
+
+
+async def test_a_store_manager_who_also_drives_sees_both_lists(settings, fake_api, clock):
+    """/mine is chosen by role: a store manager gets the store's view, and their pickups as a
+    driver too when they also drive; a driver alone keeps the driver's list."""
+    engine = create_engine(settings.database_url)
+    async with create_session_factory(engine)() as session:
+        marc = (await session.exec(select(Member).where(Member.telegram_id == MARC))).one()
+        role = (await session.exec(select(Membership).where(Membership.member_id == marc.id))).one()
+        session.add(
+            Membership(
+                member_id=marc.id, antenna_id=role.antenna_id, role="driver", created_at=clock.now()
+            )
+        )
+        await session.commit()
+    await engine.dispose()
+    marc = fake_api.user(MARC, first_name="Marc", language_code="fr")
+    sofie = fake_api.user(SOFIE, first_name="Sofie", language_code="nl")
+    chat = Chat(fake_api, clock)
+    async with running_bot(settings, clock=clock):
+        await chat.say(marc, "/mine", "Vous n'avez aucune collecte")
+        assert any("Rien d'annoncé pour votre magasin" in t for t in fake_api.texts(MARC))
+        await chat.say(sofie, "/mine", "Je hebt op dit moment geen ophaling")
+        assert not any("winkel" in t for t in fake_api.texts(SOFIE))
+    assert fake_api.refused == []
