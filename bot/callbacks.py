@@ -226,3 +226,22 @@ class SettleCb(CallbackData, prefix="st"):
 
     delivery_id: RowId
     outcome: str
+
+
+class StoreItemsCb(CallbackData, prefix="sq"):
+    """A store manager changes the quantities of their open pickup (typed, then echoed)."""
+
+    donation_id: RowId
+
+
+class StoreWindowCb(CallbackData, prefix="sw"):
+    """A store manager changes the window of their open pickup (then typed)."""
+
+    donation_id: RowId
+
+
+class StoreCancelCb(CallbackData, prefix="sx"):
+    """A store manager cancels their pickup: ``step`` 0 asks, 1 cancels it, 2 keeps it."""
+
+    donation_id: RowId
+    step: int = 0

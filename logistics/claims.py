@@ -146,6 +146,14 @@ async def release_claim(
         await notify_coordinators(
             session, antenna_id=antenna.id, kind="late_release", now=now, **alert
         )
+    await notify_store_managers(
+        session,
+        store_id=donation.store_id,
+        kind="donation_released",
+        now=now,
+        donation_id=donation_id,
+        driver_id=claim.driver_id,
+    )
     await offer_to_drivers(session, donation_id=donation_id, now=now, exclude=[claim.driver_id])
     _audit(session, identity, now, "claim.released", donation, claim.driver_id, late=late)
     return ReleaseResult(donation_id=donation_id, driver_id=claim.driver_id, late=late)

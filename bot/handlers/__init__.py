@@ -19,6 +19,7 @@ def routers() -> list[Router]:
         missed,
         problem_note,
         recurring,
+        store_changes,
         surplus,
         weights,
     )
@@ -41,6 +42,7 @@ def routers() -> list[Router]:
         routing,
         slots,
         start,
+        store_pickups,
     )
 
     # groups first (commands there get a pointer to the private chat); then language:
@@ -56,6 +58,8 @@ def routers() -> list[Router]:
         invites,
         members,
         help,
+        store_pickups,
+        store_changes,  # before surplus: the echo of a change is answered here
         surplus,
         guided,
         guided_correction,

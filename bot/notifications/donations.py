@@ -37,12 +37,16 @@ async def donation_offer(ctx: Context, payload: dict) -> Rendered | None:
     )
 
 
+async def _driver_name(ctx: Context, payload: dict) -> str:
+    driver = await ctx.session.get(Member, int(payload["driver_id"]))
+    return escape((driver.name if driver else None) or "—")
+
+
 async def late_release(ctx: Context, payload: dict) -> Rendered | None:
     view = await view_of(ctx, payload)
     if view is None:
         return None
-    driver = await ctx.session.get(Member, int(payload["driver_id"]))
-    name = escape((driver.name if driver else None) or "—")
+    name = await _driver_name(ctx, payload)
 
     def render() -> str:
         return (
@@ -97,6 +101,44 @@ async def donation_claimed(ctx: Context, payload: dict) -> Rendered | None:
     return Rendered(text=ctx.each(render))
 
 
+async def donation_released(ctx: Context, payload: dict) -> Rendered | None:
+    """The store: the driver who was coming gave the pickup back."""
+    view = await view_of(ctx, payload)
+    if view is None:
+        return None
+    name = await _driver_name(ctx, payload)
+
+    def render() -> str:
+        return (
+            _(
+                "↩️ {driver} no longer comes for your surplus. The pickup is offered to the "
+                "other drivers again: I will tell you who takes it."
+            ).format(driver=name)
+            + "\n"
+            + cards.window_line(view)
+        )
+
+    return Rendered(text=ctx.each(render))
+
+
+async def donation_cancelled(ctx: Context, payload: dict) -> Rendered | None:
+    """The driver who had claimed it, and the group: the pickup is called off."""
+    view = await view_of(ctx, payload)
+    if view is None or view.status != "cancelled":
+        return None
+
+    def render() -> str:
+        return (
+            _("✖️ The pickup at {store} is cancelled: nobody needs to go.").format(
+                store=escape(view.store_name)
+            )
+            + "\n"
+            + cards.window_line(view)
+        )
+
+    return Rendered(text=ctx.each(render))
+
+
 def zero_reason_label(reason: str | None) -> str:
     return {
         "no_food": _("no food on arrival"),
@@ -127,6 +169,8 @@ RENDERERS = {
     "donation_offer": donation_offer,
     "late_release": late_release,
     "donation_claimed": donation_claimed,
+    "donation_released": donation_released,
+    "donation_cancelled": donation_cancelled,
     "pickup_zero": pickup_zero,
     "slot_prompt": slot_prompt,
 }
