@@ -52,7 +52,7 @@ WORDS = {
         "evening": "Ce soir 18:00–20:00",
         "understood": "Voici ce que j'ai compris",
         "announced": "✅ Annoncé.",
-        "how_many": "Pain : combien de kilos ?",
+        "how_many": "Pain\u202f: combien de kilos\u202f?",
         "negative": "La quantité doit être plus grande que 0.",
         "not_number": "Tapez un nombre",
         "huge": "Cela fait plus de {max} kg",

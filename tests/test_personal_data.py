@@ -342,7 +342,7 @@ async def test_forgetme_asks_first_and_cancel_changes_nothing(settings, fake_api
         claire = fake_api.user(CLAIRE, first_name="Claire", language_code="fr")
         fake_api.send_text(claire, "/forgetme")
         await fake_api.wait_for(method="sendMessage", chat_id=CLAIRE)
-        assert "Effacer vos données personnelles ?" in fake_api.texts(CLAIRE)[-1]
+        assert "Effacer vos données personnelles\u202f?" in fake_api.texts(CLAIRE)[-1]
         await _joris_coordinates_ixelles(settings, "suspended")
         question = fake_api.last_message(CLAIRE)
         yes = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
