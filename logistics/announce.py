@@ -60,6 +60,7 @@ class Draft:
     problems: tuple[str, ...]
     text: str
     donation_id: int | None = None  # a recurring slot's day, waiting for its quantities
+    dropped: tuple[str, ...] = ()  # lines not understood that the store chose to leave out
 
     @property
     def ready(self) -> bool:
@@ -93,6 +94,7 @@ class Draft:
             problems=tuple(data["problems"]),
             text=data["text"],
             donation_id=data.get("donation_id"),
+            dropped=tuple(data.get("dropped", ())),
         )
 
 
@@ -134,7 +136,7 @@ def _hhmm(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-async def _store_and_antenna(session: AsyncSession, store_id: int) -> tuple[Store, Antenna]:
+async def store_and_antenna(session: AsyncSession, store_id: int) -> tuple[Store, Antenna]:
     store = await session.get(Store, store_id)
     if store is None or not store.active:
         raise NotFound("store")
@@ -153,7 +155,7 @@ async def draft_from_text(
 ) -> Draft:
     """What the text says; with ``donation_id``, the quantities of a recurring slot's day,
     whose window is then the default (the store's usual window otherwise)."""
-    store, antenna = await _store_and_antenna(session, store_id)
+    store, antenna = await store_and_antenna(session, store_id)
     acting_as(identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager")
     tz = ZoneInfo(antenna.timezone)
     slot_day = await _opened_slot(session, donation_id, store.id) if donation_id else None
@@ -229,7 +231,7 @@ async def announce(
     session: AsyncSession, *, identity: Identity, draft: Draft, now: datetime
 ) -> int:
     """Store the confirmed draft as an announced donation; returns its id."""
-    store, antenna = await _store_and_antenna(session, draft.store_id)
+    store, antenna = await store_and_antenna(session, draft.store_id)
     acting = acting_as(
         identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager"
     )

@@ -118,6 +118,7 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.ItemsDoneCb: (FLOW, lambda w: cb.ItemsDoneCb()),
     cb.WindowCb: (FLOW, lambda w: cb.WindowCb(choice="usual")),
     cb.StoreCb: (FLOW, lambda w: cb.StoreCb(store_id=w.store)),
+    cb.LineCb: (FLOW, lambda w: cb.LineCb(line=0, check=0, step=1, category_id=1)),
 }
 
 

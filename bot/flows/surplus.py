@@ -18,10 +18,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
-from bot.callbacks import AnnounceCb, StoreCb
+from bot.callbacks import AnnounceCb, LineCb, StoreCb
 from bot.edits import edit_markup, edit_text
 from bot.refusals import explain, parse_problem
 from logistics.announce import Draft, announce, announcing_stores, draft_from_text
+from logistics.announce_lines import line_check, open_lines
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people import Identity
@@ -29,6 +30,7 @@ from storage.models import Antenna, Store
 
 QUOTE_CHARS = 80  # of each part not understood, quoted back
 QUOTED_PARTS = 10
+LINE_LABEL_CHARS = 28  # of a line not understood, on its button
 
 
 class SurplusFlow(StatesGroup):
@@ -139,7 +141,7 @@ async def echo(
     store = await session.get(Store, store_id)
     antenna = await session.get(Antenna, store.antenna_id)
     await state.set_state(SurplusFlow.confirming)
-    await state.update_data(draft=draft.to_data())
+    await state.update_data(draft=draft.to_data(), lines_asked=False)
     await message.answer(render_draft(draft, antenna.timezone), reply_markup=draft_keyboard(draft))
 
 
@@ -176,6 +178,10 @@ def render_draft(draft: Draft, tz: str) -> str:
     lines.append(_("Total ≈ {kg}").format(kg=formatting.kg(draft.estimated_kg, locale)))
     if draft.not_understood:
         lines.append(_("❓ Not understood: {parts}").format(parts=_quoted(draft.not_understood)))
+    if draft.dropped:
+        lines.append(_("🗑 Left out: {parts}").format(parts=_quoted(draft.dropped)))
+    if open_lines(draft):
+        lines.append(_("For each line below, choose its kind of food or drop it."))
     lines += [f"⚠️ {parse_problem(code)}" for code in dict.fromkeys(draft.problems)]
     if draft.ready:
         lines.append(_("Is this right?"))
@@ -200,12 +206,28 @@ def draft_keyboard(draft: Draft, *, correct: str = "edit"):
     """Confirm, correct, cancel; ``correct`` is "back" for the guided announcement, whose
     correction goes back to its list of items (bot/flows/guided_correction.py)."""
     builder = InlineKeyboardBuilder()
+    lines = open_lines(draft)
+    for line in lines:
+        text = draft.not_understood[line]
+        check = line_check(text)
+        label = text if len(text) <= LINE_LABEL_CHARS else text[:LINE_LABEL_CHARS] + "…"
+        builder.button(text=f"❓ {label}", callback_data=LineCb(line=line, check=check, step=0))
+        builder.button(text=_("🗑 Drop"), callback_data=LineCb(line=line, check=check, step=2))
     if draft.ready:
         builder.button(text=_("✅ Confirm"), callback_data=AnnounceCb(action="ok"))
     builder.button(text=_("✏️ Correct"), callback_data=AnnounceCb(action=correct))
     builder.button(text=_("✖️ Cancel"), callback_data=AnnounceCb(action="cancel"))
-    builder.adjust(1 if draft.ready else 2, 2)
+    builder.adjust(*[2] * len(lines), 1 if draft.ready else 2, 2)
     return builder.as_markup()
+
+
+async def confirming(query: CallbackQuery, state: FSMContext) -> dict | None:
+    """The conversation's data while an echo waits for its answer; else says so, None."""
+    data = await state.get_data()
+    if await state.get_state() != SurplusFlow.confirming.state or "draft" not in data:
+        await query.answer(_("This announcement was already sent or cancelled."), show_alert=True)
+        return None
+    return data
 
 
 async def decided(
@@ -216,9 +238,8 @@ async def decided(
     session: AsyncSession,
     clock: Clock,
 ) -> None:
-    data = await state.get_data()
-    if await state.get_state() != SurplusFlow.confirming.state or "draft" not in data:
-        await query.answer(_("This announcement was already sent or cancelled."), show_alert=True)
+    data = await confirming(query, state)
+    if data is None:
         return
     if callback_data.action == "cancel":
         await state.clear()
@@ -231,17 +252,30 @@ async def decided(
         await edit_markup(query.message, None)
         await query.message.answer(_("Send the corrected message.") + "\n" + example())
         return
-    try:
-        await announce(
-            session, identity=identity, draft=Draft.from_data(data["draft"]), now=clock.now()
+    draft = Draft.from_data(data["draft"])
+    left = [draft.not_understood[n] for n in open_lines(draft)]
+    if left and not data.get("lines_asked"):  # asked once: confirming again leaves them out
+        await state.update_data(lines_asked=True)
+        await query.answer()
+        await query.message.answer(
+            _(
+                "⚠️ Still not understood: {parts}. Choose their kind of food or drop them with "
+                "the buttons above; or tap ✅ Confirm again to announce without them."
+            ).format(parts=_quoted(tuple(left)))
         )
+        return
+    try:
+        await announce(session, identity=identity, draft=draft, now=clock.now())
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return
     await state.clear()
     await query.answer(_("Announced."))
     await edit_markup(query.message, None)
-    await query.message.answer(_("✅ Announced. The drivers of the antenna are told."))
+    done = _("✅ Announced. The drivers of the antenna are told.")
+    if left or draft.dropped:
+        done += "\n" + _("🗑 Left out: {parts}").format(parts=_quoted((*draft.dropped, *left)))
+    await query.message.answer(done)
 
 
 def create_router() -> Router:

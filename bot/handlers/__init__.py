@@ -19,6 +19,7 @@ def routers() -> list[Router]:
         missed,
         recurring,
         surplus,
+        surplus_lines,
         weights,
     )
     from bot.handlers import (
@@ -56,6 +57,7 @@ def routers() -> list[Router]:
         members,
         help,
         surplus,
+        surplus_lines,
         guided,
         guided_correction,
         recurring,
