@@ -7,7 +7,6 @@ posts the card in the antenna group and offers the pickup to the drivers who may
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import allocation, driver_offers
+from logistics.announce_draft import Draft, DraftItem
 from logistics.errors import AlreadyDone, InvalidInput, NotFound
 from logistics.notify import refresh_card
 from logistics.people import Identity
@@ -32,70 +32,6 @@ from storage.models import (
 )
 
 MAX_WINDOW_DAYS_AHEAD = 7
-
-
-@dataclass(frozen=True)
-class DraftItem:
-    category_id: int
-    category_key: str
-    name_fr: str
-    name_nl: str
-    text: str
-    quantity: float
-    unit: str
-    cold_chain: str
-    estimated_kg: float | None
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the bot understood, kept in the conversation until the store confirms."""
-
-    store_id: int
-    items: tuple[DraftItem, ...]
-    window_start: datetime | None
-    window_end: datetime | None
-    window_source: str | None  # "text" | "default"
-    not_understood: tuple[str, ...]
-    problems: tuple[str, ...]
-    text: str
-    donation_id: int | None = None  # a recurring slot's day, waiting for its quantities
-    dropped: tuple[str, ...] = ()  # lines not understood that the store chose to leave out
-
-    @property
-    def ready(self) -> bool:
-        return (
-            bool(self.items)
-            and self.window_start is not None
-            and "window_past" not in self.problems
-        )
-
-    @property
-    def estimated_kg(self) -> float:
-        return round(sum(i.estimated_kg or 0 for i in self.items), 1)
-
-    def to_data(self) -> dict:
-        data = asdict(self)
-        data["window_start"] = self.window_start.isoformat() if self.window_start else None
-        data["window_end"] = self.window_end.isoformat() if self.window_end else None
-        return data
-
-    @classmethod
-    def from_data(cls, data: dict) -> Draft:
-        return cls(
-            store_id=data["store_id"],
-            items=tuple(DraftItem(**i) for i in data["items"]),
-            window_start=datetime.fromisoformat(data["window_start"])
-            if data["window_start"]
-            else None,
-            window_end=datetime.fromisoformat(data["window_end"]) if data["window_end"] else None,
-            window_source=data["window_source"],
-            not_understood=tuple(data["not_understood"]),
-            problems=tuple(data["problems"]),
-            text=data["text"],
-            donation_id=data.get("donation_id"),
-            dropped=tuple(data.get("dropped", ())),
-        )
 
 
 async def load_catalog(session: AsyncSession) -> list[CatalogEntry]:
@@ -250,6 +186,7 @@ async def announce(
     donation.window_start, donation.window_end = draft.window_start, draft.window_end
     donation.announced_by_id = acting.member_id
     donation.raw_text = draft.text
+    donation.photo_file_id = draft.photo_file_id
     donation.estimated_kg = draft.estimated_kg
     donation.updated_at = now
     session.add(donation)

@@ -20,7 +20,7 @@ from logistics.announce import Draft, DraftItem, load_catalog, store_and_antenna
 from logistics.errors import AlreadyDone, InvalidInput
 from logistics.people import Identity
 from logistics.permissions import acting_as
-from logistics.surplus import MAX_KG, CatalogEntry
+from logistics.surplus import MAX_KG, CatalogEntry, parse_surplus
 from logistics.surplus_catalog import CategoryMatcher
 from logistics.surplus_items import scan
 from logistics.surplus_text import tokenize
@@ -139,3 +139,13 @@ def _settled(draft: Draft) -> Draft:
     if open_lines(draft):
         return draft
     return replace(draft, problems=tuple(p for p in draft.problems if p not in OPEN_LINE_PROBLEMS))
+
+
+async def reads_like_announcement(session: AsyncSession, text: str) -> bool:
+    """Plain words that announce surplus: an item (a quantity of a known food), or a quantity
+    with a time (``3 flubbergasts 18h``). ``Merci !`` or ``à 18h ?`` do not."""
+    parsed = parse_surplus(text, await load_catalog(session))
+    if parsed.items:
+        return True
+    said_when = parsed.window is not None and parsed.window.source == "text"
+    return said_when and any(line_quantity(part) for part in parsed.not_understood)

@@ -14,6 +14,7 @@ from logistics.announce_lines import (
     line_check,
     line_quantity,
     open_lines,
+    reads_like_announcement,
 )
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed
 from logistics.people import identify
@@ -131,3 +132,20 @@ async def test_only_the_store_files_its_lines(session, now, who):
             check=line_check("3 flubbergasts"),
             category_id=catalog[0].id,
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "announces"),
+    [
+        ("20 kg pain 18h", True),
+        ("15kg pian, 12 kg broot", True),
+        ("3 flubbergasts 18h", True),
+        ("brood 10 kg", True),
+        ("3 flubbergasts", False),
+        ("merci beaucoup", False),
+        ("à 18h ?", False),
+        ("ok", False),
+    ],
+)
+async def test_plain_words_that_read_like_an_announcement(session, text, announces):
+    assert await reads_like_announcement(session, text) is announces

@@ -65,6 +65,7 @@ async def _pickup(session, now, *, announced_by: int, text: str) -> int:
         window_end=datetime(2026, 3, 12, 18, 0, tzinfo=UTC),
         announced_by_id=announced_by,
         raw_text=text,
+        photo_file_id="shelf-photo",
         estimated_kg=20,
         created_at=now,
         updated_at=now,
@@ -250,7 +251,7 @@ async def test_forgetting_a_store_manager_empties_their_free_text(seeded, now):
         await forget_member(session, identity=identity, now=now)
     async with seeded() as session:
         donation = await session.get(Donation, donation_id)
-        assert donation.raw_text is None
+        assert (donation.raw_text, donation.photo_file_id) == (None, None)
         assert (donation.status, donation.estimated_kg) == ("announced", 20)
 
 

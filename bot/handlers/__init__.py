@@ -19,6 +19,7 @@ def routers() -> list[Router]:
         missed,
         recurring,
         surplus,
+        surplus_free,
         surplus_lines,
         weights,
     )
@@ -75,6 +76,7 @@ def routers() -> list[Router]:
         mydata,
         history,
         antenna_settings,
+        surplus_free,
         fallback,
     ]
     return [module.create_router() for module in modules]
