@@ -65,7 +65,6 @@ async def _pickup(session, now, *, announced_by: int, text: str) -> int:
         window_end=datetime(2026, 3, 12, 18, 0, tzinfo=UTC),
         announced_by_id=announced_by,
         raw_text=text,
-        photo_file_id="shelf-photo",
         estimated_kg=20,
         created_at=now,
         updated_at=now,
@@ -247,6 +246,8 @@ async def test_forgetting_a_store_manager_empties_their_free_text(seeded, now):
         donation_id = await _pickup(
             session, now, announced_by=marc.id, text="20 kg pain, appelez Marc au 0470"
         )
+        (await session.get(Donation, donation_id)).photo_file_id = "shelf-photo"
+        await session.commit()
         identity = await identify(session, telegram_id=MARC)
         await forget_member(session, identity=identity, now=now)
     async with seeded() as session:
