@@ -245,3 +245,14 @@ class StoreCancelCb(CallbackData, prefix="sx"):
 
     donation_id: RowId
     step: int = 0
+
+
+class LineCb(CallbackData, prefix="ln"):
+    """A line of an announcement's echo that was not understood (``line``, its place among
+    the parts not understood; ``check``, a check of its text): ``step`` 0 shows the
+    categories, 1 files it under ``category_id``, 2 drops it, 3 goes back to the echo."""
+
+    line: int
+    check: int
+    step: int
+    category_id: RowIdOrZero = 0

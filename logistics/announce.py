@@ -72,7 +72,7 @@ def _hhmm(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-async def _store_and_antenna(session: AsyncSession, store_id: int) -> tuple[Store, Antenna]:
+async def store_and_antenna(session: AsyncSession, store_id: int) -> tuple[Store, Antenna]:
     store = await session.get(Store, store_id)
     if store is None or not store.active:
         raise NotFound("store")
@@ -91,7 +91,7 @@ async def draft_from_text(
 ) -> Draft:
     """What the text says; with ``donation_id``, the quantities of a recurring slot's day,
     whose window is then the default (the store's usual window otherwise)."""
-    store, antenna = await _store_and_antenna(session, store_id)
+    store, antenna = await store_and_antenna(session, store_id)
     acting_as(identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager")
     tz = ZoneInfo(antenna.timezone)
     slot_day = (
@@ -180,7 +180,7 @@ async def announce(
     session: AsyncSession, *, identity: Identity, draft: Draft, now: datetime
 ) -> int:
     """Store the confirmed draft as an announced donation; returns its id."""
-    store, antenna = await _store_and_antenna(session, draft.store_id)
+    store, antenna = await store_and_antenna(session, draft.store_id)
     acting = acting_as(
         identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager"
     )
@@ -199,6 +199,7 @@ async def announce(
     donation.window_start, donation.window_end = draft.window_start, draft.window_end
     donation.announced_by_id = acting.member_id
     donation.raw_text = draft.text
+    donation.photo_file_id = draft.photo_file_id
     donation.estimated_kg = draft.estimated_kg
     donation.updated_at = now
     session.add(donation)

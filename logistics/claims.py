@@ -31,6 +31,7 @@ from logistics.driver_offers import offer_to_drivers
 from logistics.notify import (
     notify_coordinators,
     notify_group,
+    notify_member,
     notify_store_managers,
     refresh_card,
 )
@@ -107,6 +108,8 @@ async def claim_pickup(
         now=now,
         donation_id=donation_id,
     )
+    if donation.photo_file_id:  # what the store showed, for the driver who comes
+        notify_member(session, member=driver, kind="pickup_photo", now=now, donation_id=donation_id)
     _audit(session, identity, now, "claim.created", donation, driver.id)
     return ClaimResult(donation_id=donation_id, driver_id=driver.id, on_behalf=on_behalf)
 

@@ -33,6 +33,8 @@ class Draft:
     problems: tuple[str, ...]
     text: str
     donation_id: int | None = None  # a recurring slot's day, waiting for its quantities
+    dropped: tuple[str, ...] = ()  # lines not understood that the store chose to leave out
+    photo_file_id: str | None = None  # the photo the announcement came with (Telegram's id)
 
     @property
     def ready(self) -> bool:
@@ -66,4 +68,6 @@ class Draft:
             problems=tuple(data["problems"]),
             text=data["text"],
             donation_id=data.get("donation_id"),
+            dropped=tuple(data.get("dropped", ())),
+            photo_file_id=data.get("photo_file_id"),
         )

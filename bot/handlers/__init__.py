@@ -21,6 +21,8 @@ def routers() -> list[Router]:
         recurring,
         store_changes,
         surplus,
+        surplus_free,
+        surplus_lines,
         weights,
     )
     from bot.handlers import (
@@ -61,6 +63,7 @@ def routers() -> list[Router]:
         store_pickups,
         store_changes,  # before surplus: the echo of a change is answered here
         surplus,
+        surplus_lines,
         guided,
         guided_correction,
         recurring,
@@ -79,6 +82,7 @@ def routers() -> list[Router]:
         mydata,
         history,
         antenna_settings,
+        surplus_free,
         fallback,
     ]
     return [module.create_router() for module in modules]

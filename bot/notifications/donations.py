@@ -11,7 +11,7 @@ from bot import cards, formatting
 from bot.callbacks import ClaimCb, SlotCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered, view_of
-from storage.models import Member
+from storage.models import Donation, Member
 
 
 async def donation_card(ctx: Context, payload: dict) -> Rendered | None:
@@ -139,6 +139,25 @@ async def donation_cancelled(ctx: Context, payload: dict) -> Rendered | None:
     return Rendered(text=ctx.each(render))
 
 
+async def pickup_photo(ctx: Context, payload: dict) -> Rendered | None:
+    """The photo the store sent with its announcement, for the driver who claimed it."""
+    view = await view_of(ctx, payload)
+    donation = await ctx.session.get(Donation, int(payload["donation_id"]))
+    if view is None or view.status != "claimed" or not donation.photo_file_id:
+        return None  # released or collected meanwhile: no use any more
+
+    def render() -> str:
+        return (
+            _("📷 The photo {store} sent with the pickup you took.").format(
+                store=escape(view.store_name)
+            )
+            + "\n"
+            + cards.window_line(view)
+        )
+
+    return Rendered(text=ctx.each(render), photo_file_id=donation.photo_file_id)
+
+
 def zero_reason_label(reason: str | None) -> str:
     return {
         "no_food": _("no food on arrival"),
@@ -172,5 +191,6 @@ RENDERERS = {
     "donation_released": donation_released,
     "donation_cancelled": donation_cancelled,
     "pickup_zero": pickup_zero,
+    "pickup_photo": pickup_photo,
     "slot_prompt": slot_prompt,
 }
