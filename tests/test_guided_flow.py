@@ -68,7 +68,7 @@ WORDS = {
         "bread_line": "Brood: 12,5 kg",
         "dairy_line": "Zuivel: 3 bakken (± 24 kg) ❄️ gekoeld",
         "total": "Totaal ± 36,5 kg",
-        "usual": "Je gewone tijdslot 18:00–19:00",
+        "usual": "Je gewone ophaalmoment 18:00–19:00",
         "evening": "Vanavond 18:00–20:00",
         "understood": "Dit heb ik begrepen",
         "announced": "✅ Gemeld.",

@@ -39,7 +39,7 @@ WORDS = {
         "write": "Schrijf de hoeveelheden",
         "quantities": "15 kg brood",
         "understood": "Dit heb ik begrepen",
-        "usual": "(je gewone tijdslot)",
+        "usual": "(je gewone ophaalmoment)",
     },
 }
 
