@@ -47,3 +47,10 @@ def number(value: float, locale: str) -> str:
 def weekday(index: int, locale: str) -> str:
     """``lundi`` / ``maandag`` for 0 (Monday)."""
     return get_day_names("wide", locale=_babel(locale))[index]
+
+
+def quote(text: str, locale: str) -> str:
+    """« text » in French (narrow no-break spaces inside), “text” in Dutch."""
+    if locale == "nl":
+        return f"“{text}”"
+    return f"«\u202f{text}\u202f»"

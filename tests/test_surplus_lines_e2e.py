@@ -22,7 +22,7 @@ WORDS = {
         "asked": "Toujours pas compris",
         "category": "Épicerie sèche",
         "announced": "Annoncé",
-        "left_out": "Laissé de côté : «2 sacs de machins»",
+        "left_out": "Laissé de côté\u202f: «\u202f2 sacs de machins\u202f»",
     },
     "nl": {
         "text": "15kg pian, 12 kg broot, 3 flubbergasts, 2 zakken dinges 18u-19u30",
@@ -30,7 +30,7 @@ WORDS = {
         "asked": "Nog altijd niet begrepen",
         "category": "Droge voeding",
         "announced": "Gemeld",
-        "left_out": "Weggelaten: «2 zakken dinges»",
+        "left_out": "Weggelaten: “2 zakken dinges”",
     },
 }
 

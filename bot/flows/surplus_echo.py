@@ -74,7 +74,9 @@ def _short(text: str) -> str:
 
 def quoted(parts: tuple[str, ...]) -> str:
     """The parts not understood, each cut short, so that the echo stays one message."""
-    shown = [f"«{escape(_short(part))}»" for part in parts[:QUOTED_PARTS]]
+    shown = [
+        formatting.quote(escape(_short(part)), cards.locale()) for part in parts[:QUOTED_PARTS]
+    ]
     if len(parts) > QUOTED_PARTS:
         shown.append("…")
     return ", ".join(shown)
