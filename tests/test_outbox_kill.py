@@ -107,11 +107,13 @@ async def test_a_killed_bot_sends_its_whole_outbox_after_a_restart(database_url,
         process = await start_bot(env)
 
         def delivered() -> Counter:
+            """The notes about the subjects (a run sheet caught up at start may name them too,
+            as drivers the bot cannot reach: it is not one of these)."""
             return Counter(
                 (call.chat_id, member_id)
                 for call in fake.calls("sendMessage", ok=True)
                 for member_id, name in names.items()
-                if name in call.params["text"]
+                if call.params["text"].startswith("⚠️") and name in call.params["text"]
             )
 
         expected = {(chat_id, member_id) for chat_id in RECIPIENTS for member_id in names}
