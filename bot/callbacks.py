@@ -226,3 +226,33 @@ class SettleCb(CallbackData, prefix="st"):
 
     delivery_id: RowId
     outcome: str
+
+
+class StoreItemsCb(CallbackData, prefix="sq"):
+    """A store manager changes the quantities of their open pickup (typed, then echoed)."""
+
+    donation_id: RowId
+
+
+class StoreWindowCb(CallbackData, prefix="sw"):
+    """A store manager changes the window of their open pickup (then typed)."""
+
+    donation_id: RowId
+
+
+class StoreCancelCb(CallbackData, prefix="sx"):
+    """A store manager cancels their pickup: ``step`` 0 asks, 1 cancels it, 2 keeps it."""
+
+    donation_id: RowId
+    step: int = 0
+
+
+class LineCb(CallbackData, prefix="ln"):
+    """A line of an announcement's echo that was not understood (``line``, its place among
+    the parts not understood; ``check``, a check of its text): ``step`` 0 shows the
+    categories, 1 files it under ``category_id``, 2 drops it, 3 goes back to the echo."""
+
+    line: int
+    check: int
+    step: int
+    category_id: RowIdOrZero = 0

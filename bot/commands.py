@@ -35,7 +35,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("cancel", N_("Cancel the current step")),
     Command("surplus", N_("Announce surplus food"), frozenset({"store_manager"})),
     Command("runs", N_("Open pickups you can take"), frozenset({"driver", "coordinator"})),
-    Command("mine", N_("My pickups"), frozenset({"driver", "coordinator"})),
+    Command("mine", N_("My pickups"), frozenset({"driver", "coordinator", "store_manager"})),
     Command("receipts", N_("Deliveries to confirm"), frozenset({"association", "coordinator"})),
     Command("pickups", N_("Pickups on the way, and where they go"), frozenset({"coordinator"})),
     Command("runsheet", N_("Today's run sheet"), frozenset({"coordinator"})),

@@ -1088,6 +1088,8 @@ class FakeTelegram:
             **content,
         }
         self._messages[(chat_id, message_id)] = message
+        for photo in content.get("photo", ()):  # a bot may send again what it was sent
+            self._files.setdefault(photo["file_id"], {k: photo[k] for k in photo if "file" in k})
         return message
 
     def _bot_message(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_decimal
 
 from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE
@@ -47,3 +47,15 @@ def abbreviated_day(instant: datetime, locale: str, tz: str) -> str:
 
 def number(value: float, locale: str) -> str:
     return format_decimal(round(value, 1), format="#,##0.#", locale=_babel(locale))
+
+
+def weekday(index: int, locale: str) -> str:
+    """``lundi`` / ``maandag`` for 0 (Monday)."""
+    return get_day_names("wide", locale=_babel(locale))[index]
+
+
+def quote(text: str, locale: str) -> str:
+    """« text » in French (narrow no-break spaces inside), “text” in Dutch."""
+    if locale == "nl":
+        return f"“{text}”"
+    return f"«\u202f{text}\u202f»"

@@ -15,6 +15,7 @@ from bot import cards, formatting
 from bot.callbacks import ApprovalCb, MemberCb, MembersCb
 from bot.texts import role_label
 from logistics.people import Person
+from logistics.slots import SlotView
 
 PAGE = 15
 NAME = 40  # characters of a name shown in the list and on buttons
@@ -32,12 +33,20 @@ def status_mark(status: str) -> str:
     }.get(status, "")
 
 
+def reach_mark(p: Person) -> str:
+    """Whether the bot can write to the person, when it cannot."""
+    if not p.opened:
+        return _("📵 has not opened the bot")
+    if p.unreachable:
+        return _("🚫 cannot be reached")
+    return ""
+
+
 def person_line(number: int, p: Person) -> str:
     parts = [f"{number}. {escape(short(p.name))}"]
     if p.place_name:
         parts.append(escape(short(p.place_name)))
-    if status_mark(p.status):
-        parts.append(status_mark(p.status))
+    parts += [mark for mark in (status_mark(p.status), reach_mark(p)) if mark]
     return " · ".join(parts)
 
 
@@ -71,20 +80,33 @@ def _button(text: str, data: MembersCb) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=data.pack())
 
 
-def card_view(p: Person, figures: Sequence[str] = ()) -> tuple[str, InlineKeyboardMarkup]:
-    """The person's page; ``figures``: a driver's lines of who keeps doing it."""
+def card_view(
+    p: Person,
+    figures: Sequence[str] = (),
+    slots: Sequence[SlotView] = (),
+    bot_username: str | None = None,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The person's page: how to reach them, their vehicle and weekly slots (drivers), whether
+    the bot can write to them; ``figures``: a driver's lines of who keeps doing it."""
     lines = [f"<b>{escape(short(p.name, 100))}</b>"]
     if p.username:
         lines[0] += f" (@{escape(p.username)})"
+    elif p.telegram_id is not None and p.opened:
+        label = escape(_("write to them"))
+        lines[0] += f' · <a href="tg://user?id={p.telegram_id}">{label}</a>'
     role = role_label(p.role)
     if p.place_name:
         role += f" · {escape(short(p.place_name, 100))}"
     lines.append(role)
+    if p.phone:
+        lines.append(_("Phone: {phone}").format(phone=escape(p.phone)))
     if p.role == "driver":
         capacity = formatting.kg(p.capacity_kg, cards.locale()) if p.capacity_kg else "—"
         cold = _("refrigerated") if p.refrigerated else _("not refrigerated")
         lines.append(_("Vehicle: {cold}, {capacity}").format(cold=cold, capacity=capacity))
+        lines += slot_lines(slots)
     lines.append(status_mark(p.status) or _("✅ active"))
+    lines += reach_lines(p, bot_username)
     lines += figures
     builder = InlineKeyboardBuilder()
     mid = p.membership_id
@@ -107,6 +129,30 @@ def card_view(p: Person, figures: Sequence[str] = ()) -> tuple[str, InlineKeyboa
     builder.button(text=_("⬅️ Back to the list"), callback_data=MembersCb(antenna_id=p.antenna_id))
     builder.adjust(2)
     return "\n".join(lines), builder.as_markup()
+
+
+def slot_lines(slots: Sequence[SlotView]) -> list[str]:
+    if not slots:
+        return [_("Weekly slots held: none")]
+    lines = [_("Weekly slots held:")]
+    for slot in slots:
+        day = formatting.weekday(slot.weekday, cards.locale()).capitalize()
+        when = f"{day} {slot.window_start}–{slot.window_end}"
+        lines.append(f"• {when} · {escape(short(slot.store_name, 60))}")
+    return lines
+
+
+def reach_lines(p: Person, bot_username: str | None) -> list[str]:
+    """Why the bot cannot write to the person, and what to do about it."""
+    if not p.opened:
+        line = _(
+            "📵 Has not opened the bot yet: Telegram does not let the bot write first. "
+            "Forward them this link and ask them to press Start:"
+        )
+        return [line, f"https://t.me/{escape(bot_username)}"] if bot_username else [line]
+    if p.unreachable:
+        return [_("🚫 Blocked the bot or left Telegram: the bot cannot write to them.")]
+    return []
 
 
 def back(antenna_id: int) -> InlineKeyboardMarkup:

@@ -207,11 +207,12 @@ class OutboxSender:
         entry.status, entry.last_error = status, repr(exc)[:500]
 
     async def _send(self, session, chat_id: int, rendered: Rendered) -> None:
-        if rendered.photo is not None:
+        if rendered.photo is not None or rendered.photo_file_id is not None:
             self.pacer.record(chat_id)
             await self.bot.send_photo(
                 chat_id,
-                BufferedInputFile(rendered.photo, filename=rendered.photo_name),
+                rendered.photo_file_id
+                or BufferedInputFile(rendered.photo, filename=rendered.photo_name),
                 caption=rendered.text,
                 reply_markup=rendered.reply_markup,
             )

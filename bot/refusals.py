@@ -11,6 +11,7 @@ from logistics.errors import (
     AlreadyDone,
     CapReached,
     DomainError,
+    DriverComing,
     InvalidInput,
     NeedsRefrigeration,
     NotAllowed,
@@ -49,6 +50,13 @@ def explain(error: DomainError) -> str:
         )
     if isinstance(error, WindowPassed):
         return _("The pickup window is over.")
+    if isinstance(error, DriverComing):
+        return _(
+            "{driver} has claimed this pickup: its quantities and window can no longer be "
+            "changed. You can still cancel it, or agree on it with the driver."
+        ).format(driver=error.driver_name or "—")
+    if isinstance(error, NotOpen) and error.status == "cancelled":
+        return _("This pickup is cancelled: there is nothing to collect.")
     if isinstance(error, NotOpen):
         return _("This pickup can no longer be changed ({status}).").format(
             status=status_label(error.status)
@@ -75,6 +83,13 @@ def invalid_input(code: str) -> str:
         ),
         "zero_needs_reason": lambda: _("Nothing collected? Please say why with the buttons."),
         "window_past": lambda: _("This pickup window is already over: give a later time."),
+        "window_unreadable": lambda: _(
+            "I could not read a time window: write only the window, for example "
+            "18h-19h30, or demain 18h-19h for tomorrow."
+        ),
+        "window_other_day": lambda: _(
+            "This is a weekly pickup: its window can change within its day only."
+        ),
         "draft_incomplete": lambda: _(
             "Something is missing: at least one item with a quantity, and a time window."
         ),

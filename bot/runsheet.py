@@ -31,7 +31,7 @@ from bot.callbacks import ClaimCb
 from logistics.clock import Clock
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas
-from logistics.runsheet import RUN_SHEET, PendingReceipt, RunSheet, todays_run_sheet
+from logistics.runsheet import RUN_SHEET, PendingReceipt, RunSheet, Unreachable, todays_run_sheet
 from logistics.views import DonationView
 from storage.models import Outbox
 
@@ -107,6 +107,18 @@ def pending_line(pending: PendingReceipt, first: bool) -> str:
     return (_("⏳ Receipts still awaited from yesterday:") + "\n" + line) if first else line
 
 
+def unreachable_line(driver: Unreachable, first: bool) -> str:
+    name = escape(driver.name or "—")
+    if driver.opened:
+        line = _("• {name}: blocked the bot or left Telegram").format(name=name)
+    else:
+        line = _("• {name}: has not opened the bot yet").format(name=name)
+    if not first:
+        return line
+    heading = _("📵 The bot cannot write to these drivers, who get no offer: call them.")
+    return heading + "\n" + line
+
+
 def _units(sheet: RunSheet) -> list[_Unit]:
     units = [
         _Unit(lambda v=view: pickup_block(v), view if view.status == "announced" else None)
@@ -121,6 +133,10 @@ def _units(sheet: RunSheet) -> list[_Unit]:
     units += [
         _Unit(lambda p=pending, f=(n == 0): pending_line(p, f))
         for n, pending in enumerate(sheet.pending)
+    ]
+    units += [
+        _Unit(lambda d=driver, f=(n == 0): unreachable_line(d, f))
+        for n, driver in enumerate(sheet.unreachable)
     ]
     return units
 

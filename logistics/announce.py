@@ -7,7 +7,6 @@ posts the card in the antenna group and offers the pickup to the drivers who may
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,7 +15,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import allocation, driver_offers
-from logistics.errors import AlreadyDone, InvalidInput, NotFound
+from logistics.drafts import Draft, DraftItem
+from logistics.errors import AlreadyDone, InvalidInput, NotFound, NotOpen
 from logistics.notify import refresh_card
 from logistics.people import Identity
 from logistics.permissions import acting_as
@@ -32,68 +32,6 @@ from storage.models import (
 )
 
 MAX_WINDOW_DAYS_AHEAD = 7
-
-
-@dataclass(frozen=True)
-class DraftItem:
-    category_id: int
-    category_key: str
-    name_fr: str
-    name_nl: str
-    text: str
-    quantity: float
-    unit: str
-    cold_chain: str
-    estimated_kg: float | None
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What the bot understood, kept in the conversation until the store confirms."""
-
-    store_id: int
-    items: tuple[DraftItem, ...]
-    window_start: datetime | None
-    window_end: datetime | None
-    window_source: str | None  # "text" | "default"
-    not_understood: tuple[str, ...]
-    problems: tuple[str, ...]
-    text: str
-    donation_id: int | None = None  # a recurring slot's day, waiting for its quantities
-
-    @property
-    def ready(self) -> bool:
-        return (
-            bool(self.items)
-            and self.window_start is not None
-            and "window_past" not in self.problems
-        )
-
-    @property
-    def estimated_kg(self) -> float:
-        return round(sum(i.estimated_kg or 0 for i in self.items), 1)
-
-    def to_data(self) -> dict:
-        data = asdict(self)
-        data["window_start"] = self.window_start.isoformat() if self.window_start else None
-        data["window_end"] = self.window_end.isoformat() if self.window_end else None
-        return data
-
-    @classmethod
-    def from_data(cls, data: dict) -> Draft:
-        return cls(
-            store_id=data["store_id"],
-            items=tuple(DraftItem(**i) for i in data["items"]),
-            window_start=datetime.fromisoformat(data["window_start"])
-            if data["window_start"]
-            else None,
-            window_end=datetime.fromisoformat(data["window_end"]) if data["window_end"] else None,
-            window_source=data["window_source"],
-            not_understood=tuple(data["not_understood"]),
-            problems=tuple(data["problems"]),
-            text=data["text"],
-            donation_id=data.get("donation_id"),
-        )
 
 
 async def load_catalog(session: AsyncSession) -> list[CatalogEntry]:
@@ -134,7 +72,7 @@ def _hhmm(text: str) -> time:
     return time(int(hours), int(minutes))
 
 
-async def _store_and_antenna(session: AsyncSession, store_id: int) -> tuple[Store, Antenna]:
+async def store_and_antenna(session: AsyncSession, store_id: int) -> tuple[Store, Antenna]:
     store = await session.get(Store, store_id)
     if store is None or not store.active:
         raise NotFound("store")
@@ -153,10 +91,12 @@ async def draft_from_text(
 ) -> Draft:
     """What the text says; with ``donation_id``, the quantities of a recurring slot's day,
     whose window is then the default (the store's usual window otherwise)."""
-    store, antenna = await _store_and_antenna(session, store_id)
+    store, antenna = await store_and_antenna(session, store_id)
     acting_as(identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager")
     tz = ZoneInfo(antenna.timezone)
-    slot_day = await _opened_slot(session, donation_id, store.id) if donation_id else None
+    slot_day = (
+        await _opened_slot(session, donation_id, store.id, open_too=True) if donation_id else None
+    )
     if slot_day is not None:
         usual = (slot_day.window_start.astimezone(tz), slot_day.window_end.astimezone(tz))
         default_window = (usual[0].time(), usual[1].time())
@@ -190,12 +130,15 @@ async def draft_from_text(
         )
         for i in parsed.items
     )
+    source = parsed.window.source if parsed.window else None
+    if slot_day is not None and slot_day.status == "announced" and source == "default":
+        source = "kept"  # new quantities of an announcement: its own window stays
     return Draft(
         store_id=store.id,
         items=items,
         window_start=start,
         window_end=end,
-        window_source=parsed.window.source if parsed.window else None,
+        window_source=source,
         not_understood=parsed.not_understood,
         problems=tuple(problems),
         text=text[:4096],
@@ -215,11 +158,19 @@ async def _take_slot_day(session: AsyncSession, donation_id: int, now: datetime)
         raise AlreadyDone("donation")
 
 
-async def _opened_slot(session: AsyncSession, donation_id: int, store_id: int) -> Donation:
-    """The day of a recurring slot that this draft fills in, if it still waits for it."""
+async def _opened_slot(
+    session: AsyncSession, donation_id: int, store_id: int, *, open_too: bool = False
+) -> Donation:
+    """The day of a recurring slot that this draft fills in, if it still waits for it; with
+    ``open_too``, also an open announcement whose quantities the store changes
+    (logistics/store_announcements.py)."""
     donation = await session.get(Donation, donation_id)
     if donation is None or donation.store_id != store_id:
         raise NotFound("donation")
+    if open_too and donation.status in ("announced", "claimed", "picked_up"):
+        if donation.status != "announced":
+            raise NotOpen(donation.status)
+        return donation
     if donation.status != "draft":
         raise AlreadyDone("donation")
     return donation
@@ -229,7 +180,7 @@ async def announce(
     session: AsyncSession, *, identity: Identity, draft: Draft, now: datetime
 ) -> int:
     """Store the confirmed draft as an announced donation; returns its id."""
-    store, antenna = await _store_and_antenna(session, draft.store_id)
+    store, antenna = await store_and_antenna(session, draft.store_id)
     acting = acting_as(
         identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager"
     )
@@ -248,22 +199,12 @@ async def announce(
     donation.window_start, donation.window_end = draft.window_start, draft.window_end
     donation.announced_by_id = acting.member_id
     donation.raw_text = draft.text
+    donation.photo_file_id = draft.photo_file_id
     donation.estimated_kg = draft.estimated_kg
     donation.updated_at = now
     session.add(donation)
     await session.flush()
-    for item in draft.items:
-        session.add(
-            DonationItem(
-                donation_id=donation.id,
-                category_id=item.category_id,
-                label=item.text[:200],
-                quantity=item.quantity,
-                unit=item.unit,
-                cold_chain=item.cold_chain,
-                estimated_kg=item.estimated_kg or 0,
-            )
-        )
+    add_items(session, donation.id, draft.items)
     session.add(
         AuditLog(
             at=now,
@@ -286,6 +227,21 @@ async def announce(
     await driver_offers.offer_to_drivers(session, donation_id=donation.id, now=now)
     await session.commit()
     return donation.id
+
+
+def add_items(session: AsyncSession, donation_id: int, items: tuple[DraftItem, ...]) -> None:
+    for item in items:
+        session.add(
+            DonationItem(
+                donation_id=donation_id,
+                category_id=item.category_id,
+                label=item.text[:200],
+                quantity=item.quantity,
+                unit=item.unit,
+                cold_chain=item.cold_chain,
+                estimated_kg=item.estimated_kg or 0,
+            )
+        )
 
 
 async def _claim_for_standing_driver(

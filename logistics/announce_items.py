@@ -18,8 +18,8 @@ from logistics.announce import (
     Draft,
     DraftItem,
     _hhmm,
-    _store_and_antenna,
     load_catalog,
+    store_and_antenna,
 )
 from logistics.errors import InvalidInput, NotFound
 from logistics.people import Identity
@@ -74,7 +74,7 @@ async def window_choices(
     session: AsyncSession, *, store_id: int, now: datetime
 ) -> dict[str, tuple[time, time]]:
     """``usual`` (the store's window) and ``evening`` (18:00-20:00), when not over today."""
-    store, antenna = await _store_and_antenna(session, store_id)
+    store, antenna = await store_and_antenna(session, store_id)
     local = now.astimezone(ZoneInfo(antenna.timezone)).time()
     usual = (_hhmm(store.window_start), _hhmm(store.window_end))
     found: dict[str, tuple[time, time]] = {}
@@ -103,7 +103,7 @@ async def draft_from_choices(
     day_offset: int = 0,
 ) -> Draft:
     """The draft of the chosen items for ``window`` (local times, today + ``day_offset``)."""
-    store, antenna = await _store_and_antenna(session, store_id)
+    store, antenna = await store_and_antenna(session, store_id)
     acting_as(identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager")
     if not items:
         raise InvalidInput("draft_incomplete")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -208,8 +208,12 @@ async def driver_pickups(
     return [CalendarPickup(v, tuple(places[v.id])) for v in kept]
 
 
+ALARM_BEFORE = timedelta(hours=1)  # the phone reminds the driver an hour before the window
+
+
 def build_ics(events: list[CalendarEvent], *, name: str, now: datetime) -> bytes:
-    """The calendar file: every event's times with their TZID, each zone declared once."""
+    """The calendar file: every event's times with their TZID and a reminder before it, each
+    zone declared once (without the library's English comment on its own zone data)."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
@@ -227,6 +231,14 @@ def build_ics(events: list[CalendarEvent], *, name: str, now: datetime) -> bytes
         event.add("location", item.location)
         event.add("description", item.description)
         event.add("status", item.status)
+        if item.status != "CANCELLED":
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", item.summary)
+            alarm.add("trigger", -ALARM_BEFORE)
+            event.add_component(alarm)
         calendar.add_component(event)
     calendar.add_missing_timezones()
+    for zone_component in calendar.walk("VTIMEZONE"):
+        zone_component.pop("COMMENT", None)
     return calendar.to_ical()

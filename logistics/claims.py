@@ -33,6 +33,7 @@ from logistics.driver_offers import offer_to_drivers
 from logistics.notify import (
     notify_coordinators,
     notify_group,
+    notify_member,
     notify_store_managers,
     refresh_card,
 )
@@ -105,6 +106,8 @@ async def claim_pickup(
         now=now,
         donation_id=donation_id,
     )
+    if donation.photo_file_id:  # what the store showed, for the driver who comes
+        notify_member(session, member=driver, kind="pickup_photo", now=now, donation_id=donation_id)
     _audit(session, identity, now, "claim.created", donation, driver.id)
     return ClaimResult(donation_id=donation_id, driver_id=driver.id, on_behalf=on_behalf)
 
@@ -144,6 +147,14 @@ async def release_claim(
         await notify_coordinators(
             session, antenna_id=antenna.id, kind="late_release", now=now, **alert
         )
+    await notify_store_managers(
+        session,
+        store_id=donation.store_id,
+        kind="donation_released",
+        now=now,
+        donation_id=donation_id,
+        driver_id=claim.driver_id,
+    )
     await offer_to_drivers(session, donation_id=donation_id, now=now, exclude=[claim.driver_id])
     _audit(session, identity, now, "claim.released", donation, claim.driver_id, late=late)
     return ReleaseResult(donation_id=donation_id, driver_id=claim.driver_id, late=late)

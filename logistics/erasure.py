@@ -13,7 +13,8 @@ longer leads to anybody. Table by table:
   as for a suspended driver (the group card shows it open again, the other drivers get the
   offer; leaving is not a late release) and the group gets the list of pickups open again;
   a collected pickup keeps its claim as history. A weekly slot held is given back.
-- ``donation.raw_text`` (the announcement as typed) of their announcements and
+- ``donation.raw_text`` (the announcement as typed) and ``donation.photo_file_id`` (the photo
+  sent with it, which may show people) of their announcements and
   ``receipt.note`` of the receipts they confirmed are free text: emptied. Item labels name
   food and are kept.
 - ``audit_log.detail``: every value holding their name, username, phone or Telegram id is
@@ -148,7 +149,11 @@ async def forget_member(
             )
         )
     )
-    await session.exec(update(Donation).where(Donation.announced_by_id == m).values(raw_text=None))
+    await session.exec(
+        update(Donation)
+        .where(Donation.announced_by_id == m)
+        .values(raw_text=None, photo_file_id=None)
+    )
     await session.exec(update(Receipt).where(Receipt.confirmed_by_id == m).values(note=None))
     await _scrub_audit(session, m, telegram_id, tokens)
     member.telegram_id = member.name = member.username = member.phone = None

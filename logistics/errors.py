@@ -57,3 +57,11 @@ class NotYetOpen(DomainError):
         super().__init__(opens_at, tz)
         self.opens_at = opens_at  # aware UTC
         self.tz = tz
+
+
+class DriverComing(NotOpen):
+    """A driver has claimed the pickup: the store may still cancel it, not change it."""
+
+    def __init__(self, driver_name: str | None) -> None:
+        super().__init__("claimed")
+        self.driver_name = driver_name

@@ -174,6 +174,10 @@ class Person:
     place_name: str | None
     refrigerated: bool
     capacity_kg: float | None
+    telegram_id: int | None = None
+    phone: str | None = None
+    unreachable: bool = False  # blocked the bot or left Telegram
+    opened: bool = True  # has written to the bot once: it may write to them
 
 
 async def antenna_people(
@@ -220,6 +224,10 @@ async def _people(session: AsyncSession, where: Any) -> list[Person]:
             place_name=store_name or association_name,
             refrigerated=p.vehicle_refrigerated,
             capacity_kg=p.vehicle_capacity_kg,
+            telegram_id=p.telegram_id,
+            phone=p.phone,
+            unreachable=p.unreachable,
+            opened=p.opened_at is not None,
         )
         for m, p, store_name, association_name in rows.all()
     ]

@@ -13,13 +13,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.notify import notify_coordinators, notify_group
+from logistics.claim_queries import drivers_of
+from logistics.notify import REACHABLE, notify_coordinators, notify_group
 from logistics.transaction import take_write_lock
 from logistics.views import DonationView, StopView, donation_views
-from storage.models import Antenna, BroadcastLog, Delivery, Donation, Receipt
+from storage.models import Antenna, BroadcastLog, Delivery, Donation, Member, Receipt
 
 RUN_SHEET = "run_sheet"
 SHEET_STATUSES = ("announced", "claimed", "picked_up")
@@ -47,6 +48,13 @@ class RunSheet:
     pickups: tuple[DonationView, ...]  # by window start
     nothing_today: tuple[DonationView, ...]  # weekly slots' days the store has nothing for
     pending: tuple[PendingReceipt, ...]  # yesterday's deliveries still awaiting their receipt
+    unreachable: tuple[Unreachable, ...] = ()  # drivers the bot cannot write to (offers lost)
+
+
+@dataclass(frozen=True)
+class Unreachable:
+    name: str | None
+    opened: bool  # False: never opened the bot; True: blocked it or left Telegram
 
 
 def day_bounds(day: date, tz: str) -> tuple[datetime, datetime]:
@@ -107,6 +115,17 @@ async def run_sheet(session: AsyncSession, *, antenna_id: int, day: date) -> Run
     views = await donation_views(
         session, [*pickup_ids, *nothing_ids, *(d for _, d in pending_rows)]
     )
+    drivers = await session.exec(
+        drivers_of(antenna_id)
+        .where(~REACHABLE)
+        .distinct()
+        .order_by(col(Member.name), col(Member.id))
+    )
+    unreachable = tuple(
+        Unreachable(name=d.name, opened=d.opened_at is not None)
+        for d in drivers.all()
+        if d.telegram_id is not None  # an erased person is nobody to call
+    )
     pending = []
     for delivery_id, donation_id in pending_rows:
         view = views[donation_id]
@@ -121,6 +140,7 @@ async def run_sheet(session: AsyncSession, *, antenna_id: int, day: date) -> Run
         pickups=tuple(views[i] for i in pickup_ids),
         nothing_today=tuple(views[i] for i in nothing_ids),
         pending=tuple(pending),
+        unreachable=unreachable,
     )
 
 

@@ -92,12 +92,26 @@ async def slots_for(session: AsyncSession, *, identity: Identity | None) -> list
     stores = sorted({r.store_id for r in _roles(identity, ("store_manager",))})
     if not antennas and not stores:
         return []
+    return await _slots(
+        session, or_(col(Store.antenna_id).in_(antennas), col(Store.id).in_(stores))
+    )
+
+
+async def slots_held(session: AsyncSession, *, member_id: int, antenna_id: int) -> list[SlotView]:
+    """The active weekly slots this driver holds in the antenna (one indexed query)."""
+    return await _slots(
+        session,
+        (RecurringSlot.standing_driver_id == member_id) & (Store.antenna_id == antenna_id),
+    )
+
+
+async def _slots(session: AsyncSession, where: Any) -> list[SlotView]:
     rows = await session.exec(
         select(RecurringSlot, Store.name, Store.antenna_id, Member.name)
         .join(Store, col(Store.id) == RecurringSlot.store_id)
         .outerjoin(Member, col(Member.id) == RecurringSlot.standing_driver_id)
         .where(col(RecurringSlot.active).is_(True), col(Store.active).is_(True))
-        .where(or_(col(Store.antenna_id).in_(antennas), col(Store.id).in_(stores)))
+        .where(where)
         .order_by(
             col(Store.name), col(Store.id), col(RecurringSlot.weekday), RecurringSlot.window_start
         )

@@ -6,7 +6,9 @@ import re
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
+from logistics.surplus_lexicon import EVERYDAY_WORDS
 from logistics.surplus_model import CatalogEntry
 from logistics.surplus_text import (
     APOSTROPHES,
@@ -23,6 +25,15 @@ MULTI_WORD_THRESHOLD = 85.0
 SHORT_THRESHOLD = 85.0
 LONG_THRESHOLD = 85.0
 MAX_CANDIDATE_CHARS = 60
+# Besides the ratio, one slip (a letter changed, missing, extra, or two swapped: "pian", "broot")
+# in a word of 4 letters or more, its first letter right, is a typo of that word, unless the
+# word is a common word of its own that merely looks like a food ("laat" is not "lait").
+TYPO_MIN_CHARS = 4
+COMPOUND_TAIL_CHARS = 5  # Dutch compounds: "kerstomaten" is tomaten, "roomboter" boter
+NOT_FOOD_WORDS = frozenset(
+    "laat main mais bien rien rond dans sont voor door deze soit merci plus pour peut"
+    " tout zijn meer maar voir ook kan aub svp slt ciao groetjes groeten".split()
+)
 _NON_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -47,17 +58,14 @@ def threshold(candidate: str, phrase: str) -> float:
 class CategoryMatcher:
     def __init__(self, catalog: Sequence[CatalogEntry]) -> None:
         self.entries = tuple(catalog)
-        seen: set[tuple[str, int]] = set()
         self._phrases: list[str] = []
         self._owners: list[int] = []
+        owner: dict[str, int] = {}
         for index, entry in enumerate(self.entries):
             names = (entry.name_fr, entry.name_nl, *entry.synonyms_fr, *entry.synonyms_nl)
-            for name in (*names, entry.key):
-                phrase = phrase_norm(name)
-                if phrase and (phrase, index) not in seen:
-                    seen.add((phrase, index))
-                    self._phrases.append(phrase)
-                    self._owners.append(index)
+            self._add(owner, index, (*names, entry.key))
+        for index, entry in enumerate(self.entries):  # the catalogue's own words come first
+            self._add(owner, index, EVERYDAY_WORDS.get(entry.key, ()), only_new=True)
         self._stripped = [_stripped(p) for p in self._phrases]
         # Phrases with "et"/"en" inside ("fruits et légumes") must not be split as two items.
         self.guarded = tuple(
@@ -65,19 +73,52 @@ class CategoryMatcher:
         )
         self._cache: dict[str, tuple[int, float] | None] = {}
 
+    def _add(self, owner: dict[str, int], index: int, names, *, only_new: bool = False) -> None:
+        for name in names:
+            phrase = phrase_norm(name)
+            if not phrase or owner.get(phrase) == index or (only_new and phrase in owner):
+                continue
+            owner.setdefault(phrase, index)
+            self._phrases.append(phrase)
+            self._owners.append(index)
+
     def match(self, candidate: str) -> tuple[int, float] | None:
         """(catalogue index, score) of the best phrase for a normalised candidate, if good."""
         if candidate in self._cache:
             return self._cache[candidate]
         found = None
-        if self._phrases and 0 < len(candidate) <= MAX_CANDIDATE_CHARS:
+        if candidate in NOT_FOOD_WORDS:
+            pass
+        elif self._phrases and 0 < len(candidate) <= MAX_CANDIDATE_CHARS:
             raw = process.extractOne(candidate, self._phrases, scorer=fuzz.ratio)
             bare = process.extractOne(_stripped(candidate), self._stripped, scorer=fuzz.ratio)
             best, phrases = (bare, self._stripped) if bare[1] > raw[1] else (raw, self._phrases)
             if best[1] >= threshold(candidate, phrases[best[2]]):
                 found = (self._owners[best[2]], float(best[1]))
+            else:
+                found = self._typo(candidate)
         self._cache[candidate] = found
         return found
+
+    def _typo(self, candidate: str) -> tuple[int, float] | None:
+        """One slip in a single word (``pian`` → pain, ``broot`` → brood), or a compound that
+        ends with a word of 5 letters or more (``kerstomaten``, ``roomboter``); the score is
+        the ratio of the two, always below 100."""
+        if " " in candidate or len(candidate) < TYPO_MIN_CHARS:
+            return None
+        best = None
+        for index, phrase in enumerate(self._phrases):
+            if " " in phrase or len(phrase) < TYPO_MIN_CHARS:
+                continue
+            slip = (
+                phrase[0] == candidate[0] and OSA.distance(candidate, phrase, score_cutoff=1) <= 1
+            )
+            compound = len(phrase) >= COMPOUND_TAIL_CHARS and _compound_of(candidate, phrase)
+            if slip or compound:
+                score = min(fuzz.ratio(candidate, phrase), 99.0)
+                if best is None or score > best[1]:
+                    best = (self._owners[index], float(score))
+        return best
 
     def protected(self, tokens: Sequence[Token]) -> set[int]:
         """Indices of separator words that sit inside a catalogue phrase."""
@@ -92,6 +133,11 @@ class CategoryMatcher:
                 ):
                     keep.update(p for p in positions if tokens[p].norm in SEPARATOR_WORDS)
         return keep
+
+
+def _compound_of(candidate: str, word: str) -> bool:
+    """``kerstomaten`` ends with ``tomaten`` after a head of 3 letters or more."""
+    return len(candidate) >= len(word) + 3 and strip_plural(candidate).endswith(strip_plural(word))
 
 
 def _same_word(written: str, word: str) -> bool:

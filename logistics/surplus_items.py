@@ -32,6 +32,7 @@ from logistics.surplus_text import (
 )
 
 MAX_PHRASE_WORDS = 4
+LONGER_PHRASE_SLACK = 5.0  # a longer phrase wins even a little less sure ("pommes de tere")
 FUZZY_UNIT_THRESHOLD = 85.0
 
 
@@ -191,7 +192,7 @@ def _category(tokens: Sequence[Token], k: int, b: int, matcher: CategoryMatcher)
             continue
         candidate = " ".join(tokens[p].norm for p in positions[:count])
         found = matcher.match(candidate)
-        if found is not None and (best is None or found[1] >= best[0]):
+        if found is not None and (best is None or found[1] >= best[0] - LONGER_PHRASE_SLACK):
             best = (found[1], count, found[0])
     if best is None:
         return None

@@ -98,6 +98,14 @@ UNIT_WORDS: dict[str, tuple[str, float]] = {
     **_words("caisse caisses bac bacs cageot cageots cagette cagettes", ("crate", 1.0)),
     **_words("bak bakken krat kratten kist kisten", ("crate", 1.0)),
     **_words("piece pieces pc pcs pce pces stuk stuks st stk", ("piece", 1.0)),
+    # Units of sale, counted as pieces: bottles, pots, trays, portions, packets, boxes.
+    **_words("bouteille bouteilles pot pots barquette barquettes portion portions", ("piece", 1.0)),
+    **_words(
+        "paquet paquets boite boites fles flessen flesjes potje potjes bakje bakjes", ("piece", 1.0)
+    ),
+    **_words(
+        "portie porties pak pakken pakje pakjes doos dozen doosje doosjes potten", ("piece", 1.0)
+    ),
     **_words("palette palettes pallet pallets pal", ("pallet", 1.0)),
     **_words("l lt ltr litre litres liter liters", ("litre", 1.0)),
     "cl": ("litre", 100.0),

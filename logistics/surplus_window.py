@@ -2,8 +2,9 @@
 
 Times are ``18h``, ``18h30``, ``18u30``, ``18:30``, ``18 heures``, ``18 uur``; a bare hour (``18``)
 counts only inside a range whose other end is written as a time (``18-19h30``) or after
-``avant``/``vanaf``-like words. Open-ended forms get one hour: ``vanaf 18u`` is 18:00-19:00,
-``avant 19h`` is 18:00-19:00, or from the default window's start when that is earlier.
+``avant``/``vanaf``-like words. Open-ended forms get one hour: ``vanaf 18u``, ``rond 18u`` and
+``vers 18h`` are 18:00-19:00; ``avant 19h``, ``tegen 19u`` and ``d'ici 19h`` are 18:00-19:00, or
+from the default window's start when that is earlier.
 """
 
 from __future__ import annotations
@@ -27,12 +28,17 @@ def _phrases(spaced: str) -> tuple[tuple[str, ...], ...]:
 _RANGE_OPEN = _phrases("à partir de|entre|tussen|vanaf|de|du|van")
 _AND_OPENERS = frozenset(("entre", "tussen"))  # only these allow "et"/"en" between the ends
 _RANGE_LINKS = _phrases("jusqu'à|jusqu'au|jusque|-|–|—|à|au|tot|et|en")
-_BEFORE = _phrases("au plus tard|jusqu'à|ten laatste|avant|voor|tot|uiterlijk")
-_AFTER = _phrases("à partir de|vanaf|dès|après|na|vers|rond|om|à|de|van")
+_BEFORE = _phrases(
+    "au plus tard à|au plus tard|jusqu'à|d'ici|ten laatste om|ten laatste|uiterlijk om|uiterlijk"
+    "|avant|voor|tegen|tot|pour"
+)
+_WEAK_BEFORE = frozenset(_phrases("pour"))  # need a time with h/u/: ("pour 20 personnes")
+_AFTER = _phrases("à partir de|vanaf|dès|après|na|vers|rond|omstreeks|om|à|de|van")
 _WEAK_AFTER = frozenset(_phrases("dès|na|à|om|de|van"))  # need a time with h/u/:
+_EVENING = _phrases("du soir|'s avonds|s avonds|'s avond")
 _DAYS = (  # (phrases, day offset, evening), longest first
     (_phrases("demain soir|morgen avond|morgenavond"), 1, True),
-    (_phrases("ce soir|deze avond|vanavond"), 0, True),
+    (_phrases("pour ce soir|pr ce soir|ce soir|voor vanavond|deze avond|vanavond"), 0, True),
     (_phrases("aujourd'hui|vandaag"), 0, False),
     (_phrases("demain|morgen"), 1, False),
 )
@@ -95,18 +101,25 @@ def _range(tokens: Sequence[Token], i: int) -> WindowMatch | None:
 
 
 def _one_end(tokens: Sequence[Token], i: int) -> WindowMatch | None:
-    j = _phrase(tokens, i, _BEFORE)
-    if j is not None and (found := _time(tokens, j)) is not None and _stands(tokens, found):
-        return WindowMatch(i, found[1] - 1, "end", end=found[0])
-    for phrase in _AFTER:
-        j = _phrase(tokens, i, (phrase,))
-        if j is None or (found := _time(tokens, j)) is None:
-            continue
-        if found[2] or (phrase not in _WEAK_AFTER and _stands(tokens, found)):
-            return WindowMatch(i, found[1] - 1, "start", start=found[0])
+    for phrases, weak, kind in ((_BEFORE, _WEAK_BEFORE, "end"), (_AFTER, _WEAK_AFTER, "start")):
+        found = _after_phrase(tokens, i, phrases, weak)
+        if found is not None:
+            at = {kind: found[0]}
+            return WindowMatch(i, found[1] - 1, kind, **at)
     found = _time(tokens, i)
     if found is not None and found[2]:
         return WindowMatch(i, found[1] - 1, "start", start=found[0])
+    return None
+
+
+def _after_phrase(tokens: Sequence[Token], i: int, phrases, weak):
+    """The time after one of ``phrases`` at ``i``; after a ``weak`` one, only a marked time."""
+    for phrase in phrases:
+        j = _phrase(tokens, i, (phrase,))
+        if j is None or (found := _time(tokens, j)) is None:
+            continue
+        if found[2] or (phrase not in weak and _stands(tokens, found)):
+            return found
     return None
 
 
@@ -147,10 +160,12 @@ def _time(
         return None
     nxt = tokens[i + 1] if i + 1 < len(tokens) else None
     if nxt is not None and nxt.kind == "word" and nxt.norm in HOUR_MARKS:
-        minute = _minutes(tokens, i + 2)
-        if minute is None:
-            return datetime.time(hour), i + 2, True
-        return datetime.time(hour, minute), i + 3, True
+        minute = _minutes(tokens, i + 2, spaced=True)
+        after = i + 2 if minute is None else i + 3
+        evening = _phrase(tokens, after, _EVENING)
+        if evening is not None and hour < 12:  # "7u 's avonds", "7h du soir"
+            hour, after = hour + 12, evening
+        return datetime.time(hour, minute or 0), after, True
     if nxt is not None and nxt.text in ":." and nxt.glued:
         minute = _minutes(tokens, i + 2)
         if minute is not None and (nxt.text == ":" or dotted):
@@ -158,13 +173,19 @@ def _time(
     return datetime.time(hour), i + 1, False
 
 
-def _minutes(tokens: Sequence[Token], i: int) -> int | None:
+def _minutes(tokens: Sequence[Token], i: int, *, spaced: bool = False) -> int | None:
+    """Minutes at ``i``, glued to the hour; with ``spaced``, ``18 h 30`` too, unless a word
+    other than a range link follows (``18 h 30 kg`` is 30 kg)."""
     if i >= len(tokens):
         return None
     tok = tokens[i]
-    if tok.kind == "num" and tok.glued and len(tok.text) == 2 and int(tok.text) < 60:
+    if tok.kind != "num" or len(tok.text) != 2 or int(tok.text) >= 60:
+        return None
+    if tok.glued:
         return int(tok.text)
-    return None
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    free = after is None or after.kind == "punct" or _phrase(tokens, i + 1, _RANGE_LINKS)
+    return int(tok.text) if spaced and free else None
 
 
 def _minutes_of(value: datetime.time) -> int:

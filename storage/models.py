@@ -275,6 +275,7 @@ class Donation(SQLModel, table=True):
     recurring_slot_id: int | None = Field(default=None, foreign_key="recurring_slot.id")
     announced_by_id: int | None = Field(default=None, foreign_key="member.id")
     raw_text: str | None = Field(default=None, max_length=4096)
+    photo_file_id: str | None = Field(default=None, max_length=255)  # sent with the announcement
     estimated_kg: float = Field(default=0)
     collected_kg: float | None = Field(default=None)
     zero_reason: str | None = Field(default=None, max_length=16)

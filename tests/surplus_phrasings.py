@@ -66,9 +66,8 @@ PHRASINGS: list[Case] = [
     Case("LAIT 12 LITRES ce soir", [(DAIRY, 12, "litre", C)], "18:00-20:00"),
     Case(
         "jus de fruits 6 l et eau 24 bouteilles",
-        [(DRINKS, 6, "litre", A)],
+        [(DRINKS, 6, "litre", A), (DRINKS, 24, "piece", A)],
         None,
-        ("eau 24 bouteilles",),
     ),
     Case(
         "plats préparés 8 pièces, sandwichs 12 pcs",

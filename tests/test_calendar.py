@@ -126,6 +126,10 @@ async def test_the_pickups_held_from_today_on_with_times_across_dst(settings, se
     assert monday["DTEND"].dt.astimezone(UTC) == datetime(2026, 3, 30, 16, 30, tzinfo=UTC)
     assert str(saturday["DESCRIPTION"]) == "Regel 1\nRegel 2, met komma; en puntkomma"
     assert str(saturday["SUMMARY"]) == "Ophaling; Supermarché Exemple Flagey"
+    [alarm] = saturday.walk("VALARM")  # the phone reminds the driver an hour before
+    assert alarm["TRIGGER"].dt == -timedelta(hours=1) and str(alarm["ACTION"]) == "DISPLAY"
+    assert str(alarm["DESCRIPTION"]) == "Ophaling; Supermarché Exemple Flagey"
+    assert b"COMMENT" not in data, "no English note of the library in the file"
     again = build_ics(events, name="Mijn ophalingen", now=now + timedelta(hours=5))
     assert set(events_of(again)[1]) == set(found), "the same UID each time"
 

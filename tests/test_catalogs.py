@@ -77,3 +77,43 @@ def test_languages_differ():
     fr, nl = catalog("fr"), catalog("nl")
     same = {m.id for m in fr if m.id and fr.get(m.id).string == nl.get(m.id).string}
     assert same <= SAME_IN_BOTH
+
+
+def strings(locale: str) -> list[tuple[str, str]]:
+    """(msgid, each msgstr) of a catalog, plural forms included."""
+    return [
+        (m.id if isinstance(m.id, str) else m.id[0], s)
+        for m in catalog(locale)
+        if m.id
+        for s in (m.string if isinstance(m.string, tuple) else (m.string,))
+    ]
+
+
+def test_french_typography():
+    """A narrow no-break space before : ; ! ? and inside « », never a plain space or none
+    (times such as 18:00 and links aside)."""
+    wrong = [
+        (msgid, text)
+        for msgid, text in strings("fr")
+        if re.search(r"[ \u00a0][:;!?»]|«[ \u00a0]|«[^\u202f]|[^\s\u202f]»", text)
+        or re.search(r"[^\W\d_)}»][;!?](\s|$)|[^\W\d_)}»]:(\s|$)", text)
+    ]
+    assert wrong == []
+
+
+def test_dutch_quotes_and_words():
+    """Dutch quotes in Dutch, and one word per concept, the glossary's: ritblad for the run
+    sheet, ophaalmoment for a pickup's time slot."""
+    wrong = [
+        (msgid, text)
+        for msgid, text in strings("nl")
+        if "«" in text or "»" in text or re.search(r"ritlijst|tijdslot", text.casefold())
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_antenna_said_twice(locale):
+    """Antennas are named "Antenne Ixelles-Etterbeek": "l'antenne {antenna}" would say it twice."""
+    doubled = [text for _, text in strings(locale) if re.search(r"antenne \{antenna\}", text)]
+    assert doubled == []

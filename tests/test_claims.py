@@ -378,8 +378,13 @@ async def test_an_early_release_offers_the_pickup_again(session_factory, world, 
     [c] = await rows(session_factory, Claim)
     assert (c.released_at, c.late_release) == (later, False)
     queued = (await rows(session_factory, Outbox))[before:]
-    assert sent(queued) == [(GROUP, "donation_card"), (FRANK, "donation_offer")]
-    assert queued[1].payload == {"kind": "donation_offer", "donation_id": d}
+    assert sent(queued) == [
+        (GROUP, "donation_card"),
+        (MIA, "donation_released"),  # the store: its driver no longer comes
+        (FRANK, "donation_offer"),
+    ]
+    assert queued[1].payload == {"kind": "donation_released", "donation_id": d, "driver_id": dana}
+    assert queued[2].payload == {"kind": "donation_offer", "donation_id": d}
     audit = (await rows(session_factory, AuditLog))[-1]
     assert (audit.action, audit.actor_id, audit.on_behalf_of_id) == ("claim.released", dana, None)
     assert audit.detail == {"driver_id": dana, "late": False}
@@ -398,6 +403,7 @@ async def test_a_late_release_alerts_the_group_and_the_coordinators(session_fact
         (GROUP, "donation_card"),
         (GROUP, "late_release"),
         (COCO, "late_release"),
+        (MIA, "donation_released"),  # late or not, the store is told
         (FRANK, "donation_offer"),
     ]
     alert = {"kind": "late_release", "donation_id": d, "driver_id": world.members[DANA]}

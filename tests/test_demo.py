@@ -22,12 +22,15 @@ pytestmark = pytest.mark.process
 STEPS = {
     "announcement": ("Voici ce que j'ai compris", "Dit heb ik begrepen"),
     "announced": ("Annoncé.", "Gemeld."),
-    "card in the group": ("À collecter : qui la prend ?", "Op te halen: wie neemt het op?"),
+    "card in the group": (
+        "À collecter\u202f: qui la prend\u202f?",
+        "Op te halen: wie neemt het op?",
+    ),
     "claimed": ("🚐 Pris par", "🚐 Opgenomen door"),
-    "run sheet": ("Feuille de route du mardi 10 mars", "Ritlijst van dinsdag 10 maart"),
-    "collection": ("📦 Collecté : 31,5 kg", "📦 Opgehaald: 31,5 kg"),
-    "delivery": ("(collecté : 31,5 kg)", "(opgehaald: 31,5 kg)"),  # one stop got another kg
-    "receipt request": ("L'avez-vous bien reçu ?", "Heb je het ontvangen?"),
+    "run sheet": ("Feuille de route du mardi 10 mars", "Ritblad van dinsdag 10 maart"),
+    "collection": ("📦 Collecté\u202f: 31,5 kg", "📦 Opgehaald: 31,5 kg"),
+    "delivery": ("(collecté\u202f: 31,5 kg)", "(opgehaald: 31,5 kg)"),  # one stop got another kg
+    "receipt request": ("L'avez-vous bien reçu\u202f?", "Heb je het ontvangen?"),
     "confirmed receipt": ("livrés et reçus", "geleverd en ontvangen"),
     "disputed receipt": ("réception contestée", "ontvangst betwist"),
     "summary": ("Bilan du mardi 10 mars", "Overzicht van dinsdag 10 maart"),

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from bot.callbacks import AnnounceCb, ClaimCb
 from storage.engine import create_engine, create_session_factory
-from storage.models import AuditLog, Claim, Member
+from storage.models import AuditLog, Claim, Member, RecurringSlot
 from tests.harness import buttons, running_bot
 
 GROUP = -1001000000001
@@ -95,4 +95,51 @@ async def test_a_drivers_first_start_shows_the_open_pickup_to_claim(settings, fa
     assert claim.released_at is None
     reasons = [a.detail["reason"] for a in await audit(settings.database_url, "member.reachable")]
     assert reasons == ["first_message", "first_message"]
+    assert fake_api.refused == []
+
+
+async def hold_a_slot_and_set_contact(database_url: str, telegram_id: int, slot: int) -> None:
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        member = (await session.exec(select(Member).where(Member.telegram_id == telegram_id))).one()
+        slots = (await session.exec(select(RecurringSlot).order_by(col(RecurringSlot.id)))).all()
+        slots[slot].standing_driver_id = member.id
+        member.phone = "+32 470 11 22 33"
+        session.add_all([slots[slot], member])
+        await session.commit()
+    await engine.dispose()
+
+
+async def test_coordinators_see_who_the_bot_cannot_reach(settings, fake_api, clock):
+    """/members marks who never opened the bot (with the link to forward), a driver's page
+    gives the phone, the slots held and a way to write; the run sheet names those drivers."""
+    await never_opened(settings.database_url, LUCAS)
+    await hold_a_slot_and_set_contact(settings.database_url, LUCAS, 0)
+    await hold_a_slot_and_set_contact(settings.database_url, SOFIE, 1)
+    claire = fake_api.user(CLAIRE)
+    fake_api.group(GROUP)
+    async with running_bot(settings, clock=clock):
+        fake_api.send_text(claire, "/members")
+        await fake_api.wait_for(method="sendMessage", chat_id=CLAIRE)
+        listing = fake_api.last_message(CLAIRE)
+        lucas_line = next(line for line in listing["text"].splitlines() if "Lucas" in line)
+        assert "n'a pas ouvert le bot" in lucas_line
+        sofie_line = next(line for line in listing["text"].splitlines() if "Sofie" in line)
+        assert "ouvert" not in sofie_line
+
+        lucas_button = next(d for label, d in buttons(listing) if "Lucas" in label)
+        fake_api.press_button(claire, listing, lucas_button)
+        await fake_api.wait_for(lambda: "Véhicule" in fake_api.last_message(CLAIRE)["text"])
+        page = fake_api.last_message(CLAIRE)["text"]
+        assert "N'a pas encore ouvert le bot" in page
+        assert "https://t.me/antenna_test_bot" in page
+        assert "+32 470 11 22 33" in page and "Téléphone" in page
+        assert "Créneaux hebdomadaires tenus\u202f:\n• " in page
+
+        fake_api.send_text(claire, "/runsheet")
+        await fake_api.wait_for(method="sendMessage", chat_id=CLAIRE)
+        sheet = fake_api.last_message(CLAIRE)["text"]
+        assert "Le bot ne peut pas écrire à ces chauffeur·euses" in sheet
+        assert "Lucas Exemple\u202f: n'a pas encore ouvert le bot" in sheet
+        assert "Sofie Voorbeeld" not in sheet.split("Le bot ne peut pas écrire")[1]
     assert fake_api.refused == []

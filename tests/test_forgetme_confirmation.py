@@ -19,8 +19,8 @@ from tests.harness import buttons, running_bot
 from tests.test_daily_loop import set_everyone_language
 
 MARC, ANNE = 100003, 100006
-REFUSED = "Cette confirmation n'est pas (ou plus) valable : rien n'a été effacé."
-TOO_OLD = "Cette confirmation date de plus de 10 minutes : rien n'a été effacé."
+REFUSED = "Cette confirmation n'est pas (ou plus) valable\u202f: rien n'a été effacé."
+TOO_OLD = "Cette confirmation date de plus de 10 minutes\u202f: rien n'a été effacé."
 ERASED = "vos données personnelles sont effacées"
 
 

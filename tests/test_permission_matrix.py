@@ -109,6 +109,7 @@ class World:
 Everyone = frozenset(PEOPLE)
 Manager = frozenset({"coordinator"})
 Holder = frozenset({"coordinator", "driver"})  # the driver on the pickup, or a coordinator
+StoreSide = frozenset({"coordinator", "store_manager"})  # the store's manager, or a coordinator
 FLOW = "flow"  # acts only inside the presser's own conversation step: never from outside
 
 # who may press each button (allowed ones act), and what the pressed data points at
@@ -151,6 +152,10 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.ItemsDoneCb: (FLOW, lambda w: cb.ItemsDoneCb()),
     cb.WindowCb: (FLOW, lambda w: cb.WindowCb(choice="usual")),
     cb.StoreCb: (FLOW, lambda w: cb.StoreCb(store_id=w.store)),
+    cb.StoreItemsCb: (StoreSide, lambda w: cb.StoreItemsCb(donation_id=w.open)),
+    cb.StoreWindowCb: (StoreSide, lambda w: cb.StoreWindowCb(donation_id=w.open)),
+    cb.StoreCancelCb: (StoreSide, lambda w: cb.StoreCancelCb(donation_id=w.open, step=1)),
+    cb.LineCb: (FLOW, lambda w: cb.LineCb(line=0, check=0, step=1, category_id=1)),
 }
 
 

@@ -246,11 +246,13 @@ async def test_forgetting_a_store_manager_empties_their_free_text(seeded, now):
         donation_id = await _pickup(
             session, now, announced_by=marc.id, text="20 kg pain, appelez Marc au 0470"
         )
+        (await session.get(Donation, donation_id)).photo_file_id = "shelf-photo"
+        await session.commit()
         identity = await identify(session, telegram_id=MARC)
         await forget_member(session, identity=identity, now=now)
     async with seeded() as session:
         donation = await session.get(Donation, donation_id)
-        assert donation.raw_text is None
+        assert (donation.raw_text, donation.photo_file_id) == (None, None)
         assert (donation.status, donation.estimated_kg) == ("announced", 20)
 
 
@@ -342,7 +344,7 @@ async def test_forgetme_asks_first_and_cancel_changes_nothing(settings, fake_api
         claire = fake_api.user(CLAIRE, first_name="Claire", language_code="fr")
         fake_api.send_text(claire, "/forgetme")
         await fake_api.wait_for(method="sendMessage", chat_id=CLAIRE)
-        assert "Effacer vos données personnelles ?" in fake_api.texts(CLAIRE)[-1]
+        assert "Effacer vos données personnelles\u202f?" in fake_api.texts(CLAIRE)[-1]
         await _joris_coordinates_ixelles(settings, "suspended")
         question = fake_api.last_message(CLAIRE)
         yes = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]

@@ -72,7 +72,7 @@ async def test_run_serves_both_languages_and_stops_on_sigterm(settings, fake_api
     process = await start_bot(env)
     await fake_api.wait_for(method="setMyCommands", count=3, timeout=30)
     assert (await ask(fake_api, nl, "/start")).startswith("Hallo Sanne!")
-    assert (await ask(fake_api, fr, "/start")).startswith("Bonjour Amélie !")
+    assert (await ask(fake_api, fr, "/start")).startswith("Bonjour Amélie\u202f!")
     prompt = await ask(fake_api, de, "/start")
     assert "Quelle langue" in prompt and "Welke taal" in prompt
     await ask(fake_api, fr, "/lang")

@@ -95,13 +95,13 @@ def test_disputed_stops_show_their_figures_and_no_green_check(i18n):
     text = in_french(i18n, lambda: cards.card_text(view(stops=stops)))
     lines = text.splitlines()
     assert (
-        "⚠️ Épicerie : 39 kg livrés ; problème : trop chaud (chaîne du froid rompue) (12 °C)"
-        in lines
+        "⚠️ Épicerie\u202f: 39 kg livrés\u202f; problème\u202f: "
+        "trop chaud (chaîne du froid rompue) (12 °C)" in lines
     )
-    assert "⚠️ Resto : 19 kg livrés, 10 kg reçus" in lines
-    assert "✅ Colis : 0,5 kg livrés et reçus" in lines
+    assert "⚠️ Resto\u202f: 19 kg livrés, 10 kg reçus" in lines
+    assert "✅ Colis\u202f: 0,5 kg livrés et reçus" in lines
     assert lines[-1] == (
-        "⚠️ Livré : 58,5 kg ; 2 réceptions contestées, à régler par un·e coordinateur·rice"
+        "⚠️ Livré\u202f: 58,5 kg\u202f; 2 réceptions contestées, à régler par un·e coordinateur·rice"
     )
 
 
@@ -111,11 +111,11 @@ def test_the_delivered_total_is_the_sum_of_the_stops_beside_the_collected_one(i1
         stop(2, "Resto", 19.0, "confirmed", 19.0),
     ]
     text = in_french(i18n, lambda: cards.card_text(view(stops=stops)))
-    assert text.splitlines()[-1] == "✅ Livré et reçu : 58 kg (collecté : 58,5 kg)"
+    assert text.splitlines()[-1] == "✅ Livré et reçu\u202f: 58 kg (collecté\u202f: 58,5 kg)"
     delivered = in_french(i18n, lambda: cards.status_line(view(stops=stops, status="delivered")))
-    assert delivered == "🚚 Livré : 58 kg (collecté : 58,5 kg) par Sofie"
+    assert delivered == "🚚 Livré\u202f: 58 kg (collecté\u202f: 58,5 kg) par Sofie"
     same = in_french(i18n, lambda: cards.status_line(view(stops=stops, collected=58.0)))
-    assert same == "✅ Livré et reçu : 58 kg"
+    assert same == "✅ Livré et reçu\u202f: 58 kg"
 
 
 def test_settled_stops_say_how(i18n):
@@ -126,10 +126,12 @@ def test_settled_stops_say_how(i18n):
     ]
     text = in_french(i18n, lambda: cards.card_text(view(stops=stops, collected=63.0)))
     lines = text.splitlines()
-    assert lines[-4].endswith(" — réglé : le chiffre de l'association, 39 kg")
-    assert lines[-3].endswith(" — réglé : 19 kg enregistrés comme perte")
-    assert lines[-2].endswith(" — réglé : le chiffre de l'association, 4 kg")
-    assert lines[-1] == "☑️ Livré : 43 kg (collecté : 63 kg) ; les contestations sont réglées"
+    assert lines[-4].endswith(" — réglé\u202f: le chiffre de l'association, 39 kg")
+    assert lines[-3].endswith(" — réglé\u202f: 19 kg enregistrés comme perte")
+    assert lines[-2].endswith(" — réglé\u202f: le chiffre de l'association, 4 kg")
+    assert lines[-1] == (
+        "☑️ Livré\u202f: 43 kg (collecté\u202f: 63 kg)\u202f; les contestations sont réglées"
+    )
     assert "✅" not in text
 
 
@@ -142,7 +144,7 @@ def entry(action, **detail):
     [
         (
             entry("receipt.disputed", problem="other", note="<cassé>", received_kg=None),
-            "réception contestée — par Claire — problème : autre problème (&lt;cassé&gt;)",
+            "réception contestée — par Claire — problème\u202f: autre problème (&lt;cassé&gt;)",
         ),
         (
             entry("receipt.disputed", received_kg=10.0),
@@ -151,7 +153,7 @@ def entry(action, **detail):
         (
             entry("receipt.settled", outcome="driver", counted_kg=12.0, lost_kg=0.0),
             "contestation réglée — par Claire — chiffre du chauffeur ou de la chauffeuse "
-            "retenu : 12 kg",
+            "retenu\u202f: 12 kg",
         ),
         (
             entry("donation.picked_up", collected_kg=30.0, override="before_window"),

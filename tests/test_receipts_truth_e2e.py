@@ -7,7 +7,7 @@ delivered tonnage of the card, the report and the summary."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 from sqlalchemy import update
@@ -34,25 +34,28 @@ WORDS = {
         "not_open": "Le créneau de collecte s'ouvre mardi 10 mars à",
         "too_warm": "trop chaud (chaîne du froid rompue)",
         "note": "Les yaourts étaient à 12 °C",
-        "thanks": "Merci : le ou la coordinateur·rice est prévenu·e de ce qui",
-        "problem_line": "⚠️ {place} : {kg} livrés ; problème : trop chaud (chaîne du froid "
+        "thanks": "Merci\u202f: le ou la coordinateur·rice est prévenu·e de ce qui",
+        "problem_line": "⚠️ {place}\u202f: {kg} livrés\u202f; problème\u202f: trop chaud "
+        "(chaîne du froid "
         "rompue) (Les yaourts étaient à 12 °C)",
-        "weight_line": "⚠️ {place} : {kg} livrés, 10 kg reçus",
-        "delivered": "Livré : 58 kg (collecté : 58,5 kg)",
-        "total": "Livré : 58 kg (collecté : 58,5 kg) ; 2 réceptions contestées",
+        "weight_line": "⚠️ {place}\u202f: {kg} livrés, 10 kg reçus",
+        "delivered": "Livré\u202f: 58 kg (collecté\u202f: 58,5 kg)",
+        "total": "Livré\u202f: 58 kg (collecté\u202f: 58,5 kg)\u202f; 2 réceptions contestées",
         "alert_weight": "⚠️ {place} a reçu 10 kg au lieu de {kg}.",
-        "alert_problem": "⚠️ {place} signale un problème avec {kg} livrés : trop chaud",
+        "alert_problem": "⚠️ {place} signale un problème avec {kg} livrés\u202f: trop chaud",
         "not_yours": "Ce n'est pas à vous de le faire",
         "again": "C'était déjà enregistré.",
-        "first": ("association", "Réglé : le chiffre de l'association, {kg}, est retenu."),
-        "settled_line": "réglé : le chiffre de l'association, {kg}",
-        "lost_line": "réglé : {kg} enregistrés comme perte",
-        "after": "☑️ Livré : {kg} (collecté : 58,5 kg) ; les contestations sont réglées",
+        "first": ("association", "Réglé\u202f: le chiffre de l'association, {kg}, est retenu."),
+        "settled_line": "réglé\u202f: le chiffre de l'association, {kg}",
+        "lost_line": "réglé\u202f: {kg} enregistrés comme perte",
+        "after": "☑️ Livré\u202f: {kg} (collecté\u202f: 58,5 kg)\u202f; "
+        "les contestations sont réglées",
         "history": (
-            "réception contestée — par Anne Exemple — problème : trop chaud",
+            "réception contestée — par Anne Exemple — problème\u202f: trop chaud",
             "Les yaourts étaient à 12 °C",
             "réception contestée — par Pieter Voorbeeld — 10 kg reçus",
-            "contestation réglée — par Claire Exemple — chiffre de l'association retenu : {kg}",
+            "contestation réglée — par Claire Exemple — "
+            "chiffre de l'association retenu\u202f: {kg}",
             "contestation réglée — par Claire Exemple — {lost} enregistrés comme perte",
         ),
     },
@@ -141,6 +144,7 @@ async def tonnage(database_url: str, day) -> tuple[float, float, float]:
             antenna_ids=[antenna_id],
             month=Month(2026, 3),
             factors=Factors(meals_per_kg=2.0, co2e_kg_per_kg=2.5),
+            now=datetime.combine(day, time(12), tzinfo=UTC),
         )
         today = await summary(session, antenna_id=antenna_id, day=day)
     await engine.dispose()

@@ -26,8 +26,8 @@ TUESDAY = date(2026, 3, 10)
 
 WORDS = {
     "fr": {
-        "asked": "qu'avez-vous à donner ?",
-        "nothing": "Rien aujourd'hui : la collecte est annulée.",
+        "asked": "qu'avez-vous à donner\u202f?",
+        "nothing": "Rien aujourd'hui\u202f: la collecte est annulée.",
         "write": "Écrivez les quantités",
         "quantities": "15 kg pain",
         "understood": "Voici ce que j'ai compris",
@@ -39,7 +39,7 @@ WORDS = {
         "write": "Schrijf de hoeveelheden",
         "quantities": "15 kg brood",
         "understood": "Dit heb ik begrepen",
-        "usual": "(je gewone tijdslot)",
+        "usual": "(je gewone ophaalmoment)",
     },
 }
 

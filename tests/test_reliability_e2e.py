@@ -66,12 +66,12 @@ async def test_report_and_members_show_who_keeps_doing_it(
     [report] = [t for t in texts if "Rapport de mars 2026" in t]
     [section] = [t for t in texts if "Qui le fait souvent" in t]
     assert "(1–10 mars 2026, mois en cours)" in report
-    assert "Qui le fait souvent : mars 2026, et entre parenthèses" in section
+    assert "Qui le fait souvent\u202f: mars 2026, et entre parenthèses" in section
     sofie_line = next(line for line in section.splitlines() if "Sofie" in line)
     assert "manquées 1 (1)" in sofie_line and "libérées tardivement 1 (1)" in sofie_line
-    assert "0 kg, la collecte n'a pas eu lieu : 1 (1)" in sofie_line
+    assert "0 kg, la collecte n'a pas eu lieu\u202f: 1 (1)" in sofie_line
     flagey = next(line for line in section.splitlines() if "Flagey" in line)
-    assert "annoncées 2 (2) · annulées 1 (1) · « rien aujourd'hui » 0 (0)" in flagey
+    assert "annoncées 2 (2) · annulées 1 (1) · «\u202frien aujourd'hui\u202f» 0 (0)" in flagey
     xlsx = next(u.data for u in fake_api.uploads if u.filename == "rapport-2026-03.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx))["Fiabilité"]
     rows = [r for r in sheet.iter_rows(values_only=True)]

@@ -45,10 +45,14 @@ async def test_the_command_line_prints_and_writes(
 @pytest.mark.parametrize(
     ("given", "lang", "said"),
     [
-        ({"antenna": "nowhere"}, "fr", "aucune antenne « nowhere » (antennes : ixelles, "),
+        (
+            {"antenna": "nowhere"},
+            "fr",
+            "aucune antenne «\u202fnowhere\u202f» (antennes\u202f: ixelles, ",
+        ),
         ({"antenna": "nowhere"}, "nl", "geen antenne „nowhere” (antennes: ixelles, "),
         ({"month": "2026-13"}, "nl", "--month 2026-13: geen maand"),
-        ({"month": "2027-01"}, "fr", "--month 2027-01 : ce mois n'a pas encore commencé"),
+        ({"month": "2027-01"}, "fr", "--month 2027-01\u202f: ce mois n'a pas encore commencé"),
     ],
 )
 async def test_mistakes_are_told_in_the_chosen_language(
@@ -99,7 +103,7 @@ async def test_standard_output_holds_the_report_alone(settings, session_factory,
     lines = done.stdout.splitlines()
     assert lines[0] == "📈 Rapport de février 2026 (1–28 février 2026)"
     assert lines[-3:] == [
-        f"écrit : reports/rapport-2026-02.{ext}" for ext in ("csv", "xlsx", "png")
+        f"écrit\u202f: reports/rapport-2026-02.{ext}" for ext in ("csv", "xlsx", "png")
     ]
     assert not any(" INFO " in line or "WARNING" in line for line in lines)
     assert "INFO alembic" in done.stderr, "the logs are there, on standard error"

@@ -266,7 +266,7 @@ async def test_csv_and_xlsx_read_back(settings, session_factory, now):
     assert summary["Réceptions contestées"] == "2"
     assert summary["Période"] == "1–28 février 2026"
     headers = [r for r in rows if r and r[0] == "Section"]
-    assert len(headers) == 6 and headers[2][:3] == ["Section", "Nom de l'antenne", "Magasin"]
+    assert len(headers) == 7 and headers[2][:3] == ["Section", "Nom de l'antenne", "Magasin"]
 
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(report, i18n, "nl")))
     assert book.sheetnames == [

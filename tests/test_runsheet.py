@@ -171,7 +171,7 @@ async def test_contents_order_and_few_queries(settings, session_factory, engine)
     assert text.index("Jourdan") < text.index("Châtelain") < text.index("Flagey")
     for words in (
         "Feuille de route du mardi 10 mars",
-        "Ritlijst van dinsdag 10 maart",
+        "Ritblad van dinsdag 10 maart",
         "Pris par Sofie",
         "PERSONNE N'A PRIS",
         "NOG NIET OPGENOMEN",
@@ -358,7 +358,7 @@ async def test_runsheet_command(settings, session_factory, fake_api, clock):
         await fake_api.wait_for(method="sendMessage", chat_id=SOFIE)
     sheet = fake_api.last_message(CLAIRE)
     assert "Feuille de route du mardi 10 mars" in sheet["text"]
-    assert "Ritlijst" not in sheet["text"] and "Flagey" in sheet["text"]
+    assert "Ritblad" not in sheet["text"] and "Flagey" in sheet["text"]
     assert [d for _, d in buttons(sheet)] == [ClaimCb(donation_id=1).pack()]
-    assert "ritlijst is er voor de coördinatoren" in fake_api.last_message(SOFIE)["text"]
+    assert "ritblad is er voor de coördinatoren" in fake_api.last_message(SOFIE)["text"]
     assert fake_api.refused == []

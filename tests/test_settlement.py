@@ -320,7 +320,7 @@ async def test_food_recorded_as_lost_leaves_the_report_and_the_summary(
     async def figures():
         async with session_factory() as s:
             report = await monthly_report(
-                s, antenna_ids=[disputed.antenna], month=month, factors=FACTORS
+                s, antenna_ids=[disputed.antenna], month=month, factors=FACTORS, now=now
             )
             today = await summary(s, antenna_id=disputed.antenna, day=day)
         by_destination = {d.name: d.delivered_kg for d in report.destinations}
@@ -350,7 +350,7 @@ async def test_the_reason_of_a_problem_is_kept_for_the_report(session_factory, d
     await call(session_factory, report_problem, BOB, note="  le yaourt était à 12 °C  ", **problem)
     async with session_factory() as s:
         report = await monthly_report(
-            s, antenna_ids=[delivered.antenna], month=Month(2026, 3), factors=FACTORS
+            s, antenna_ids=[delivered.antenna], month=Month(2026, 3), factors=FACTORS, now=now
         )
     [dispute] = report.disputes
     assert (dispute.problem, dispute.note) == ("too_warm", "le yaourt était à 12 °C")

@@ -27,7 +27,7 @@ async def test_start_speaks_the_language_of_telegram(settings, fake_api, clock):
         answer_fr = await ask(fake_api, fr, "/start")
     assert "Hallo Sanne!" in answer_nl["text"]
     assert "uitnodigingslink" in answer_nl["text"]
-    assert "Bonjour Amélie !" in answer_fr["text"]
+    assert "Bonjour Amélie\u202f!" in answer_fr["text"]
     assert "lien d'invitation" in answer_fr["text"]
     assert fake_api.refused == []
 
@@ -36,7 +36,7 @@ async def test_unknown_language_is_asked_first_then_remembered(settings, fake_ap
     de = fake_api.user(503, first_name="Jonas", language_code="de")
     async with running_bot(settings, clock=clock):
         prompt = await ask(fake_api, de, "/start")
-        assert "Quelle langue préférez-vous ?" in prompt["text"]
+        assert "Quelle langue préférez-vous\u202f?" in prompt["text"]
         assert "Welke taal verkies je?" in prompt["text"]
         choices = buttons(prompt)
         assert [data for _, data in choices] == ["lg:fr", "lg:nl"]
@@ -80,7 +80,7 @@ async def test_help_depends_on_who_asks(settings, fake_api, clock):
     assert for_member["text"].startswith("Wat je hier kunt doen:")
     assert "/lang" in for_member["text"]
     assert "uitnodigingslink" not in for_member["text"]
-    assert for_stranger["text"].startswith("Ce que vous pouvez faire ici :")
+    assert for_stranger["text"].startswith("Ce que vous pouvez faire ici\u202f:")
     assert "lien d'invitation" in for_stranger["text"]
     assert fake_api.refused == []
 
@@ -126,7 +126,7 @@ async def test_anything_else_gets_an_answer(settings, fake_api, clock):
         fake_api.press_button(user, fake_api.last_message(user["id"]), "zz:garbage")
         answered = await fake_api.wait_for(method="answerCallbackQuery")
     assert "commando ken ik niet" in unknown["text"]
-    assert "begreep ik niet" in free["text"]
+    assert "Deze bot regelt de ophaling" in free["text"]  # a stranger: how the network works
     assert "niets te annuleren" in cancel["text"]
     assert "niet meer geldig" in answered[-1].params["text"]
     assert fake_api.refused == []

@@ -316,7 +316,8 @@ async def test_drivers_hold_slots_in_french_and_dutch(settings, fake_api, clock)
         flagey = find(await ask(fake_api, lucas, "/slots", count=3), "Flagey")
         hold = button(flagey, "📌 Prendre chaque lundi à 19:00")
         assert (
-            await press(fake_api, lucas, flagey, hold) == "C'est pour vous chaque semaine. Merci !"
+            await press(fake_api, lucas, flagey, hold)
+            == "C'est pour vous chaque semaine. Merci\u202f!"
         )
 
         def lucas_holds() -> bool:

@@ -210,7 +210,7 @@ async def test_figures_match_the_rows_in_a_few_queries(settings, session_factory
     nl = render_summary(i18n, figures, ("nl",))
     percent = (figures.week_kg - figures.last_week_kg) / figures.last_week_kg * 100
     for text, lc, words in (
-        (fr, "fr", ("Bilan du mardi 10 mars", "Pain", "Produits laitiers", "manquées : 1")),
+        (fr, "fr", ("Bilan du mardi 10 mars", "Pain", "Produits laitiers", "manquées\u202f: 1")),
         (nl, "nl", ("Overzicht van dinsdag 10 maart", "Brood", "Zuivel", "gemist: 1")),
     ):
         for word in words:

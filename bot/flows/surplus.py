@@ -6,7 +6,7 @@ and three buttons. Nothing is stored before the store manager confirms.
 
 from __future__ import annotations
 
-from html import escape
+from dataclasses import replace
 
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
@@ -17,28 +17,22 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cards, formatting
 from bot.callbacks import AnnounceCb, StoreCb
 from bot.edits import edit_markup, edit_text
-from bot.refusals import explain, parse_problem
+from bot.flows.surplus_echo import draft_keyboard, example, quoted, render_draft
+from bot.refusals import explain
 from logistics.announce import Draft, announce, announcing_stores, draft_from_text
+from logistics.announce_lines import open_lines
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people import Identity
 from storage.models import Antenna, Store
-
-QUOTE_CHARS = 80  # of each part not understood, quoted back
-QUOTED_PARTS = 10
 
 
 class SurplusFlow(StatesGroup):
     choosing_store = State()
     writing = State()
     confirming = State()
-
-
-def example() -> str:
-    return _("For example: <code>20 kg bread, 3 crates yoghurt, 12 kg vegetables 18h-19h30</code>")
 
 
 async def start(
@@ -49,14 +43,28 @@ async def start(
     session: AsyncSession,
     clock: Clock,
 ) -> None:
+    await begin(message, (command.args or "").strip(), state, identity, session, clock)
+
+
+async def begin(
+    message: Message,
+    text: str,
+    state: FSMContext,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+    *,
+    photo_file_id: str | None = None,
+) -> None:
+    """An announcement of ``text`` (empty: the guided one), by /surplus, plain words or a
+    photo's caption (the photo then goes with the pickup)."""
     stores = announcing_stores(identity)
     if not stores:
         await message.answer(
             _("Only the managers of a store can announce surplus here. Ask your coordinator.")
         )
         return
-    text = (command.args or "").strip()
-    await state.set_data({"text": text})
+    await state.set_data({"text": text, "photo_file_id": photo_file_id})
     if len(stores) > 1:
         builder = InlineKeyboardBuilder()
         for store_id, name in stores:
@@ -132,6 +140,7 @@ async def echo(
             now=clock.now(),
             donation_id=data.get("donation_id"),  # a recurring day's quantities
         )
+        draft = replace(draft, photo_file_id=data.get("photo_file_id"))
     except DomainError as error:
         await state.clear()
         await message.answer(explain(error))
@@ -139,73 +148,17 @@ async def echo(
     store = await session.get(Store, store_id)
     antenna = await session.get(Antenna, store.antenna_id)
     await state.set_state(SurplusFlow.confirming)
-    await state.update_data(draft=draft.to_data())
+    await state.update_data(draft=draft.to_data(), lines_asked=False)
     await message.answer(render_draft(draft, antenna.timezone), reply_markup=draft_keyboard(draft))
 
 
-def render_draft(draft: Draft, tz: str) -> str:
-    locale = cards.locale()
-    lines = [_("Here is what I understood:")]
-    for item in draft.items:
-        name = item.name_fr if locale == "fr" else item.name_nl
-        amount = cards.quantity(item.quantity, item.unit)
-        shown = f"<b>{escape(name)}: {amount}</b>"
-        text = escape(_short(item.text))
-        line = f"• {text} → {shown}" if item.text else f"• {shown}"  # guided: no text
-        if item.unit != "kg":
-            if item.estimated_kg is None:
-                line += " " + _("(weight unknown)")
-            else:
-                line += " " + _("(≈ {kg})").format(kg=formatting.kg(item.estimated_kg, locale))
-        if cold := cards.cold_label(item.cold_chain):
-            line += " " + cold
-        lines.append(line)
-    if not draft.items:
-        lines.append(_("• no item with a quantity"))
-    if draft.window_start and draft.window_end:
-        window = _("🕕 {day}, {start}–{end}").format(
-            day=formatting.short_day(draft.window_start, locale, tz),
-            start=formatting.hour(draft.window_start, locale, tz),
-            end=formatting.hour(draft.window_end, locale, tz),
-        )
-        if draft.window_source == "default":
-            window += " " + _("(your usual window)")
-        lines.append(window)
-    else:
-        lines.append(_("🕕 no time window: please add one, e.g. 18h-19h30"))
-    lines.append(_("Total ≈ {kg}").format(kg=formatting.kg(draft.estimated_kg, locale)))
-    if draft.not_understood:
-        lines.append(_("❓ Not understood: {parts}").format(parts=_quoted(draft.not_understood)))
-    lines += [f"⚠️ {parse_problem(code)}" for code in dict.fromkeys(draft.problems)]
-    if draft.ready:
-        lines.append(_("Is this right?"))
-    else:
-        lines.append(_("Please send a corrected message.") + "\n" + example())
-    return "\n".join(lines)
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
-
-
-def _quoted(parts: tuple[str, ...]) -> str:
-    """The parts not understood, each cut short, so that the echo stays one message."""
-    shown = [f"«{escape(_short(part))}»" for part in parts[:QUOTED_PARTS]]
-    if len(parts) > QUOTED_PARTS:
-        shown.append("…")
-    return ", ".join(shown)
-
-
-def draft_keyboard(draft: Draft, *, correct: str = "edit"):
-    """Confirm, correct, cancel; ``correct`` is "back" for the guided announcement, whose
-    correction goes back to its list of items (bot/flows/guided_correction.py)."""
-    builder = InlineKeyboardBuilder()
-    if draft.ready:
-        builder.button(text=_("✅ Confirm"), callback_data=AnnounceCb(action="ok"))
-    builder.button(text=_("✏️ Correct"), callback_data=AnnounceCb(action=correct))
-    builder.button(text=_("✖️ Cancel"), callback_data=AnnounceCb(action="cancel"))
-    builder.adjust(1 if draft.ready else 2, 2)
-    return builder.as_markup()
+async def confirming(query: CallbackQuery, state: FSMContext) -> dict | None:
+    """The conversation's data while an echo waits for its answer; else says so, None."""
+    data = await state.get_data()
+    if await state.get_state() != SurplusFlow.confirming.state or "draft" not in data:
+        await query.answer(_("This announcement was already sent or cancelled."), show_alert=True)
+        return None
+    return data
 
 
 async def decided(
@@ -216,9 +169,8 @@ async def decided(
     session: AsyncSession,
     clock: Clock,
 ) -> None:
-    data = await state.get_data()
-    if await state.get_state() != SurplusFlow.confirming.state or "draft" not in data:
-        await query.answer(_("This announcement was already sent or cancelled."), show_alert=True)
+    data = await confirming(query, state)
+    if data is None:
         return
     if callback_data.action == "cancel":
         await state.clear()
@@ -231,17 +183,30 @@ async def decided(
         await edit_markup(query.message, None)
         await query.message.answer(_("Send the corrected message.") + "\n" + example())
         return
-    try:
-        await announce(
-            session, identity=identity, draft=Draft.from_data(data["draft"]), now=clock.now()
+    draft = Draft.from_data(data["draft"])
+    left = [draft.not_understood[n] for n in open_lines(draft)]
+    if left and not data.get("lines_asked"):  # asked once: confirming again leaves them out
+        await state.update_data(lines_asked=True)
+        await query.answer()
+        await query.message.answer(
+            _(
+                "⚠️ Still not understood: {parts}. Choose their kind of food or drop them with "
+                "the buttons above; or tap ✅ Confirm again to announce without them."
+            ).format(parts=quoted(tuple(left)))
         )
+        return
+    try:
+        await announce(session, identity=identity, draft=draft, now=clock.now())
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return
     await state.clear()
     await query.answer(_("Announced."))
     await edit_markup(query.message, None)
-    await query.message.answer(_("✅ Announced. The drivers of the antenna are told."))
+    done = _("✅ Announced. The drivers of the antenna are told.")
+    if left or draft.dropped:
+        done += "\n" + _("🗑 Left out: {parts}").format(parts=quoted((*draft.dropped, *left)))
+    await query.message.answer(done)
 
 
 def create_router() -> Router:

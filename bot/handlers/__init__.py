@@ -19,7 +19,10 @@ def routers() -> list[Router]:
         missed,
         problem_note,
         recurring,
+        store_changes,
         surplus,
+        surplus_free,
+        surplus_lines,
         weights,
     )
     from bot.handlers import (
@@ -41,6 +44,7 @@ def routers() -> list[Router]:
         routing,
         slots,
         start,
+        store_pickups,
     )
 
     # groups first (commands there get a pointer to the private chat); then language:
@@ -56,7 +60,10 @@ def routers() -> list[Router]:
         invites,
         members,
         help,
+        store_pickups,
+        store_changes,  # before surplus: the echo of a change is answered here
         surplus,
+        surplus_lines,
         guided,
         guided_correction,
         recurring,
@@ -75,6 +82,7 @@ def routers() -> list[Router]:
         mydata,
         history,
         antenna_settings,
+        surplus_free,
         fallback,
     ]
     return [module.create_router() for module in modules]

@@ -11,7 +11,8 @@ from bot.commands import commands_for
 from logistics.people import Identity
 
 
-async def show_help(message: Message, identity: Identity) -> None:
+def what_you_can_do(identity: Identity) -> list[str]:
+    """The commands of this person's roles, and how to get more."""
     lines = [_("What you can do here:")]
     lines += [f"/{c.name} — {_(c.description)}" for c in commands_for(identity.role_names)]
     if not identity.is_member:
@@ -19,7 +20,11 @@ async def show_help(message: Message, identity: Identity) -> None:
             "",
             _("To do more, ask a coordinator of your antenna for an invitation link."),
         ]
-    await message.answer("\n".join(lines))
+    return lines
+
+
+async def show_help(message: Message, identity: Identity) -> None:
+    await message.answer("\n".join(what_you_can_do(identity)))
 
 
 def create_router() -> Router:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -28,6 +28,7 @@ from logistics.members import LastCoordinator
 from logistics.people import Identity, Person, antenna_people, person
 from logistics.permissions import coordinated_antennas
 from logistics.reliability import driver_figures
+from logistics.slots import slots_held
 from storage.models import ROLES
 
 
@@ -66,6 +67,7 @@ async def member_pressed(
     identity: Identity,
     session: AsyncSession,
     clock: Clock,
+    bot: Bot,
 ) -> None:
     mid, action, now = callback_data.membership_id, callback_data.action, clock.now()
     try:
@@ -101,7 +103,12 @@ async def member_pressed(
         return
     await query.answer(done)
     fresh = await person(session, identity=identity, membership_id=mid)
-    await show(query, *card_view(fresh, await driver_lines(session, fresh, now)))
+    slots = []
+    if fresh.role == "driver":
+        slots = await slots_held(session, member_id=fresh.member_id, antenna_id=fresh.antenna_id)
+    figures = await driver_lines(session, fresh, now)
+    username = None if fresh.opened else (await bot.me()).username
+    await show(query, *card_view(fresh, figures, slots, username))
 
 
 async def driver_lines(session: AsyncSession, p: Person, now: datetime) -> list[str]:

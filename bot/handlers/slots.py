@@ -13,13 +13,11 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from babel.dates import get_day_names
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot import cards
+from bot import cards, formatting
 from bot.callbacks import AddSlotsCb, WeeklySlotCb
 from bot.edits import edit_markup, edit_text
-from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE
 from bot.refusals import explain
 from logistics.claims import drop_standing_claim, set_standing_claim
 from logistics.clock import Clock
@@ -59,8 +57,7 @@ def refusal(error: DomainError) -> str:
 
 
 def day_name(weekday: int) -> str:
-    locale = BABEL_LOCALES.get(cards.locale(), BABEL_LOCALES[DEFAULT_LOCALE])
-    return get_day_names("wide", locale=locale)[weekday]
+    return formatting.weekday(weekday, cards.locale())
 
 
 def slot_line(slot: SlotView, identity: Identity) -> str:

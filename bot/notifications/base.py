@@ -26,6 +26,7 @@ class Rendered:
     card_of: int | None = None  # a group card: edited in place once posted
     photo: bytes | None = None
     photo_name: str = "chart.png"
+    photo_file_id: str | None = None  # a photo Telegram already has (one a person sent)
 
 
 @dataclass

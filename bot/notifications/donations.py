@@ -11,7 +11,7 @@ from bot import cards, formatting
 from bot.callbacks import ClaimCb, SlotCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered, view_of
-from storage.models import Member
+from storage.models import Donation, Member
 
 
 async def donation_card(ctx: Context, payload: dict) -> Rendered | None:
@@ -37,12 +37,16 @@ async def donation_offer(ctx: Context, payload: dict) -> Rendered | None:
     )
 
 
+async def _driver_name(ctx: Context, payload: dict) -> str:
+    driver = await ctx.session.get(Member, int(payload["driver_id"]))
+    return escape((driver.name if driver else None) or "—")
+
+
 async def late_release(ctx: Context, payload: dict) -> Rendered | None:
     view = await view_of(ctx, payload)
     if view is None:
         return None
-    driver = await ctx.session.get(Member, int(payload["driver_id"]))
-    name = escape((driver.name if driver else None) or "—")
+    name = await _driver_name(ctx, payload)
 
     def render() -> str:
         return (
@@ -97,6 +101,63 @@ async def donation_claimed(ctx: Context, payload: dict) -> Rendered | None:
     return Rendered(text=ctx.each(render))
 
 
+async def donation_released(ctx: Context, payload: dict) -> Rendered | None:
+    """The store: the driver who was coming gave the pickup back."""
+    view = await view_of(ctx, payload)
+    if view is None:
+        return None
+    name = await _driver_name(ctx, payload)
+
+    def render() -> str:
+        return (
+            _(
+                "↩️ {driver} no longer comes for your surplus. The pickup is offered to the "
+                "other drivers again: I will tell you who takes it."
+            ).format(driver=name)
+            + "\n"
+            + cards.window_line(view)
+        )
+
+    return Rendered(text=ctx.each(render))
+
+
+async def donation_cancelled(ctx: Context, payload: dict) -> Rendered | None:
+    """The driver who had claimed it, and the group: the pickup is called off."""
+    view = await view_of(ctx, payload)
+    if view is None or view.status != "cancelled":
+        return None
+
+    def render() -> str:
+        return (
+            _("✖️ The pickup at {store} is cancelled: nobody needs to go.").format(
+                store=escape(view.store_name)
+            )
+            + "\n"
+            + cards.window_line(view)
+        )
+
+    return Rendered(text=ctx.each(render))
+
+
+async def pickup_photo(ctx: Context, payload: dict) -> Rendered | None:
+    """The photo the store sent with its announcement, for the driver who claimed it."""
+    view = await view_of(ctx, payload)
+    donation = await ctx.session.get(Donation, int(payload["donation_id"]))
+    if view is None or view.status != "claimed" or not donation.photo_file_id:
+        return None  # released or collected meanwhile: no use any more
+
+    def render() -> str:
+        return (
+            _("📷 The photo {store} sent with the pickup you took.").format(
+                store=escape(view.store_name)
+            )
+            + "\n"
+            + cards.window_line(view)
+        )
+
+    return Rendered(text=ctx.each(render), photo_file_id=donation.photo_file_id)
+
+
 def zero_reason_label(reason: str | None) -> str:
     return {
         "no_food": _("no food on arrival"),
@@ -127,6 +188,9 @@ RENDERERS = {
     "donation_offer": donation_offer,
     "late_release": late_release,
     "donation_claimed": donation_claimed,
+    "donation_released": donation_released,
+    "donation_cancelled": donation_cancelled,
     "pickup_zero": pickup_zero,
+    "pickup_photo": pickup_photo,
     "slot_prompt": slot_prompt,
 }
