@@ -14,7 +14,7 @@ from tests.test_permissions_e2e import GROUP, LUCAS, MARC, SOFIE
 
 WHEN_WHERE = {
     "fr": (
-        "Épicerie sociale Exemple Ixelles : 21,3 kg — Rue du Modèle 8, 1050 Ixelles\n"
+        "Épicerie sociale Exemple Ixelles\u202f: 21,3 kg — Rue du Modèle 8, 1050 Ixelles\n"
         "   🕘 reçoit le lendemain 09:00–12:00"
     ),
     "nl": (
@@ -38,6 +38,7 @@ async def test_the_card_offer_and_panel_say_when_and_where_to_deliver(settings, 
     fake_api.group(GROUP)
     marc = fake_api.user(MARC, language_code="fr")
     sofie = fake_api.user(SOFIE, language_code="nl")
+    fake_api.user(LUCAS, language_code="fr")  # offered the pickup too
     async with running_bot(settings, clock=clock):
         card = await announce(fake_api, marc, "/surplus 20 kg pain, 12 kg légumes 18h-19h30")
         assert WHEN_WHERE["fr"] in card["text"] and WHEN_WHERE["nl"] in card["text"]
@@ -64,9 +65,10 @@ async def without_refrigerated_van(database_url: str, telegram_id: int) -> None:
     await engine.dispose()
 
 
+WON = {"fr": "C'est pour vous", "nl": "voor jou"}
 REASON = {
-    "fr": "🚫 Pas pour vous : cette collecte contient des produits frais ou surgelés",
-    "nl": "🚫 Niet voor jou: deze ophaling bevat gekoelde of diepgevroren voeding",
+    "fr": "🚫 Pas pour vous\u202f: Cette collecte contient des produits frais ou surgelés",
+    "nl": "🚫 Niet voor jou: Deze ophaling bevat gekoelde of diepgevroren voeding",
 }
 
 
@@ -79,6 +81,8 @@ async def test_runs_offers_a_button_only_on_what_the_driver_may_take(
     await without_refrigerated_van(settings.database_url, driver)
     fake_api.group(GROUP)
     marc = fake_api.user(MARC, language_code="fr")
+    for other in {LUCAS, SOFIE} - {driver}:
+        fake_api.user(other)  # offered the ambient pickup
     person = fake_api.user(driver, language_code=language)
     async with running_bot(settings, clock=clock):
         await announce(fake_api, marc, "/surplus 20 kg pain 18h-19h30")
@@ -91,4 +95,7 @@ async def test_runs_offers_a_button_only_on_what_the_driver_may_take(
         assert "#1" in ambient and REASON[language] not in ambient
         assert "#2" in chilled and REASON[language] in chilled
         assert [data for _, data in buttons(listing)] == [ClaimCb(donation_id=1).pack()]
+        fake_api.press_button(person, listing, ClaimCb(donation_id=1).pack())
+        answer = (await fake_api.wait_for(method="answerCallbackQuery"))[-1]
+        assert WON[language] in answer.params.get("text", "")
     assert fake_api.refused == []
