@@ -16,6 +16,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import formatting
 from bot.callbacks import ClaimCb, ReleaseCb
 from bot.i18n import N_
+from logistics.reception import Reception
 from logistics.views import DonationView, ItemLine, StopView
 
 MAX_ITEMS_SHOWN = 20
@@ -116,7 +117,12 @@ def stop_line(stop: StopView) -> str:
     place = escape(stop.name)
     if stop.delivered_at is None:
         kg = formatting.kg(stop.planned_kg or 0, locale())
-        return _("➡️ {place}: {kg}").format(place=place, kg=kg)
+        line = _("➡️ {place}: {kg}").format(place=place, kg=kg)
+        if stop.address:
+            line += f" — {escape(stop.address)}"
+        if stop.reception is not None:
+            line += "\n   " + _("🕘 receives {when}").format(when=reception_text(stop.reception))
+        return line
     kg = formatting.kg(stop.delivered_kg or 0, locale())
     if stop.receipt_status == "confirmed":
         return _("✅ {place}: {kg} delivered and received").format(place=place, kg=kg)
@@ -133,6 +139,20 @@ def stop_line(stop: StopView) -> str:
     if stop.settlement:
         line += " — " + settlement_label(stop)
     return line
+
+
+def reception_text(reception: Reception) -> str:
+    """When a place receives, said relative to the pickup's day (a card is read on several
+    days): the hours the same day, "the next day" and the hours, or a short date."""
+    tz = reception.tz
+    opens = formatting.hour(reception.opens, locale(), tz)
+    hours = f"{opens}–{formatting.hour(reception.closes, locale(), tz)}"
+    if reception.days_after == 0:
+        return hours
+    if reception.days_after == 1:
+        return _("the next day {hours}").format(hours=hours)
+    day = formatting.abbreviated_day(reception.opens, locale(), tz)
+    return f"{day} {hours}"
 
 
 def problem_label(problem: str | None) -> str:

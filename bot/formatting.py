@@ -40,6 +40,11 @@ def short_day(instant: datetime, locale: str, tz: str) -> str:
     return format_date(local(instant, tz), format="EEEE d MMMM", locale=_babel(locale))
 
 
+def abbreviated_day(instant: datetime, locale: str, tz: str) -> str:
+    """``mar. 10 mars`` / ``di 10 mrt.``."""
+    return format_date(local(instant, tz), format="EEE d MMM", locale=_babel(locale))
+
+
 def number(value: float, locale: str) -> str:
     return format_decimal(round(value, 1), format="#,##0.#", locale=_babel(locale))
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, update
+from sqlalchemy import case, exists, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -130,35 +130,69 @@ async def claiming_driver(
     return driver
 
 
+def cap_week(
+    antenna: Antenna, donation: Donation, now: datetime
+) -> tuple[datetime, datetime] | None:
+    """The ISO week (UTC bounds) whose claims count toward the caps for this pickup; None
+    when no cap applies (none set, or lifted this close to the window)."""
+    lifted = now >= donation.window_start - timedelta(hours=antenna.cap_lift_hours)
+    if lifted or (antenna.max_claims_per_day is None and antenna.max_claims_per_week is None):
+        return None
+    zone = ZoneInfo(antenna.timezone)
+    day = donation.window_start.astimezone(zone).date()
+    monday = day - timedelta(days=day.weekday())
+    return _midnight(monday, zone), _midnight(monday + timedelta(days=7), zone)
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+async def held_claims(
+    session: AsyncSession, ids: Sequence[int], since: datetime, until: datetime
+) -> dict[int, list[datetime]]:
+    """Per driver, the window starts of their active claims (not cancelled) in that span."""
+    start = col(Donation.window_start)
+    rows = await session.exec(
+        select(Claim.driver_id, Donation.window_start)
+        .join(Donation, col(Donation.id) == Claim.donation_id)
+        .where(col(Claim.driver_id).in_(ids), col(Claim.released_at).is_(None))
+        .where(col(Donation.status) != "cancelled")
+        .where(start >= since, start < until)
+    )
+    held: dict[int, list[datetime]] = {}
+    for driver_id, window_start in rows.all():
+        held.setdefault(driver_id, []).append(window_start)
+    return held
+
+
+def cap_refusal(
+    antenna: Antenna, donation: Donation, now: datetime, held: Sequence[datetime]
+) -> errors.CapReached | None:
+    """The cap a driver holding claims starting at ``held`` has reached for this pickup's
+    local day or ISO week, if any (and if not lifted)."""
+    week = cap_week(antenna, donation, now)
+    if week is None:
+        return None
+    zone = ZoneInfo(antenna.timezone)
+    day = donation.window_start.astimezone(zone).date()
+    in_week = [s for s in held if week[0] <= s < week[1]]
+    on_day = sum(1 for s in in_week if s.astimezone(zone).date() == day)
+    day_cap, week_cap = antenna.max_claims_per_day, antenna.max_claims_per_week
+    if day_cap is not None and on_day >= day_cap:
+        return errors.CapReached("day", day_cap)
+    if week_cap is not None and len(in_week) >= week_cap:
+        return errors.CapReached("week", week_cap)
+    return None
+
+
 async def cap_refusals(
     session: AsyncSession, antenna: Antenna, donation: Donation, now: datetime, ids: Sequence[int]
 ) -> dict[int, errors.CapReached]:
     """The drivers at their cap for this pickup's local day or ISO week (one query, or none)."""
-    day_cap, week_cap = antenna.max_claims_per_day, antenna.max_claims_per_week
-    lifted = now >= donation.window_start - timedelta(hours=antenna.cap_lift_hours)
-    if lifted or not ids or (day_cap is None and week_cap is None):
+    week = cap_week(antenna, donation, now)
+    if week is None or not ids:
         return {}
-    zone = ZoneInfo(antenna.timezone)
-    day = donation.window_start.astimezone(zone).date()
-    monday = day - timedelta(days=day.weekday())
-
-    def midnight(d: date, days: int = 0) -> datetime:
-        return datetime.combine(d + timedelta(days=days), time(), tzinfo=zone).astimezone(UTC)
-
-    start = col(Donation.window_start)
-    same_day = and_(start >= midnight(day), start < midnight(day, 1))
-    rows = await session.exec(
-        select(Claim.driver_id, func.sum(case((same_day, 1), else_=0)), func.count())
-        .join(Donation, col(Donation.id) == Claim.donation_id)
-        .where(col(Claim.driver_id).in_(ids), col(Claim.released_at).is_(None))
-        .where(col(Donation.status) != "cancelled")
-        .where(start >= midnight(monday), start < midnight(monday, 7))
-        .group_by(col(Claim.driver_id))
-    )
-    refusals: dict[int, errors.CapReached] = {}
-    for driver_id, on_day, in_week in rows.all():
-        if day_cap is not None and (on_day or 0) >= day_cap:
-            refusals[driver_id] = errors.CapReached("day", day_cap)
-        elif week_cap is not None and in_week >= week_cap:
-            refusals[driver_id] = errors.CapReached("week", week_cap)
-    return refusals
+    held = await held_claims(session, ids, *week)
+    refusals = {d: cap_refusal(antenna, donation, now, held.get(d, [])) for d in ids}
+    return {d: refusal for d, refusal in refusals.items() if refusal is not None}

@@ -21,12 +21,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics import errors
 from logistics.claim_queries import (
     active_claim,
-    cap_refusals,
+    cap_week,
     claiming_driver,
+    held_claims,
     load_donation,
     load_slot,
     moved,
 )
+from logistics.claimable import claim_refusal
 from logistics.driver_offers import offer_to_drivers
 from logistics.notify import (
     notify_coordinators,
@@ -75,13 +77,9 @@ async def claim_pickup(
         if holder is not None and holder.driver_id == driver.id:
             raise errors.AlreadyDone()
         raise errors.AlreadyClaimed()
-    if donation.status != "announced":
-        raise errors.NotOpen(donation.status)
-    if now >= donation.window_end:
-        raise errors.WindowPassed()
-    if cold and not driver.vehicle_refrigerated:
-        raise errors.NeedsRefrigeration()
-    refusal = (await cap_refusals(session, antenna, donation, now, [driver.id])).get(driver.id)
+    week = cap_week(antenna, donation, now)
+    held = await held_claims(session, [driver.id], *week) if week else {}
+    refusal = claim_refusal(donation, antenna, cold, driver, now, held.get(driver.id, []))
     if refusal is not None:
         raise refusal
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.reception import Reception, reception_after
 from logistics.settlement import StopFigures, counted_kg, delivered_total
 from storage.models import (
     COLD_CHAINS,
@@ -109,6 +110,8 @@ class StopView:
     problem: str | None
     note: str | None = None
     settlement: str | None = None
+    address: str = ""
+    reception: Reception | None = None  # when the place receives, after the pickup window
 
     @property
     def figures(self) -> StopFigures:
@@ -214,6 +217,9 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
             )
         ).all()
     }
+    windows = {
+        donation.id: (donation.window_end, antenna.timezone) for donation, _s, antenna, _h in heads
+    }
     stops = defaultdict(list)
     for delivery, association, hub, receipt in (
         await session.exec(
@@ -240,6 +246,10 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
                 problem=receipt.problem if receipt else None,
                 note=receipt.note if receipt else None,
                 settlement=receipt.settlement if receipt else None,
+                address=place.address,
+                reception=None
+                if delivery.delivered_at is not None
+                else reception_after(place.reception_hours, *windows[delivery.donation_id]),
             )
         )
     views = {}

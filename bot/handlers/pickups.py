@@ -17,9 +17,10 @@ from bot.callbacks import ClaimCb, ReleaseCb
 from bot.driver_panel import panel_keyboard, panel_text
 from bot.edits import edit_markup, edit_text
 from bot.refusals import drivers_only, explain
+from logistics.claimable import claim_choices
 from logistics.claims import claim_pickup, release_claim
 from logistics.clock import Clock
-from logistics.errors import DomainError
+from logistics.errors import DomainError, NotAllowed
 from logistics.people import Identity
 from logistics.permissions import may_take_pickups
 from logistics.pickups import my_pickups, open_pickups
@@ -97,21 +98,34 @@ async def runs(message: Message, identity: Identity, session: AsyncSession, cloc
         await message.answer(_("No open pickup right now. You will get a message when one comes."))
         return
     views = await donation_views(session, ids)
+    choices = await claim_choices(session, identity=identity, ids=ids, now=clock.now())
     locale = cards.locale()
     text = _("Open pickups:")
     builder = InlineKeyboardBuilder()
     for donation_id in ids:
         view = views[donation_id]
         card = "\n\n" + cards.card_text(view)
+        refusal = choices.get(donation_id)
+        if refusal is not None:
+            card += "\n" + _("🚫 Not for you: {reason}").format(reason=why_not(refusal))
         if len(text) + len(card) > MESSAGE_BUDGET:
             break  # the rest stays reachable from the group and the offers
         text += card
+        if refusal is not None:
+            continue
         when = formatting.hour(view.window_start, locale, view.tz)
         builder.button(
             text=f"✋ {view.store_name[:40]} {when}", callback_data=ClaimCb(donation_id=view.id)
         )
     builder.adjust(1)
     await message.answer(text, reply_markup=builder.as_markup())
+
+
+def why_not(refusal: DomainError) -> str:
+    """Why a listed pickup has no claim button, in the person's language."""
+    if isinstance(refusal, NotAllowed):
+        return _("you are not a driver of this antenna.")
+    return explain(refusal)
 
 
 async def mine(message: Message, identity: Identity, session: AsyncSession) -> None:
