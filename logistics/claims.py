@@ -10,7 +10,7 @@ IMMEDIATE``, waiting up to the busy timeout), so a loser hears "already claimed"
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
@@ -29,10 +29,7 @@ from logistics.claim_queries import (
     moved,
 )
 from logistics.claimable import claim_refusal
-from logistics.driver_offers import offer_to_drivers
 from logistics.notify import (
-    notify_coordinators,
-    notify_group,
     notify_member,
     notify_store_managers,
     refresh_card,
@@ -43,7 +40,6 @@ from logistics.transaction import transaction
 from storage.models import AuditLog, Claim, Donation, RecurringSlot
 
 TAKEN = ("claimed", "picked_up", "delivered", "received")
-LATE_RELEASE = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -51,13 +47,6 @@ class ClaimResult:
     donation_id: int
     driver_id: int
     on_behalf: bool
-
-
-@dataclass(frozen=True)
-class ReleaseResult:
-    donation_id: int
-    driver_id: int
-    late: bool
 
 
 @transaction
@@ -108,56 +97,8 @@ async def claim_pickup(
     )
     if donation.photo_file_id:  # what the store showed, for the driver who comes
         notify_member(session, member=driver, kind="pickup_photo", now=now, donation_id=donation_id)
-    _audit(session, identity, now, "claim.created", donation, driver.id)
+    audit_claim(session, identity, now, "claim.created", donation, driver.id)
     return ClaimResult(donation_id=donation_id, driver_id=driver.id, on_behalf=on_behalf)
-
-
-@transaction
-async def release_claim(
-    session: AsyncSession,
-    *,
-    donation_id: int,
-    identity: Identity,
-    now: datetime,
-    drivers_choice: bool = True,
-) -> ReleaseResult:
-    """Give a claimed pickup back; under 24 hours before the window it is a late release,
-    when the driver chose it (not when the claim goes with their role or their erasure)."""
-    donation, antenna, _cold = await load_donation(session, donation_id)
-    acting_as(identity, "driver", antenna.id, reason="not_your_pickup")
-    claim = (await session.exec(active_claim(donation_id))).first()
-    if claim is not None and claim.driver_id != identity.member_id:
-        if not is_coordinator(identity, antenna.id):
-            raise errors.NotAllowed("not_your_pickup")
-    if donation.status == "announced":
-        raise errors.AlreadyDone()
-    if donation.status != "claimed":
-        raise errors.NotOpen(donation.status)
-    if claim is None or not await moved(session, donation_id, "claimed", "announced", now):
-        raise errors.AlreadyDone()
-
-    late = drivers_choice and donation.window_start - now < LATE_RELEASE
-    claim.released_at = now
-    claim.late_release = late
-    session.add(claim)
-    refresh_card(session, antenna=antenna, donation_id=donation_id, now=now)
-    if late:
-        alert = {"donation_id": donation_id, "driver_id": claim.driver_id}
-        notify_group(session, antenna=antenna, kind="late_release", now=now, **alert)
-        await notify_coordinators(
-            session, antenna_id=antenna.id, kind="late_release", now=now, **alert
-        )
-    await notify_store_managers(
-        session,
-        store_id=donation.store_id,
-        kind="donation_released",
-        now=now,
-        donation_id=donation_id,
-        driver_id=claim.driver_id,
-    )
-    await offer_to_drivers(session, donation_id=donation_id, now=now, exclude=[claim.driver_id])
-    _audit(session, identity, now, "claim.released", donation, claim.driver_id, late=late)
-    return ReleaseResult(donation_id=donation_id, driver_id=claim.driver_id, late=late)
 
 
 @transaction
@@ -183,7 +124,7 @@ async def set_standing_claim(
     )
     if held.rowcount == 0:
         raise errors.AlreadyClaimed()
-    _audit(session, identity, now, "standing_claim.set", slot, driver.id)
+    audit_claim(session, identity, now, "standing_claim.set", slot, driver.id)
 
 
 @transaction
@@ -205,10 +146,10 @@ async def drop_standing_claim(
     )
     if dropped.rowcount == 0:
         raise errors.AlreadyDone()
-    _audit(session, identity, now, "standing_claim.dropped", slot, holder)
+    audit_claim(session, identity, now, "standing_claim.dropped", slot, holder)
 
 
-def _audit(
+def audit_claim(
     session: AsyncSession,
     identity: Identity,
     now: datetime,

@@ -12,7 +12,8 @@ longer leads to anybody. Table by table:
 - ``claim``: an active claim on a pickup not yet collected is released by the release rule,
   as for a suspended driver (the group card shows it open again, the other drivers get the
   offer; leaving is not a late release) and the group gets the list of pickups open again;
-  a collected pickup keeps its claim as history. A weekly slot held is given back.
+  a collected pickup keeps its claim as history, without the reason given for a late
+  release (it may be about their health). A weekly slot held is given back.
 - ``donation.raw_text`` (the announcement as typed) and ``donation.photo_file_id`` (the photo
   sent with it, which may show people) of their announcements and
   ``receipt.note`` of the receipts they confirmed are free text: emptied. Item labels name
@@ -41,7 +42,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics import claims
+from logistics import claims, release
 from logistics.errors import DomainError, NotFound
 from logistics.notify import notify_group
 from logistics.people import Identity, Role
@@ -155,6 +156,7 @@ async def forget_member(
         .values(raw_text=None, photo_file_id=None)
     )
     await session.exec(update(Receipt).where(Receipt.confirmed_by_id == m).values(note=None))
+    await session.exec(update(Claim).where(Claim.driver_id == m).values(release_reason=None))
     await _scrub_audit(session, m, telegram_id, tokens)
     member.telegram_id = member.name = member.username = member.phone = None
     member.language = member.vehicle_capacity_kg = None
@@ -193,7 +195,7 @@ async def _release_claims(session: AsyncSession, member: Member, now: datetime) 
     )
     released: dict[int, list[int]] = {}
     for donation_id, antenna_id in claimed.all():
-        await claims.release_claim.__wrapped__(
+        await release.release_claim.__wrapped__(
             session,
             donation_id=donation_id,
             identity=_driver(member, antenna_id),

@@ -14,9 +14,10 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.claims import drop_standing_claim, release_claim
+from logistics.claims import drop_standing_claim
 from logistics.notify import notify_group, notify_member
 from logistics.people import Identity
+from logistics.release import release_claim
 from storage.models import (
     Antenna,
     AuditLog,

@@ -85,7 +85,7 @@ async def personal_data(session: AsyncSession, *, telegram_id: int) -> dict[str,
     )
     claimed = await session.exec(
         select(Claim.donation_id, Store.name, Donation.window_start, Claim.claimed_at)
-        .add_columns(Claim.released_at, Claim.late_release)
+        .add_columns(Claim.released_at, Claim.late_release, Claim.release_reason)
         .join(Donation, col(Donation.id) == Claim.donation_id)
         .join(Store, col(Store.id) == Donation.store_id)
         .where(Claim.driver_id == m)
@@ -133,7 +133,8 @@ async def personal_data(session: AsyncSession, *, telegram_id: int) -> dict[str,
             ("donation", "store", "window_start", "status", "estimated_kg", "collected_kg", "text"),
         ),
         "claims": _rows(
-            claimed, ("donation", "store", "window_start", "claimed_at", "released_at", "late")
+            claimed,
+            ("donation", "store", "window_start", "claimed_at", "released_at", "late", "reason"),
         ),
         "deliveries": _rows(delivered, ("delivery", "donation", "to", "kg", "delivered_at")),
         "receipts": _rows(

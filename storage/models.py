@@ -326,6 +326,7 @@ class Claim(SQLModel, table=True):
     claimed_at: datetime = _utc()
     released_at: datetime | None = _utc(default=None)
     late_release: bool = Field(default=False)
+    release_reason: str | None = Field(default=None, max_length=16)  # a late one's
     on_behalf_of_id: int | None = Field(default=None, foreign_key="member.id")
 
 

@@ -13,10 +13,8 @@ from sqlmodel import select
 from logistics.claim_queries import DriverStats, driver_stats
 from logistics.claims import (
     ClaimResult,
-    ReleaseResult,
     claim_pickup,
     drop_standing_claim,
-    release_claim,
     set_standing_claim,
 )
 from logistics.driver_offers import eligible_drivers, offer_to_drivers
@@ -24,6 +22,7 @@ from logistics.errors import (
     AlreadyClaimed,
     AlreadyDone,
     CapReached,
+    InvalidInput,
     NeedsRefrigeration,
     NotAllowed,
     NotFound,
@@ -31,6 +30,7 @@ from logistics.errors import (
     WindowPassed,
 )
 from logistics.people import identify
+from logistics.release import ReleaseResult, release_claim
 from storage.models import (
     Antenna,
     AuditLog,
@@ -144,10 +144,10 @@ async def claim(sf, telegram_id: int, donation_id: int, now: datetime, **kw) -> 
         return await claim_pickup(s, donation_id=donation_id, identity=identity, now=now, **kw)
 
 
-async def release(sf, telegram_id: int, donation_id: int, now: datetime) -> ReleaseResult:
+async def release(sf, telegram_id: int, donation_id: int, now: datetime, **kw) -> ReleaseResult:
     async with sf() as s:
         identity = await identify(s, telegram_id=telegram_id)
-        return await release_claim(s, donation_id=donation_id, identity=identity, now=now)
+        return await release_claim(s, donation_id=donation_id, identity=identity, now=now, **kw)
 
 
 async def rows(sf, model, *where) -> list:
@@ -395,9 +395,9 @@ async def test_a_late_release_alerts_the_group_and_the_coordinators(session_fact
     await claim(session_factory, DANA, d, now)
     before = len(await rows(session_factory, Outbox))
 
-    result = await release(session_factory, DANA, d, now)
+    result = await release(session_factory, DANA, d, now, reason="vehicle")
 
-    assert result.late
+    assert result.late and result.reason == "vehicle"
     queued = (await rows(session_factory, Outbox))[before:]
     assert sent(queued) == [
         (GROUP, "donation_card"),
@@ -407,9 +407,35 @@ async def test_a_late_release_alerts_the_group_and_the_coordinators(session_fact
         (FRANK, "donation_offer"),
     ]
     alert = {"kind": "late_release", "donation_id": d, "driver_id": world.members[DANA]}
-    assert queued[1].payload == queued[2].payload == alert
+    assert queued[1].payload == queued[2].payload == alert | {"reason": "vehicle"}
     [c] = await rows(session_factory, Claim)
-    assert c.late_release
+    assert c.late_release and c.release_reason == "vehicle"
+    released = await rows(session_factory, AuditLog, AuditLog.action == "claim.released")
+    assert [a.detail for a in released] == [{"driver_id": world.members[DANA], "late": True}]
+
+
+async def test_a_release_reason_is_one_of_the_list(session_factory, world, now):
+    d = await donation(session_factory, world, now + timedelta(hours=2))
+    await claim(session_factory, DANA, d, now)
+
+    with pytest.raises(InvalidInput):
+        await release(session_factory, DANA, d, now, reason="bored")
+
+    [c] = await rows(session_factory, Claim)
+    assert c.released_at is None
+
+
+async def test_an_early_release_is_not_late_and_keeps_no_reason_it_was_not_asked(
+    session_factory, world, now
+):
+    d = await donation(session_factory, world, now + timedelta(hours=24))
+    await claim(session_factory, DANA, d, now)
+
+    result = await release(session_factory, DANA, d, now, reason="ill")
+
+    assert not result.late and result.reason is None
+    [c] = await rows(session_factory, Claim)
+    assert not c.late_release and c.release_reason is None and c.released_at is not None
 
 
 async def test_released_then_claimed_by_another_driver(session_factory, world, now):

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from logistics.announce import announce, draft_from_text
-from logistics.claims import claim_pickup, release_claim
+from logistics.claims import claim_pickup
 from logistics.collection import record_pickup
 from logistics.errors import (
     AlreadyDone,
@@ -21,6 +21,7 @@ from logistics.errors import (
     NotOpen,
 )
 from logistics.people import identify
+from logistics.release import release_claim
 from logistics.store_announcements import (
     cancel_pickup,
     change_items,
