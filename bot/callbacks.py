@@ -256,3 +256,11 @@ class LineCb(CallbackData, prefix="ln"):
     check: int
     step: int
     category_id: RowIdOrZero = 0
+
+
+class ReleaseAnswerCb(CallbackData, prefix="ry"):
+    """The answer to "give this pickup back?": ``yes``; under 24 hours before its window, the
+    reason instead (``ill``, ``vehicle``, ``busy``, ``other``); or ``keep`` (it stays taken)."""
+
+    donation_id: RowId
+    answer: str

@@ -14,6 +14,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.i18n import N_
 from bot.personal_summary import status_label as membership_status
 from bot.refusals import status_label as donation_status
+from bot.release_view import reason_label
 from bot.texts import role_label
 from storage.models import ROLES
 
@@ -52,6 +53,7 @@ LABELS = {
     "claimed_at": N_("claimed at"),
     "released_at": N_("released at"),
     "late": N_("late release"),
+    "reason": N_("reason given"),
     "delivery": N_("delivery number"),
     "to": N_("delivered to"),
     "kg": N_("kg"),
@@ -101,6 +103,8 @@ def _value(value: Any, key: str, section: str) -> Any:
         return role_label(value)
     if key == "status":
         return _status(value, section)
+    if key == "reason" and section == "claims":
+        return reason_label(value)
     return value
 
 

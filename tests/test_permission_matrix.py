@@ -117,6 +117,10 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.LanguageCb: (Everyone, lambda w: cb.LanguageCb(code="fr")),
     cb.ClaimCb: (frozenset({"driver"}), lambda w: cb.ClaimCb(donation_id=w.open)),
     cb.ReleaseCb: (Holder, lambda w: cb.ReleaseCb(donation_id=w.claimed["release"])),
+    cb.ReleaseAnswerCb: (
+        Holder,
+        lambda w: cb.ReleaseAnswerCb(donation_id=w.claimed["release"], answer="vehicle"),
+    ),
     cb.PickupCb: (
         Holder,
         lambda w: cb.PickupCb(donation_id=w.claimed["pickup"], action="as_announced"),

@@ -14,12 +14,14 @@ from sqlmodel import col, select
 from bot.callbacks import ForgetCb, LanguageCb
 from bot.config import load_settings
 from bot.i18n import create_i18n
+from bot.personal_export import readable
 from bot.personal_summary import summary_text
 from logistics.claims import claim_pickup, set_standing_claim
 from logistics.erasure import LastCoordinator, check_forgettable, forget_member
 from logistics.errors import NotFound
 from logistics.people import identify
 from logistics.personal_data import personal_data
+from logistics.release import release_claim
 from logistics.seed import seed_network
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
@@ -115,6 +117,36 @@ async def test_personal_data_holds_the_person_and_nobody_else(seeded, now):
     text = json.dumps(data, ensure_ascii=False)
     assert not any(name in text for name in OTHER_NAMES)
     assert str(MARC) not in text and str(CLAIRE) not in text
+
+
+async def test_the_reason_of_a_late_release_is_the_persons_data(seeded, now):
+    """Why one gave a pickup back ("ill" is about one's health) is theirs to see and goes
+    with their erasure."""
+    donation_id = await _sofie_with_a_claim(seeded, now)
+    later = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)  # 8 hours before the window
+    async with seeded() as session:
+        identity = await identify(session, telegram_id=SOFIE)
+        await release_claim(
+            session, donation_id=donation_id, identity=identity, now=later, reason="ill"
+        )
+        data = await personal_data(session, telegram_id=SOFIE)
+
+    [claim] = data["claims"]
+    assert (claim["late"], claim["reason"]) == (True, "ill")
+    i18n = create_i18n()
+    shown = {"fr": ("collectes prises", "raison donnée", "maladie")}
+    shown["nl"] = ("opgenomen ophalingen", "opgegeven reden", "ziek")
+    for locale, (section, label, said) in shown.items():
+        with i18n.context(), i18n.use_locale(locale):
+            [row] = readable(data)[section]
+        assert row[label] == said, (locale, row)
+
+    async with seeded() as session:  # forgotten, the claim stays as history, the reason goes
+        identity = await identify(session, telegram_id=SOFIE)
+        await forget_member(session, identity=identity, now=later)
+    async with seeded() as session:
+        [claim] = (await session.exec(select(Claim))).all()
+    assert claim.late_release and claim.release_reason is None
 
 
 async def test_the_last_coordinator_cannot_erase_themself(seeded, now):

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from bot.callbacks import (
     AnnounceCb,
     ClaimCb,
+    ReleaseAnswerCb,
     ReleaseCb,
     StoreCancelCb,
     StoreItemsCb,
@@ -197,6 +198,10 @@ async def test_a_store_follows_and_changes_its_announcement(settings, fake_api, 
         # Sofie releases (late: the window is today), Lucas claims: Marc is told both.
         before = len(fake_api.sent(MARC))
         await chat.press(people[SOFIE], card_now(), ReleaseCb(donation_id=donation_id).pack())
+        question = fake_api.last_message(SOFIE)  # asked in private, with the reasons
+        ill = ReleaseAnswerCb(donation_id=donation_id, answer="ill").pack()
+        assert ill in with_prefix(question, "ry")
+        await chat.press(people[SOFIE], question, ill)
         await chat.reply(MARC, words["released"], before)
         await fake_api.wait_for(lambda: with_prefix(card_now(), "cl"))
         await chat.press(people[LUCAS], card_now(), ClaimCb(donation_id=donation_id).pack())

@@ -1,4 +1,4 @@
-"""Claiming and releasing pickups (from the group, offers, /runs) and the driver's lists."""
+"""Claiming pickups (from the group, offers, /runs) and the driver's lists."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
-from bot.callbacks import ClaimCb, ReleaseCb
+from bot.callbacks import ClaimCb
 from bot.driver_panel import panel_keyboard, panel_text
-from bot.edits import edit_markup, edit_text
+from bot.edits import edit_text
 from bot.refusals import drivers_only, explain
 from logistics.claimable import claim_choices
-from logistics.claims import claim_pickup, release_claim
+from logistics.claims import claim_pickup
 from logistics.clock import Clock
 from logistics.errors import DomainError, NotAllowed
 from logistics.people import Identity
@@ -63,30 +63,6 @@ async def claim(
         )
         return
     await query.answer(_("It is yours. Thank you!"))
-
-
-async def release(
-    query: CallbackQuery,
-    callback_data: ReleaseCb,
-    identity: Identity,
-    session: AsyncSession,
-    clock: Clock,
-) -> None:
-    try:
-        result = await release_claim(
-            session, donation_id=callback_data.donation_id, identity=identity, now=clock.now()
-        )
-    except DomainError as error:
-        await query.answer(explain(error), show_alert=True)
-        return
-    if result.late:
-        await query.answer(
-            _("Released. It was less than 24 hours before: the group is told."), show_alert=True
-        )
-    else:
-        await query.answer(_("Released: it is offered to the other drivers."))
-    if query.message is not None and query.message.chat.type == "private":
-        await edit_markup(query.message, None)
 
 
 async def runs(message: Message, identity: Identity, session: AsyncSession, clock: Clock) -> None:
@@ -145,7 +121,6 @@ async def mine(message: Message, identity: Identity, session: AsyncSession) -> N
 def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(claim, ClaimCb.filter())
-    router.callback_query.register(release, ReleaseCb.filter())
     router.message.register(runs, F.chat.type == "private", Command("runs"))
     router.message.register(mine, F.chat.type == "private", Command("mine"))
     return router

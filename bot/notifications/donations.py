@@ -11,6 +11,7 @@ from bot import cards, formatting
 from bot.callbacks import ClaimCb, SlotCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered, view_of
+from bot.release_view import reason_label
 from storage.models import Donation, Member
 
 
@@ -54,6 +55,8 @@ async def late_release(ctx: Context, payload: dict) -> Rendered | None:
                 "⚠️ Late release: {driver} gave up the pickup at {store} less than 24 hours "
                 "before it. It is open again."
             ).format(driver=name, store=escape(view.store_name))
+            + "\n"
+            + _("Reason given: {reason}").format(reason=reason_label(payload.get("reason")))
             + "\n"
             + cards.window_line(view)
         )
