@@ -9,12 +9,11 @@ SQLite and PostgreSQL refuse the same bad rows.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-from storage.types import UTCDateTime
+from storage.columns import one_of, utc
 
 ROLES = ("coordinator", "store_manager", "driver", "association")
 MEMBERSHIP_STATUSES = ("pending", "active", "suspended", "rejected")
@@ -33,28 +32,9 @@ DONATION_STATUSES = (
 )
 RECEIPT_STATUSES = ("pending", "confirmed", "disputed")
 SETTLEMENTS = ("association", "driver", "lost")  # how a coordinator settled a disputed receipt
-OUTBOX_STATUSES = ("pending", "sent", "failed", "unreachable")
 LANGUAGES = ("fr", "nl")
+DATE_KINDS = ("use_by", "best_before", "none")  # the date a category's food must carry
 ZERO_REASONS = ("no_food", "store_closed", "did_not_happen")
-
-
-# Named constraints, so that Alembic can alter SQLite tables in batch mode.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def _in(column: str, values: tuple[str, ...]) -> str:
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IN ({quoted})"
-
-
-def _utc(**kwargs: Any) -> Any:
-    return Field(sa_type=UTCDateTime, **kwargs)
 
 
 # --- Places -------------------------------------------------------------------------------
@@ -123,6 +103,7 @@ class AssociationBase(SQLModel):
     beneficiaries: int = Field(default=0)
     cold_storage: bool = Field(default=False)
     reception_hours: str = Field(default="", max_length=200)
+    distribution_days: list[int] = Field(default_factory=list, sa_type=JSON)  # 0 is Monday
     active: bool = Field(default=True)
 
 
@@ -142,11 +123,15 @@ class CategoryBase(SQLModel):
     kg_per_piece: float | None = Field(default=None)
     kg_per_pallet: float | None = Field(default=None)
     kg_per_litre: float | None = Field(default=None)
+    date_kind: str = Field(default="none", max_length=12)
+    grace_days: int = Field(default=0)  # a best-before date may be passed by this many days
 
 
 class Category(CategoryBase, table=True):
     __table_args__ = (
-        CheckConstraint(_in("cold_chain", COLD_CHAINS), name="category_cold_chain"),
+        CheckConstraint(one_of("date_kind", DATE_KINDS), name="category_date_kind"),
+        CheckConstraint("grace_days >= 0", name="category_grace_days"),
+        CheckConstraint(one_of("cold_chain", COLD_CHAINS), name="category_cold_chain"),
         CheckConstraint("kg_per_crate IS NULL OR kg_per_crate > 0", name="category_kg_crate"),
         CheckConstraint("kg_per_piece IS NULL OR kg_per_piece > 0", name="category_kg_piece"),
         CheckConstraint("kg_per_pallet IS NULL OR kg_per_pallet > 0", name="category_kg_pallet"),
@@ -174,24 +159,24 @@ class Member(MemberBase, table=True):
 
     __table_args__ = (
         CheckConstraint(
-            "language IS NULL OR " + _in("language", LANGUAGES), name="member_language"
+            "language IS NULL OR " + one_of("language", LANGUAGES), name="member_language"
         ),
         CheckConstraint(
             "vehicle_capacity_kg IS NULL OR vehicle_capacity_kg > 0", name="member_capacity"
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = _utc()
-    opened_at: datetime | None = _utc(default=None)  # first wrote to the bot: reachable since
-    forgotten_at: datetime | None = _utc(default=None)
+    created_at: datetime = utc()
+    opened_at: datetime | None = utc(default=None)  # first wrote to the bot: reachable since
+    forgotten_at: datetime | None = utc(default=None)
 
 
 class Membership(SQLModel, table=True):
     """A role of a person in one antenna, for a store or an association where it applies."""
 
     __table_args__ = (
-        CheckConstraint(_in("role", ROLES), name="membership_role"),
-        CheckConstraint(_in("status", MEMBERSHIP_STATUSES), name="membership_status"),
+        CheckConstraint(one_of("role", ROLES), name="membership_role"),
+        CheckConstraint(one_of("status", MEMBERSHIP_STATUSES), name="membership_status"),
         CheckConstraint(
             "(role = 'store_manager') = (store_id IS NOT NULL)", name="membership_store"
         ),
@@ -210,13 +195,13 @@ class Membership(SQLModel, table=True):
     store_id: int | None = Field(default=None, foreign_key="store.id")
     association_id: int | None = Field(default=None, foreign_key="association.id")
     status: str = Field(default="active", max_length=12)
-    created_at: datetime = _utc()
+    created_at: datetime = utc()
 
 
 class Invite(SQLModel, table=True):
     """A single-use, expiring invitation; only the hash of the token is kept."""
 
-    __table_args__ = (CheckConstraint(_in("role", ROLES), name="invite_role"),)
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="invite_role"),)
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     antenna_id: int = Field(foreign_key="antenna.id", index=True)
@@ -224,9 +209,9 @@ class Invite(SQLModel, table=True):
     store_id: int | None = Field(default=None, foreign_key="store.id")
     association_id: int | None = Field(default=None, foreign_key="association.id")
     created_by_id: int | None = Field(default=None, foreign_key="member.id")
-    created_at: datetime = _utc()
-    expires_at: datetime = _utc()
-    used_at: datetime | None = _utc(default=None)
+    created_at: datetime = utc()
+    expires_at: datetime = utc()
+    used_at: datetime | None = utc(default=None)
     used_by_id: int | None = Field(default=None, foreign_key="member.id")
 
 
@@ -254,12 +239,12 @@ class Donation(SQLModel, table=True):
     """One pickup at a store: announced surplus or a day's recurring slot."""
 
     __table_args__ = (
-        CheckConstraint(_in("status", DONATION_STATUSES), name="donation_status"),
+        CheckConstraint(one_of("status", DONATION_STATUSES), name="donation_status"),
         CheckConstraint("window_end > window_start", name="donation_window"),
         CheckConstraint("estimated_kg >= 0", name="donation_estimated"),
         CheckConstraint("collected_kg IS NULL OR collected_kg >= 0", name="donation_collected"),
         CheckConstraint(
-            "zero_reason IS NULL OR " + _in("zero_reason", ZERO_REASONS), name="donation_zero"
+            "zero_reason IS NULL OR " + one_of("zero_reason", ZERO_REASONS), name="donation_zero"
         ),
         UniqueConstraint("recurring_slot_id", "service_day", name="uq_donation_slot_day"),
         Index("ix_donation_antenna_window", "antenna_id", "window_start"),
@@ -269,8 +254,8 @@ class Donation(SQLModel, table=True):
     antenna_id: int = Field(foreign_key="antenna.id")
     store_id: int = Field(foreign_key="store.id", index=True)
     status: str = Field(default="announced", max_length=12)
-    window_start: datetime = _utc()
-    window_end: datetime = _utc()
+    window_start: datetime = utc()
+    window_end: datetime = utc()
     service_day: date | None = Field(default=None)
     recurring_slot_id: int | None = Field(default=None, foreign_key="recurring_slot.id")
     announced_by_id: int | None = Field(default=None, foreign_key="member.id")
@@ -280,17 +265,17 @@ class Donation(SQLModel, table=True):
     collected_kg: float | None = Field(default=None)
     zero_reason: str | None = Field(default=None, max_length=16)
     group_message_id: int | None = Field(default=None, sa_type=BigInteger)
-    prompted_at: datetime | None = _utc(default=None)  # a recurring day's store was asked
-    created_at: datetime = _utc()
-    updated_at: datetime = _utc()
+    prompted_at: datetime | None = utc(default=None)  # a recurring day's store was asked
+    created_at: datetime = utc()
+    updated_at: datetime = utc()
 
 
 class DonationItem(SQLModel, table=True):
     __tablename__ = "donation_item"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="item_quantity"),
-        CheckConstraint(_in("unit", UNITS), name="item_unit"),
-        CheckConstraint(_in("cold_chain", COLD_CHAINS), name="item_cold_chain"),
+        CheckConstraint(one_of("unit", UNITS), name="item_unit"),
+        CheckConstraint(one_of("cold_chain", COLD_CHAINS), name="item_cold_chain"),
         CheckConstraint("estimated_kg >= 0", name="item_estimated"),
         CheckConstraint("collected_kg IS NULL OR collected_kg >= 0", name="item_collected"),
     )
@@ -305,6 +290,8 @@ class DonationItem(SQLModel, table=True):
     collected_kg: float | None = Field(default=None)
     collected_estimated: bool = Field(default=False)  # a share of a total, not weighed
     use_by: date | None = Field(default=None)
+    best_before: date | None = Field(default=None)
+    lot: str | None = Field(default=None, max_length=64)
 
 
 class Claim(SQLModel, table=True):
@@ -323,8 +310,8 @@ class Claim(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     donation_id: int = Field(foreign_key="donation.id", index=True)
     driver_id: int = Field(foreign_key="member.id")
-    claimed_at: datetime = _utc()
-    released_at: datetime | None = _utc(default=None)
+    claimed_at: datetime = utc()
+    released_at: datetime | None = utc(default=None)
     late_release: bool = Field(default=False)
     release_reason: str | None = Field(default=None, max_length=16)  # a late one's
     on_behalf_of_id: int | None = Field(default=None, foreign_key="member.id")
@@ -346,7 +333,9 @@ class Delivery(SQLModel, table=True):
     hub_id: int | None = Field(default=None, foreign_key="hub.id")
     planned_kg: float | None = Field(default=None)
     delivered_kg: float | None = Field(default=None)
-    delivered_at: datetime | None = _utc(default=None)
+    delivered_at: datetime | None = utc(default=None)
+    # a receipt said it came too warm: its chilled food must not be handed out
+    chilled_withheld_at: datetime | None = utc(default=None)
     overridden_by_id: int | None = Field(default=None, foreign_key="member.id")
 
 
@@ -354,10 +343,10 @@ class Receipt(SQLModel, table=True):
     """The association's acknowledgement of one delivery."""
 
     __table_args__ = (
-        CheckConstraint(_in("status", RECEIPT_STATUSES), name="receipt_status"),
+        CheckConstraint(one_of("status", RECEIPT_STATUSES), name="receipt_status"),
         CheckConstraint("received_kg IS NULL OR received_kg >= 0", name="receipt_kg"),
         CheckConstraint(
-            "settlement IS NULL OR " + _in("settlement", SETTLEMENTS), name="receipt_settlement"
+            "settlement IS NULL OR " + one_of("settlement", SETTLEMENTS), name="receipt_settlement"
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -367,81 +356,21 @@ class Receipt(SQLModel, table=True):
     problem: str | None = Field(default=None, max_length=32)
     note: str | None = Field(default=None, max_length=1000)
     confirmed_by_id: int | None = Field(default=None, foreign_key="member.id")
-    confirmed_at: datetime | None = _utc(default=None)
+    confirmed_at: datetime | None = utc(default=None)
     settlement: str | None = Field(default=None, max_length=12)
     settled_by_id: int | None = Field(default=None, foreign_key="member.id")
-    settled_at: datetime | None = _utc(default=None)
+    settled_at: datetime | None = utc(default=None)
 
 
-# --- Plumbing -----------------------------------------------------------------------------
-
-
-class Outbox(SQLModel, table=True):
-    """A message the bot sends on its own, written in the transaction that caused it."""
-
-    __table_args__ = (
-        CheckConstraint(_in("status", OUTBOX_STATUSES), name="outbox_status"),
-        CheckConstraint("attempts >= 0", name="outbox_attempts"),
-        Index("ix_outbox_due", "status", "next_attempt_at"),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    chat_id: int = Field(sa_type=BigInteger)
-    method: str = Field(default="sendMessage", max_length=32)
-    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    dedupe_key: str | None = Field(default=None, max_length=128, unique=True)
-    status: str = Field(default="pending", max_length=12)
-    attempts: int = Field(default=0)
-    next_attempt_at: datetime = _utc()
-    created_at: datetime = _utc()
-    sent_at: datetime | None = _utc(default=None)
-    last_error: str | None = Field(default=None, max_length=500)
-
-
-class ProcessedUpdate(SQLModel, table=True):
-    """Telegram update ids already handled: a duplicate delivery takes effect once."""
-
-    __tablename__ = "processed_update"
-    update_id: int = Field(
-        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
-    )
-    processed_at: datetime = _utc()
-
-
-class BroadcastLog(SQLModel, table=True):
-    """One row per antenna, local day and kind of broadcast: the exactly-once key."""
-
-    __tablename__ = "broadcast_log"
-    __table_args__ = (UniqueConstraint("antenna_id", "day", "kind", name="uq_broadcast"),)
-    id: int | None = Field(default=None, primary_key=True)
-    antenna_id: int = Field(foreign_key="antenna.id")
-    day: date
-    kind: str = Field(max_length=32)
-    created_at: datetime = _utc()
-
-
-class AuditLog(SQLModel, table=True):
-    """Every state change: who, what, when, on behalf of whom."""
-
-    __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = _utc()
-    actor_id: int | None = Field(default=None, foreign_key="member.id")
-    on_behalf_of_id: int | None = Field(default=None, foreign_key="member.id")
-    action: str = Field(max_length=64)
-    entity: str = Field(max_length=32)
-    entity_id: int | None = Field(default=None)
-    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-
-
-class FsmRecord(SQLModel, table=True):
-    """aiogram FSM state and data per storage key, so conversations survive a restart."""
-
-    __tablename__ = "fsm_record"
-    key: str = Field(max_length=255, primary_key=True)
-    state: str | None = Field(default=None, max_length=255)
-    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    updated_at: datetime = _utc()
-
+# the tables of the other modules, so that importing this one registers every table
+from storage.food_safety import RECALL_ANSWERS, Recall, RecallNotice  # noqa: E402, F401
+from storage.plumbing import (  # noqa: E402, F401
+    OUTBOX_STATUSES,
+    AuditLog,
+    BroadcastLog,
+    FsmRecord,
+    Outbox,
+    ProcessedUpdate,
+)
 
 ALL_TABLES = SQLModel.metadata
