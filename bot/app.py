@@ -65,6 +65,7 @@ def create_dispatcher(
         clock=clock,
         i18n=i18n,
         outbox=outbox,
+        date_rules=settings.food_safety.rules(),
     )
     dp.update.outer_middleware(ThrottleMiddleware())  # first: a flood costs no database work
     dp.update.outer_middleware(DedupeMiddleware())

@@ -264,3 +264,13 @@ class ReleaseAnswerCb(CallbackData, prefix="ry"):
 
     donation_id: RowId
     answer: str
+
+
+class DateCb(CallbackData, prefix="dt"):
+    """The date of an item of an announcement's echo (``item``, its place among the items;
+    ``check``, a check of the item): ``days`` 0 to 3 sets today + days, 4 asks for another
+    date (then typed), 5 removes the item."""
+
+    item: int
+    check: int
+    days: int

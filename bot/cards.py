@@ -39,6 +39,16 @@ def quantity(value: float, unit: str) -> str:
     return f"{number} {units[unit]()}"
 
 
+def date_label(use_by, best_before) -> str:
+    """``DLC 05/12`` / ``TGT 05/12``, ``DDM 31/12`` / ``THT 31/12``: the glossary's words."""
+    parts = []
+    if use_by is not None:
+        parts.append(_("use-by {date}").format(date=f"{use_by:%d/%m}"))
+    if best_before is not None:
+        parts.append(_("best-before {date}").format(date=f"{best_before:%d/%m}"))
+    return " ".join(f"📅 {p}" for p in parts)
+
+
 def cold_label(cold_chain: str) -> str:
     return {"chilled": _("❄️ chilled"), "frozen": _("🧊 frozen")}.get(cold_chain, "")
 
@@ -59,6 +69,8 @@ def item_line(line: ItemLine) -> str:
             parts.append(_("→ {kg} collected").format(kg=collected))
     if cold := cold_label(line.cold_chain):
         parts.append(cold)
+    if dated := date_label(line.use_by, line.best_before):
+        parts.append(dated)
     return " ".join(parts)
 
 

@@ -46,6 +46,7 @@ from bot.config_errors import (
     syntax_error,
     validation_problems,
 )
+from logistics.food_dates import DateRules
 from logistics.network import DEFAULT_TIMEZONE, ClockTime, Network, TimeZoneName
 from logistics.reminders import Timing
 from storage.engine import DEFAULT_DATABASE_URL
@@ -111,6 +112,20 @@ class ReminderTimes(BaseModel):
         )
 
 
+class FoodSafety(BaseModel):
+    """``[food_safety]``: AFSCA / FAVV's defaults for dated food (sources in config.toml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    use_by_ideal_days: int = Field(default=3, ge=0, le=30)
+    past_date_days: int = Field(default=31, ge=0, le=180)
+
+    def rules(self) -> DateRules:
+        return DateRules(
+            use_by_ideal_days=self.use_by_ideal_days, past_date_days=self.past_date_days
+        )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="forbid")
 
@@ -125,6 +140,7 @@ class Settings(BaseSettings):
     bot: BotDefaults = Field(default_factory=BotDefaults)
     impact: ImpactFactors = Field(default_factory=ImpactFactors)
     reminders: ReminderTimes = Field(default_factory=ReminderTimes)
+    food_safety: FoodSafety = Field(default_factory=FoodSafety)
     network: Network = Field(default_factory=Network)
 
     @field_validator("log_level", mode="before")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
@@ -20,6 +22,7 @@ from logistics.errors import (
     NotYetOpen,
     WindowPassed,
 )
+from logistics.food_dates import OutOfDate, PastDate
 
 
 def explain(error: DomainError) -> str:
@@ -61,6 +64,8 @@ def explain(error: DomainError) -> str:
         return _("This pickup can no longer be changed ({status}).").format(
             status=status_label(error.status)
         )
+    if isinstance(error, PastDate):
+        return "\n".join([*(out_of_date_line(item) for item in error.items), remove_or_date()])
     if isinstance(error, AlreadyDone):
         return _("This was already recorded.")
     if isinstance(error, NotAllowed):
@@ -70,6 +75,29 @@ def explain(error: DomainError) -> str:
     if isinstance(error, InvalidInput):
         return invalid_input(str(error))
     return _("This cannot be done.")
+
+
+def out_of_date_line(item: OutOfDate) -> str:
+    """⛔ the item and its date: why it may not be given."""
+    name = item.name_fr if locale() == "fr" else item.name_nl
+    shown = formatting.quote(escape(f"{item.text or name}"[:80]), locale())
+    day = f"{item.day:%d/%m/%Y}"
+    if item.kind == "use_by":
+        return _("⛔ {item}: its use-by date ({date}) is past: it may not be given.").format(
+            item=shown, date=day
+        )
+    if not item.grace_days:
+        return _("⛔ {item}: its best-before date ({date}) is past: it may not be given.").format(
+            item=shown, date=day
+        )
+    return _(
+        "⛔ {item}: its best-before date ({date}) is past by more than {days} days: it may "
+        "not be given."
+    ).format(item=shown, date=day, days=item.grace_days)
+
+
+def remove_or_date() -> str:
+    return _("Nothing is announced yet: remove this line or correct its date with the buttons.")
 
 
 def locale() -> str:
@@ -90,6 +118,7 @@ def invalid_input(code: str) -> str:
         "window_other_day": lambda: _(
             "This is a weekly pickup: its window can change within its day only."
         ),
+        "date_past": lambda: _("This date is already past: give today's or a later one."),
         "draft_incomplete": lambda: _(
             "Something is missing: at least one item with a quantity, and a time window."
         ),

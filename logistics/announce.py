@@ -17,10 +17,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics import allocation, driver_offers
 from logistics.drafts import Draft, DraftItem
 from logistics.errors import AlreadyDone, InvalidInput, NotFound, NotOpen
+from logistics.food_dates import PastDate, local_today, out_of_date
 from logistics.notify import refresh_card
 from logistics.people import Identity
 from logistics.permissions import acting_as
 from logistics.surplus import CatalogEntry, parse_surplus
+from logistics.surplus_dates import PAST_DAYS
 from storage.models import (
     Antenna,
     AuditLog,
@@ -49,6 +51,8 @@ async def load_catalog(session: AsyncSession) -> list[CatalogEntry]:
             kg_per_piece=c.kg_per_piece,
             kg_per_pallet=c.kg_per_pallet,
             kg_per_litre=c.kg_per_litre,
+            date_kind=c.date_kind,
+            grace_days=c.grace_days,
         )
         for c in rows
     ]
@@ -88,9 +92,11 @@ async def draft_from_text(
     text: str,
     now: datetime,
     donation_id: int | None = None,
+    past_days: int = PAST_DAYS,
 ) -> Draft:
     """What the text says; with ``donation_id``, the quantities of a recurring slot's day,
-    whose window is then the default (the store's usual window otherwise)."""
+    whose window is then the default (the store's usual window otherwise). Dates without a
+    year are read from the antenna's today (``past_days``: see logistics/surplus_dates.py)."""
     store, antenna = await store_and_antenna(session, store_id)
     acting_as(identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager")
     tz = ZoneInfo(antenna.timezone)
@@ -103,8 +109,11 @@ async def draft_from_text(
     else:
         default_window = (_hhmm(store.window_start), _hhmm(store.window_end))
     catalog = await load_catalog(session)
-    names = {c.id: (c.name_fr, c.name_nl) for c in catalog}
-    parsed = parse_surplus(text, catalog, default_window=default_window)
+    entries = {c.id: c for c in catalog}
+    today = local_today(now, antenna.timezone)
+    parsed = parse_surplus(
+        text, catalog, default_window=default_window, today=today, past_days=past_days
+    )
     problems = list(parsed.problems)
     start = end = None
     if parsed.window is not None:
@@ -120,13 +129,18 @@ async def draft_from_text(
         DraftItem(
             category_id=i.category_id,
             category_key=i.category_key,
-            name_fr=names[i.category_id][0],
-            name_nl=names[i.category_id][1],
+            name_fr=entries[i.category_id].name_fr,
+            name_nl=entries[i.category_id].name_nl,
             text=i.text,
             quantity=i.quantity,
             unit=i.unit,
             cold_chain=i.cold_chain,
             estimated_kg=i.estimated_kg,
+            use_by=i.use_by,
+            best_before=i.best_before,
+            lot=i.lot,
+            date_kind=entries[i.category_id].date_kind,
+            grace_days=entries[i.category_id].grace_days,
         )
         for i in parsed.items
     )
@@ -143,6 +157,7 @@ async def draft_from_text(
         problems=tuple(problems),
         text=text[:4096],
         donation_id=slot_day.id if slot_day is not None else None,
+        today=today,
     )
 
 
@@ -188,6 +203,7 @@ async def announce(
         raise InvalidInput("draft_incomplete")
     if draft.window_end <= now or draft.window_start > now + timedelta(days=MAX_WINDOW_DAYS_AHEAD):
         raise InvalidInput("window_past")
+    await check_dates(session, draft.items, now=now, tz=antenna.timezone)
     donation = (
         await _opened_slot(session, draft.donation_id, store.id) if draft.donation_id else None
     )
@@ -229,6 +245,20 @@ async def announce(
     return donation.id
 
 
+async def check_dates(
+    session: AsyncSession, items: tuple[DraftItem, ...], *, now: datetime, tz: str
+) -> None:
+    """Refuses (PastDate) the items past their use-by date, or their best-before date and
+    their category's grace, as the catalogue says now, on the antenna's day at ``now``."""
+    ids = {i.category_id for i in items if i.use_by or i.best_before}
+    if not ids:
+        return
+    rows = await session.exec(select(Category.id, Category.grace_days).where(Category.id.in_(ids)))
+    refused = out_of_date(items, dict(rows.all()), local_today(now, tz))
+    if refused:
+        raise PastDate(refused)
+
+
 def add_items(session: AsyncSession, donation_id: int, items: tuple[DraftItem, ...]) -> None:
     for item in items:
         session.add(
@@ -240,6 +270,9 @@ def add_items(session: AsyncSession, donation_id: int, items: tuple[DraftItem, .
                 unit=item.unit,
                 cold_chain=item.cold_chain,
                 estimated_kg=item.estimated_kg or 0,
+                use_by=item.use_by,
+                best_before=item.best_before,
+                lot=item.lot,
             )
         )
 

@@ -128,6 +128,8 @@ async def draft_from_choices(
                 unit=unit,
                 cold_chain=entry.cold_chain,
                 estimated_kg=estimate_kg(entry, quantity, unit),
+                date_kind=entry.date_kind,
+                grace_days=entry.grace_days,
             )
         )
     start, end = window
@@ -148,4 +150,5 @@ async def draft_from_choices(
         not_understood=(),
         problems=("window_past",) if window_end <= now else (),
         text="\n".join([*summary, f"{day:%Y-%m-%d} {start:%H:%M}-{end:%H:%M}"]),
+        today=now.astimezone(tz).date(),
     )

@@ -93,6 +93,8 @@ def item_of_line(text: str, entry: CatalogEntry) -> DraftItem:
         unit=unit,
         cold_chain=entry.cold_chain,
         estimated_kg=estimated,
+        date_kind=entry.date_kind,
+        grace_days=entry.grace_days,
     )
 
 

@@ -3,8 +3,8 @@ conversation (``to_data`` / ``from_data``) until the store confirms."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,25 @@ class DraftItem:
     unit: str
     cold_chain: str
     estimated_kg: float | None
+    use_by: date | None = None  # local calendar dates (DLC / TGT, DDM / THT)
+    best_before: date | None = None
+    lot: str | None = None
+    date_kind: str = "none"  # the category's: "use_by" | "best_before" | "none"
+    grace_days: int = 0  # the category's: a best-before date may be passed by this many days
+
+    def to_data(self) -> dict:
+        data = asdict(self)
+        for key in ("use_by", "best_before"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict) -> DraftItem:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("use_by", "best_before"):
+            values[key] = date.fromisoformat(values[key]) if values.get(key) else None
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -35,6 +54,7 @@ class Draft:
     donation_id: int | None = None  # a recurring slot's day, waiting for its quantities
     dropped: tuple[str, ...] = ()  # lines not understood that the store chose to leave out
     photo_file_id: str | None = None  # the photo the announcement came with (Telegram's id)
+    today: date | None = None  # the antenna's day when it was drafted: dates are read from it
 
     @property
     def ready(self) -> bool:
@@ -50,15 +70,17 @@ class Draft:
 
     def to_data(self) -> dict:
         data = asdict(self)
+        data["items"] = [item.to_data() for item in self.items]
         data["window_start"] = self.window_start.isoformat() if self.window_start else None
         data["window_end"] = self.window_end.isoformat() if self.window_end else None
+        data["today"] = self.today.isoformat() if self.today else None
         return data
 
     @classmethod
     def from_data(cls, data: dict) -> Draft:
         return cls(
             store_id=data["store_id"],
-            items=tuple(DraftItem(**i) for i in data["items"]),
+            items=tuple(DraftItem.from_data(i) for i in data["items"]),
             window_start=datetime.fromisoformat(data["window_start"])
             if data["window_start"]
             else None,
@@ -70,4 +92,5 @@ class Draft:
             donation_id=data.get("donation_id"),
             dropped=tuple(data.get("dropped", ())),
             photo_file_id=data.get("photo_file_id"),
+            today=date.fromisoformat(data["today"]) if data.get("today") else None,
         )

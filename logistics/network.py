@@ -173,6 +173,11 @@ class CategoryConfig(_Config):
     kg_per_piece: PositiveFloat | None = None
     kg_per_pallet: PositiveFloat | None = None
     kg_per_litre: PositiveFloat | None = None
+    # The date its items carry: use_by (DLC/TGT, never given after it), best_before (DDM/THT)
+    # or none (fresh fruit and vegetables, bread); a best-before date may be passed by
+    # grace_days days.
+    date_kind: Literal["use_by", "best_before", "none"] = "none"
+    grace_days: int = Field(default=0, ge=0, le=365)
 
 
 Role = Literal["coordinator", "store_manager", "driver", "association"]

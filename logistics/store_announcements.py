@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import allocation
-from logistics.announce import Draft, add_items, announcing_stores
+from logistics.announce import Draft, add_items, announcing_stores, check_dates
 from logistics.announce_items import window_from_text
 from logistics.claim_queries import active_claim
 from logistics.errors import AlreadyDone, DriverComing, InvalidInput, NotFound, NotOpen
@@ -186,6 +186,8 @@ async def change_items(
         raise InvalidInput("draft_incomplete")
     if draft.window_end <= now:
         raise InvalidInput("window_past")
+    antenna = await session.get(Antenna, donation.antenna_id)
+    await check_dates(session, draft.items, now=now, tz=antenna.timezone)
     before = donation.estimated_kg
     await _changed(
         session,
@@ -204,7 +206,6 @@ async def change_items(
     await session.flush()
     add_items(session, donation.id, draft.items)
     await session.flush()
-    antenna = await session.get(Antenna, donation.antenna_id)
     await _followed(
         session,
         acting,

@@ -29,6 +29,7 @@ import math
 from collections.abc import Sequence
 
 from logistics.surplus_catalog import CategoryMatcher
+from logistics.surplus_dates import PAST_DAYS, DateMatch, attach, dates_of
 from logistics.surplus_items import Element, scan
 from logistics.surplus_model import (
     COLD_CHAINS,
@@ -74,12 +75,19 @@ Window = tuple[datetime.time, datetime.time]
 
 
 def parse_surplus(
-    text: str, catalog: Sequence[CatalogEntry], *, default_window: Window | None = None
+    text: str,
+    catalog: Sequence[CatalogEntry],
+    *,
+    default_window: Window | None = None,
+    today: datetime.date | None = None,
+    past_days: int = PAST_DAYS,
 ) -> ParsedSurplus:
+    """``today`` (the antenna's local date) turns on the dates and lots of the items."""
     text = text if isinstance(text, str) else ""
     default = default_window if _valid(default_window) else None
     cut = token_boundary(text, MAX_CHARS)
     parser = _Parser(text[:cut], CategoryMatcher(catalog), default)
+    parser.today, parser.past_days = today, past_days
     result = parser.run()
     tail = text[cut:].strip()
     if tail:
@@ -107,15 +115,27 @@ class _Parser:
         # "nu" | "item" | "window" | "sep" | "refused" (a window that was not used: not understood)
         self.role: list[str] = ["nu"] * len(self.tokens)
         self.items: list[tuple[int, ParsedItem]] = []
+        self.lasts: dict[int, int] = {}  # an item's first token → its last
         self.problems: list[tuple[int, str]] = []
+        self.today: datetime.date | None = None
+        self.past_days = PAST_DAYS
 
     def run(self) -> ParsedSurplus:
+        dates = self._dates()
         window = self._window()
         for a, b in self._segments():
             self._segment(a, b)
+        items = sorted(self.items, key=lambda x: x[0])
+        if dates:
+            kinds = {e.id: e.date_kind for e in self.matcher.entries}
+            spans = [(first, self.lasts[first], item) for first, item in items]
+            spans, lost = attach(spans, dates, self.tokens, self.role, kinds)
+            items = [(first, item) for first, _last, item in spans]
+            for match in lost:  # a date of no item, or a bare date of an undated one
+                self._mark(match.first, match.last, "nu")
         problems = dict.fromkeys(code for _, code in sorted(self.problems))
         return ParsedSurplus(
-            tuple(item for _, item in sorted(self.items, key=lambda x: x[0])),
+            tuple(item for _, item in items),
             window,
             self._not_understood(),
             tuple(problems),
@@ -127,10 +147,21 @@ class _Parser:
     def _slice(self, first: int, last: int) -> str:
         return self.text[self.tokens[first].start : self.tokens[last].end]
 
+    # --- dates and lots ------------------------------------------------------------------------
+    def _dates(self) -> list[DateMatch]:
+        if self.today is None:
+            return []
+        found = dates_of(self.tokens, self.today, self.past_days, self.matcher)
+        for match in found:
+            self._mark(match.first, match.last, "date")
+        return found
+
     # --- the window ---------------------------------------------------------------------------
     def _window(self) -> ParsedWindow | None:
         times, day, said, parts = None, 0, False, []
         for match in find_windows(self.tokens):
+            if "date" in self.role[match.first : match.last + 1]:
+                continue
             if match.kind == "day":
                 day, said = max(day, match.day_offset), True
             else:
@@ -155,7 +186,7 @@ class _Parser:
         protected = self.matcher.protected(self.tokens)
         segments, start = [], None
         for i, tok in enumerate(self.tokens):
-            taken = self.role[i] in ("window", "refused")
+            taken = self.role[i] in ("window", "refused", "date")
             cut = taken or (i not in protected and self._separator(i))
             if (tok.newline or cut) and start is not None:
                 segments.append((start, i))
@@ -244,6 +275,7 @@ class _Parser:
             score=round(elements[ci].score, 1),
         )
         self.items.append((first, item))
+        self.lasts[first] = last
         return None
 
     def _not_understood(self) -> tuple[str, ...]:

@@ -39,6 +39,8 @@ class CatalogEntry:
     kg_per_piece: float | None
     kg_per_pallet: float | None
     kg_per_litre: float | None
+    date_kind: str = "none"  # "use_by" | "best_before" | "none"
+    grace_days: int = 0  # a best-before date may be passed by this many days
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class ParsedItem:
     cold_chain_stated: bool  # True when the text said it
     estimated_kg: float | None  # None when the catalogue has no factor for the unit
     score: float  # rapidfuzz score 0..100 of the category match
+    use_by: datetime.date | None = None  # local calendar dates, as written on the item's line
+    best_before: datetime.date | None = None
+    lot: str | None = None
 
 
 @dataclass(frozen=True)

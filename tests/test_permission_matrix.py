@@ -160,6 +160,7 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.StoreWindowCb: (StoreSide, lambda w: cb.StoreWindowCb(donation_id=w.open)),
     cb.StoreCancelCb: (StoreSide, lambda w: cb.StoreCancelCb(donation_id=w.open, step=1)),
     cb.LineCb: (FLOW, lambda w: cb.LineCb(line=0, check=0, step=1, category_id=1)),
+    cb.DateCb: (FLOW, lambda w: cb.DateCb(item=0, check=0, days=2)),
 }
 
 

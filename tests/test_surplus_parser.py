@@ -47,6 +47,8 @@ def shipped_catalog() -> tuple[CatalogEntry, ...]:
             kg_per_piece=c.kg_per_piece,
             kg_per_pallet=c.kg_per_pallet,
             kg_per_litre=c.kg_per_litre,
+            date_kind=c.date_kind,
+            grace_days=c.grace_days,
         )
         for n, c in enumerate(categories)
     )

@@ -19,12 +19,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import AnnounceCb, StoreCb
 from bot.edits import edit_markup, edit_text
-from bot.flows.surplus_echo import draft_keyboard, example, quoted, render_draft
+from bot.flows.surplus_echo import draft_keyboard, example, item_name, quoted, render_draft
 from bot.refusals import explain
 from logistics.announce import Draft, announce, announcing_stores, draft_from_text
+from logistics.announce_dates import refused_items, waiting_item
 from logistics.announce_lines import open_lines
 from logistics.clock import Clock
 from logistics.errors import DomainError
+from logistics.food_dates import PastDate, local_today
 from logistics.people import Identity
 from storage.models import Antenna, Store
 
@@ -33,6 +35,7 @@ class SurplusFlow(StatesGroup):
     choosing_store = State()
     writing = State()
     confirming = State()
+    dating = State()  # another date of an item is being typed (bot/flows/surplus_dates.py)
 
 
 async def start(
@@ -155,7 +158,8 @@ async def echo(
 async def confirming(query: CallbackQuery, state: FSMContext) -> dict | None:
     """The conversation's data while an echo waits for its answer; else says so, None."""
     data = await state.get_data()
-    if await state.get_state() != SurplusFlow.confirming.state or "draft" not in data:
+    waiting = (SurplusFlow.confirming.state, SurplusFlow.dating.state)
+    if await state.get_state() not in waiting or "draft" not in data:
         await query.answer(_("This announcement was already sent or cancelled."), show_alert=True)
         return None
     return data
@@ -184,6 +188,10 @@ async def decided(
         await query.message.answer(_("Send the corrected message.") + "\n" + example())
         return
     draft = Draft.from_data(data["draft"])
+    if question := await date_question(draft, session, clock):
+        await query.answer()
+        await query.message.answer(question)
+        return
     left = [draft.not_understood[n] for n in open_lines(draft)]
     if left and not data.get("lines_asked"):  # asked once: confirming again leaves them out
         await state.update_data(lines_asked=True)
@@ -207,6 +215,23 @@ async def decided(
     if left or draft.dropped:
         done += "\n" + _("🗑 Left out: {parts}").format(parts=quoted((*draft.dropped, *left)))
     await query.message.answer(done)
+
+
+async def date_question(draft: Draft, session: AsyncSession, clock: Clock) -> str | None:
+    """What to ask before announcing: the items refused for their date, or the use-by date
+    of the first item that needs one (both answered with the echo's buttons)."""
+    store = await session.get(Store, draft.store_id)
+    antenna = await session.get(Antenna, store.antenna_id)
+    today = local_today(clock.now(), antenna.timezone)
+    refused = refused_items(draft, today)
+    if refused:
+        return explain(PastDate(refused))
+    waiting = waiting_item(draft, today)
+    if waiting is None:
+        return None
+    return _("📅 Which use-by date for {item}? Choose it with the buttons above.").format(
+        item=item_name(draft.items[waiting])
+    )
 
 
 def create_router() -> Router:

@@ -21,6 +21,7 @@ def routers() -> list[Router]:
         recurring,
         store_changes,
         surplus,
+        surplus_dates,
         surplus_free,
         surplus_lines,
         weights,
@@ -65,6 +66,7 @@ def routers() -> list[Router]:
         store_changes,  # before surplus: the echo of a change is answered here
         surplus,
         surplus_lines,
+        surplus_dates,
         guided,
         guided_correction,
         recurring,
