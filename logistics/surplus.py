@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 from logistics.surplus_catalog import CategoryMatcher
 from logistics.surplus_dates import PAST_DAYS, DateMatch, attach, dates_of
@@ -130,7 +131,7 @@ class _Parser:
             kinds = {e.id: e.date_kind for e in self.matcher.entries}
             spans = [(first, self.lasts[first], item) for first, item in items]
             spans, lost = attach(spans, dates, self.tokens, self.role, kinds)
-            items = [(first, item) for first, _last, item in spans]
+            items = [(a, replace(item, text=self._slice(a, b))) for a, b, item in spans]
             for match in lost:  # a date of no item, or a bare date of an undated one
                 self._mark(match.first, match.last, "nu")
         problems = dict.fromkeys(code for _, code in sorted(self.problems))

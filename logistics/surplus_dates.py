@@ -97,9 +97,10 @@ def parse_date(
     if not tokens:
         return None
     match = _match_at(tokens, 0, today, past_days)
-    if match is None or match.day is None or match.last != len(tokens) - 1:
-        return None
-    return match.day
+    if match is not None and match.day is not None and match.last == len(tokens) - 1:
+        return match.day
+    found = _date(tokens, 0, today, past_days)  # "6 décembre" on its own
+    return found[0] if found is not None and found[1] == len(tokens) - 1 else None
 
 
 def _match_at(
@@ -262,7 +263,8 @@ def attach(
 ) -> tuple[list, list[DateMatch]]:
     """The items with the dates of their line: the item just before the date, else just
     after it, in the same part of the line. ``kinds`` maps a category id to its date kind.
-    Returns the items (first, last, item) and the dates that found no item."""
+    Returns the items (first, last, item), their tokens now spanning their dates too, and
+    the dates that found no item."""
     spans = list(spans)
     lost: list[DateMatch] = []
     for match in dates:
@@ -279,7 +281,7 @@ def attach(
                 lost.append(match)
                 continue
             item = replace(item, **{kind: match.day})
-        spans[at] = (first, last, item)
+        spans[at] = (min(first, match.first), max(last, match.last), item)
     return spans, lost
 
 

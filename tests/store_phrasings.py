@@ -38,6 +38,80 @@ def case(text: str, items: str, window: str | None = None, *noise: str) -> Case:
     return Case(text, parsed, window, tuple(noise))
 
 
+def dated(text: str, items: str, dates: str, window: str | None = None, *noise: str) -> Case:
+    """A case with dates: ``dates`` per item, ``;``-joined, as ``u2026-12-05`` (use-by),
+    ``b2026-12-31`` (best-before), ``lA123`` (lot), space-separated, or ``-`` for none."""
+    found = []
+    for spec in (s.strip() for s in dates.split(";")):
+        values = {"u": None, "b": None, "l": None}
+        for part in spec.split():
+            if part != "-":
+                values[part[0]] = part[1:]
+        found.append((values["u"], values["b"], values["l"]))
+    return case(text, items, window, *noise)._replace(dates=tuple(found))
+
+
+# Read on Tuesday 10 March 2026: a date without a year is the next one, unless a few days past.
+FRENCH_DATED: list[Case] = [
+    dated("3 caisses yaourts DLC 05/12", "produits-laitiers 3 crate", "u2026-12-05"),
+    dated("yaourts 20 pots dlc 14/03", "produits-laitiers 20 piece", "u2026-03-14"),
+    dated("10 kg poulet jusqu'au 12 mars", "viande 10 kg", "u2026-03-12"),
+    dated("4 kg saumon à consommer jusqu'au 13 mars", "poisson 4 kg", "u2026-03-13"),
+    dated("6 kg pâtes DDM 10/01", "epicerie-seche 6 kg", "b2027-01-10"),
+    dated("conserves 2 caisses DDM 12/2027", "conserves 2 crate", "b2027-12-31"),
+    dated("3 caisses fromage DLC 15/03 lot A123", "produits-laitiers 3 crate", "u2026-03-15 lA123"),
+    dated(
+        "20 kg pain, 2 caisses yaourts DLC 13/03 18h-19h",
+        "pain 20 kg; produits-laitiers 2 crate",
+        "-; u2026-03-13",
+        "18:00-19:00",
+    ),
+    dated("5 kg haché jusqu'au 11/03", "viande 5 kg", "u2026-03-11"),
+    dated("lait 12 litres DLC 16-03", "produits-laitiers 12 litre", "u2026-03-16"),
+    dated("plats préparés 8 pièces DLC 11.03", "plats-prepares 8 piece", "u2026-03-11"),
+    dated(
+        "biscuits 3 kg à consommer de préférence avant le 30/04",
+        "epicerie-seche 3 kg",
+        "b2026-04-30",
+    ),
+    dated("4 caisses de yaourts dlc 5/3", "produits-laitiers 4 crate", "u2026-03-05"),
+    dated("2 kg charcuterie DLC 14 mars lot 4567", "viande 2 kg", "u2026-03-14 l4567"),
+    dated(
+        "3 caisses yaourts 12/03 et 10 kg pain",
+        "produits-laitiers 3 crate; pain 10 kg",
+        "u2026-03-12; -",
+    ),
+    dated("surgelés 10 kg DDM 06/2026", "surgeles 10 kg", "b2026-06-30"),
+]
+DUTCH_DATED: list[Case] = [
+    dated("3 bakken yoghurt tgt 5/12", "produits-laitiers 3 crate", "u2026-12-05"),
+    dated("kip 6 kg TGT 12/03", "viande 6 kg", "u2026-03-12"),
+    dated("zalm 4 kg te gebruiken tot 13 maart", "poisson 4 kg", "u2026-03-13"),
+    dated("melk 10 liter houdbaar tot 31-12", "produits-laitiers 10 litre", "b2026-12-31"),
+    dated("pasta 8 kg THT 12/2026", "epicerie-seche 8 kg", "b2026-12-31"),
+    dated("rijst 5 kg ten minste houdbaar tot 1 juni", "epicerie-seche 5 kg", "b2026-06-01"),
+    dated("kaas 2 kg tgt 14/03 lotnummer 4567", "produits-laitiers 2 kg", "u2026-03-14 l4567"),
+    dated(
+        "brood 12 kg, yoghurt 2 bakken tgt 11/03 18u-19u",
+        "pain 12 kg; produits-laitiers 2 crate",
+        "-; u2026-03-11",
+        "18:00-19:00",
+    ),
+    dated("gehakt 3 kg te gebruiken tot 6 december", "viande 3 kg", "u2026-12-06"),
+    dated("blikken 2 bakken THT 01/2027", "conserves 2 crate", "b2027-01-31"),
+    dated("broodjes 15 stuks tgt 10/03", "plats-prepares 15 piece", "u2026-03-10"),
+    dated("yoghurt 30 potjes TGT 8/3", "produits-laitiers 30 piece", "u2026-03-08"),
+    dated("kabeljauw 3 kg tgt 12-03 lot B77", "poisson 3 kg", "u2026-03-12 lB77"),
+    dated("koekjes 4 kg tenminste houdbaar tot 20/05", "epicerie-seche 4 kg", "b2026-05-20"),
+    dated(
+        "melk 6 liter 13/03 en 5 kg appels",
+        "produits-laitiers 6 litre; fruits-legumes 5 kg",
+        "u2026-03-13; -",
+    ),
+    dated("eieren 4 dozen THT 25 maart", "oeufs 4 piece", "b2026-03-25"),
+]
+
+
 FRENCH: list[Case] = [
     case("20 kg pain 18h", "pain 20 kg", "18:00-19:00"),
     case("15kg pian", "pain 15 kg"),
@@ -393,4 +467,6 @@ DUTCH: list[Case] = [
     case("brood 5 kg, vers 18h", "pain 5 kg", "18:00-19:00"),
 ]
 
+FRENCH += FRENCH_DATED
+DUTCH += DUTCH_DATED
 PHRASINGS: list[Case] = FRENCH + DUTCH

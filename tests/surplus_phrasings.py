@@ -17,6 +17,8 @@ class Case(NamedTuple):
     items: list[Item]
     window: str | None
     not_understood: tuple[str, ...] = ()
+    # per item, when the case has dates: (use-by, best-before, lot), dates as "YYYY-MM-DD"
+    dates: tuple[tuple[str | None, str | None, str | None], ...] = ()
 
 
 BREAD = "pain"

@@ -9,7 +9,7 @@ import pytest
 from logistics.surplus import parse_surplus
 from logistics.surplus_catalog import CategoryMatcher, phrase_norm
 from logistics.surplus_lexicon import EVERYDAY_WORDS
-from tests.phrasings_score import GOAL, score, understood
+from tests.phrasings_score import GOAL, TODAY, score, understood
 from tests.store_phrasings import DUTCH, FRENCH, PHRASINGS
 from tests.test_surplus_parser import check_invariants, parse, shipped_catalog, window_of
 
@@ -27,7 +27,7 @@ def test_the_share_fully_understood_reaches_the_goal():
 
 @pytest.mark.parametrize("case", PHRASINGS, ids=[c.text[:40] for c in PHRASINGS])
 def test_no_word_is_lost(case):
-    check_invariants(case.text, parse(case.text))
+    check_invariants(case.text, parse(case.text, today=TODAY))
 
 
 @pytest.mark.parametrize(

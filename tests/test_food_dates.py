@@ -1,0 +1,164 @@
+"""Use-by and best-before dates: read from free text, and refused at announcement when past."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from logistics.announce_dates import item_check, remove_item, set_item_date, waiting_item
+from logistics.drafts import Draft, DraftItem
+from logistics.errors import InvalidInput
+from logistics.food_dates import local_today, out_of_date, refused_date
+from logistics.surplus_dates import parse_date
+from tests.test_surplus_parser import parse
+
+TODAY = date(2026, 3, 10)  # the clock fixture's Tuesday
+
+
+def dates(text: str, today: date = TODAY):
+    items = parse(text, today=today).items
+    return [(i.category_key, i.use_by, i.best_before, i.lot) for i in items]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3 caisses yaourts DLC 05/12", ("produits-laitiers", date(2026, 12, 5), None, None)),
+        ("4 kg kip tgt 5/12", ("viande", date(2026, 12, 5), None, None)),
+        ("10 kg poulet jusqu'au 5 déc", ("viande", date(2026, 12, 5), None, None)),
+        ("6 kg pâtes THT 12/2026", ("epicerie-seche", None, date(2026, 12, 31), None)),
+        ("melk 10 liter houdbaar tot 31-12", ("produits-laitiers", None, date(2026, 12, 31), None)),
+        (
+            "4 kg plats préparés à consommer jusqu'au 6 décembre",
+            ("plats-prepares", date(2026, 12, 6), None, None),
+        ),
+        ("gehakt 5 kg te gebruiken tot 6 december", ("viande", date(2026, 12, 6), None, None)),
+        ("riz 10 kg DDM 10/01", ("epicerie-seche", None, date(2027, 1, 10), None)),
+        ("5 kg fromage lot A123", ("produits-laitiers", None, None, "A123")),
+        ("5 kg kaas lotnummer 4567", ("produits-laitiers", None, None, "4567")),
+        # a bare date after a use-by category's item: that category's kind
+        ("yaourts 3 caisses 12/03", ("produits-laitiers", date(2026, 3, 12), None, None)),
+    ],
+)
+def test_dates_and_lots_are_read_in_both_languages(text, expected):
+    assert dates(text) == [expected]
+    assert parse(text, today=TODAY).not_understood == ()
+
+
+def test_a_date_belongs_to_the_item_of_its_line():
+    found = dates("3 caisses yaourts DLC 05/12, 20 kg pain\n2 kg saumon tgt 11/03")
+    assert found == [
+        ("produits-laitiers", date(2026, 12, 5), None, None),
+        ("pain", None, None, None),
+        ("poisson", date(2026, 3, 11), None, None),
+    ]
+
+
+def test_a_bare_date_of_an_undated_item_or_a_quantity_is_no_date():
+    assert dates("pain 3 kg 05/03") == [("pain", None, None, None)]
+    assert parse("pain 3 kg 05/03", today=TODAY).not_understood == ("05/03",)
+    assert [(i.quantity, i.unit) for i in parse("yaourts 1/2 kg", today=TODAY).items] == [
+        (0.5, "kg")
+    ]
+    window = parse("3 caisses yaourts 9-10u", today=TODAY).window
+    assert (window.start.hour, window.end.hour) == (9, 10)
+
+
+def test_without_today_dates_are_not_read():
+    assert parse("3 caisses yaourts DLC 05/12").items[0].use_by is None
+
+
+def test_a_date_a_few_days_past_stays_past_and_years_wrap():
+    assert parse_date("05/03", TODAY) == date(2026, 3, 5)  # refused, not next year's
+    assert parse_date("05/01", TODAY) == date(2027, 1, 5)  # over a month back: next year
+    assert parse_date("02/01", date(2026, 12, 31)) == date(2027, 1, 2)
+    assert parse_date("30/12", date(2027, 1, 2)) == date(2026, 12, 30)
+    assert parse_date("29/02", TODAY) == date(2028, 2, 29)
+    assert parse_date("6 décembre", TODAY) == date(2026, 12, 6)
+    assert parse_date("31/02", TODAY) is None
+    assert parse_date("bientôt", TODAY) is None
+
+
+def test_the_use_by_day_itself_is_allowed_never_the_day_after():
+    assert refused_date(use_by=TODAY, best_before=None, grace_days=0, today=TODAY) is None
+    assert refused_date(use_by=date(2026, 3, 9), best_before=None, grace_days=0, today=TODAY) == (
+        "use_by",
+        date(2026, 3, 9),
+    )
+
+
+def test_best_before_may_be_passed_within_the_grace_only():
+    past = date(2026, 3, 1)
+    assert refused_date(use_by=None, best_before=past, grace_days=9, today=TODAY) is None
+    assert refused_date(use_by=None, best_before=past, grace_days=8, today=TODAY) == (
+        "best_before",
+        past,
+    )
+    assert refused_date(use_by=None, best_before=past, grace_days=0, today=TODAY) is not None
+
+
+def test_today_is_the_antennas_day_across_daylight_saving_and_the_new_year():
+    # 29 March 2026: Brussels goes from UTC+1 to UTC+2 at 01:00 UTC
+    assert local_today(datetime(2026, 3, 28, 22, 30, tzinfo=UTC), "Europe/Brussels") == date(
+        2026, 3, 28
+    )
+    assert local_today(datetime(2026, 3, 28, 23, 30, tzinfo=UTC), "Europe/Brussels") == date(
+        2026, 3, 29
+    )
+    late = datetime(2026, 3, 29, 21, 59, tzinfo=UTC)  # 23:59 summer time
+    use_by = date(2026, 3, 29)
+    today = local_today(late, "Europe/Brussels")
+    assert refused_date(use_by=use_by, best_before=None, grace_days=0, today=today) is None
+    next_day = local_today(datetime(2026, 3, 29, 22, 0, tzinfo=UTC), "Europe/Brussels")
+    assert refused_date(use_by=use_by, best_before=None, grace_days=0, today=next_day)
+    # 31/12 → 02/01: a date written on 31 December for 2 January is next year's, and allowed
+    new_year = date(2026, 12, 31)
+    day = parse_date("02/01", new_year)
+    assert refused_date(use_by=day, best_before=None, grace_days=0, today=new_year) is None
+    assert refused_date(use_by=new_year, best_before=None, grace_days=0, today=date(2027, 1, 2))
+
+
+def item(**values) -> DraftItem:
+    base = dict(
+        category_id=2,
+        category_key="produits-laitiers",
+        name_fr="Produits laitiers",
+        name_nl="Zuivel",
+        text="3 caisses yaourts",
+        quantity=3,
+        unit="crate",
+        cold_chain="chilled",
+        estimated_kg=24,
+        date_kind="use_by",
+    )
+    return DraftItem(**(base | values))
+
+
+def draft(*items: DraftItem) -> Draft:
+    return Draft(1, items, None, None, "text", (), (), "", today=TODAY)
+
+
+def test_the_echo_waits_for_missing_and_past_dates_first_item_first():
+    bread = item(category_id=1, category_key="pain", text="pain", date_kind="none")
+    dated = item(use_by=date(2026, 3, 12))
+    past = item(text="2 kg saumon", use_by=date(2026, 3, 9))
+    assert waiting_item(draft(bread, dated), TODAY) is None
+    assert waiting_item(draft(bread, item()), TODAY) == 1
+    assert waiting_item(draft(bread, past, item()), TODAY) == 1
+    refused = out_of_date([bread, past], {}, TODAY)
+    assert [(r.index, r.kind, r.day) for r in refused] == [(1, "use_by", date(2026, 3, 9))]
+
+
+def test_setting_or_removing_a_date_needs_the_items_own_button():
+    d = draft(item())
+    check = item_check(d.items[0])
+    dated = set_item_date(d, index=0, check=check, day=date(2026, 3, 12), today=TODAY)
+    assert dated.items[0].use_by == date(2026, 3, 12)
+    with pytest.raises(InvalidInput):
+        set_item_date(d, index=0, check=check, day=date(2026, 3, 9), today=TODAY)
+    with pytest.raises(Exception, match="item"):
+        set_item_date(d, index=0, check=check + 1, day=TODAY, today=TODAY)
+    removed = remove_item(d, index=0, check=check)
+    assert removed.items == () and removed.dropped == ("3 caisses yaourts",)
+    assert Draft.from_data(dated.to_data()) == dated
