@@ -86,7 +86,7 @@ async def test_runs_offers_a_button_only_on_what_the_driver_may_take(
     person = fake_api.user(driver, language_code=language)
     async with running_bot(settings, clock=clock):
         await announce(fake_api, marc, "/surplus 20 kg pain 18h-19h30")
-        await announce(fake_api, marc, "/surplus 10 kg yaourts 18h-19h30")
+        await announce(fake_api, marc, "/surplus 10 kg yaourts DLC 12/03 18h-19h30")
         told = len(fake_api.sent(driver))
         fake_api.send_text(person, "/runs")
         await fake_api.wait_for(lambda: len(fake_api.sent(driver)) > told)

@@ -18,7 +18,7 @@ PHOTO = [{"file_id": "shelf-photo", "file_unique_id": "shelf", "width": 90, "hei
 WORDS = {
     "fr": {
         "plain": "20 kg pain 18h",
-        "caption": "invendus du jour : 12 kg pain, 3 caisses yaourt 19h",
+        "caption": "invendus du jour : 12 kg pain, 3 caisses yaourt DLC 12/03 19h",
         "understood": "Voici ce que j'ai compris",
         "announced": "Annoncé",
         "not_words": "écrivez-les en toutes lettres",
@@ -30,7 +30,7 @@ WORDS = {
     },
     "nl": {
         "plain": "20 kg brood 18u",
-        "caption": "onverkochte producten: 12 kg brood, 3 bakken yoghurt 19u",
+        "caption": "onverkochte producten: 12 kg brood, 3 bakken yoghurt tgt 12/03 19u",
         "understood": "Dit heb ik begrepen",
         "announced": "Gemeld",
         "not_words": "schrijf ze gewoon uit",

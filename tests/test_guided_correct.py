@@ -16,6 +16,7 @@ from tests.test_guided_flow import (
     alert_for,
     announced,
     speak,
+    use_by_in_two_days,
 )
 
 LIST = {"fr": "Touchez 🗑 pour retirer", "nl": "Tik op 🗑 om iets te schrappen"}
@@ -63,6 +64,7 @@ async def test_correct_goes_back_to_the_guided_items(settings, fake_api, clock, 
         await marc.tap(ItemsDoneCb().pack())
         echo = await marc.tap(WindowCb(choice="usual").pack())
         assert "10 kg" in echo and "20 kg" not in echo
+        await use_by_in_two_days(marc)
 
         assert words["announced"] in await marc.tap(AnnounceCb(action="ok").pack())
         await fake_api.wait_for(lambda: fake_api.sent(GROUP), timeout=15)

@@ -60,6 +60,7 @@ WORDS = {
         "closed": "Cette question n'est plus ouverte.",
         "cancelled": "Annulé. Rien n'a été enregistré.",
         "typed": "20 kg pain 18h-19h30",
+        "ask_date": "Quelle date limite de consommation (DLC) pour «\u202fProduits laitiers\u202f»",
     },
     "nl": {
         "first": "Tik op een soort voeding",
@@ -80,6 +81,7 @@ WORDS = {
         "closed": "Deze vraag is niet meer open.",
         "cancelled": "Geannuleerd. Er werd niets opgeslagen.",
         "typed": "20 kg brood 18u-19u30",
+        "ask_date": "Welke te gebruiken tot-datum (TGT) voor “Zuivel”",
     },
 }
 
@@ -132,6 +134,13 @@ class Conversation:
 
     def button(self, label: str) -> str:
         return next(data for text, data in buttons(self.last) if text == label)
+
+
+async def use_by_in_two_days(marc: Conversation) -> None:
+    """The echo asks the use-by date of the chilled item: "in 2 days" is tapped."""
+    data = next(d for _t, d in buttons(marc.last) if d.startswith("dt:") and d.endswith(":2"))
+    marc.fake.press_button(marc.user, marc.last, data, check=True)
+    await marc.fake.wait_for(method="editMessageText", chat_id=marc.user["id"])
 
 
 async def alert_for(fake, user: dict, message: dict, data: str) -> str:
@@ -192,8 +201,10 @@ async def test_a_store_announces_with_buttons(settings, fake_api, clock, lang):
         windows = [text for text, _data in buttons(marc.last)]
         assert windows[:2] == [words["usual"], words["evening"]], windows
         echo = await marc.tap(WindowCb(choice="usual").pack())
-        for part in ("understood", "bread_line", "dairy_line", "total"):
+        for part in ("understood", "bread_line", "dairy_line", "total", "ask_date"):
             assert words[part] in echo, (part, echo)
+        await use_by_in_two_days(marc)
+        assert "12/03" in marc.last["text"]
         assert buttons(marc.last)[0][1] == AnnounceCb(action="ok").pack()
 
         assert words["announced"] in await marc.tap(AnnounceCb(action="ok").pack())
