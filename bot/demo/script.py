@@ -22,7 +22,7 @@ from storage.models import Antenna, Claim, Delivery, Member
 
 ANNOUNCEMENTS = {
     MARC: "/surplus 20 kg pain, 12 kg légumes 8h-9h30",
-    ELS.telegram_id: "/surplus brood 15 kg, 2 bakken yoghurt 8u30-9u30",
+    ELS.telegram_id: "/surplus brood 15 kg, 2 bakken yoghurt tgt 13/03 8u30-9u30",
 }
 
 
