@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlmodel import select
 
+from logistics.announce import announce, draft_from_text
 from logistics.announce_dates import item_check, remove_item, set_item_date, waiting_item
 from logistics.drafts import Draft, DraftItem
 from logistics.errors import InvalidInput
-from logistics.food_dates import local_today, out_of_date, refused_date
+from logistics.food_dates import PastDate, local_today, out_of_date, refused_date
+from logistics.people import identify
 from logistics.surplus_dates import parse_date
-from tests.test_surplus_parser import parse
+from storage.models import DonationItem, Store
+from tests.test_guided_flow import MARC
+from tests.test_guided_flow import seeded as seeded  # a fixture
+from tests.test_surplus_parser import check_invariants, parse
 
 TODAY = date(2026, 3, 10)  # the clock fixture's Tuesday
 
@@ -162,3 +171,62 @@ def test_setting_or_removing_a_date_needs_the_items_own_button():
     removed = remove_item(d, index=0, check=check)
     assert removed.items == () and removed.dropped == ("3 caisses yaourts",)
     assert Draft.from_data(dated.to_data()) == dated
+
+
+# --- the rule at announcement, against the database -------------------------------------------
+
+
+async def test_announce_refuses_a_past_use_by_date_and_keeps_nothing(seeded, now):
+    marc = await identify(seeded, telegram_id=MARC)
+    store = (await seeded.exec(select(Store).where(Store.key == "super-flagey"))).one()
+    text = "4 kg poulet DLC 09/03, 3 kg saumon DLC 10/03 lot A1, 6 kg pâtes DDM 01/02, 20 kg pain"
+    draft = await draft_from_text(seeded, identity=marc, store_id=store.id, text=text, now=now)
+    assert [(i.use_by, i.best_before, i.lot) for i in draft.items] == [
+        (date(2026, 3, 9), None, None),
+        (date(2026, 3, 10), None, "A1"),  # its last day: allowed
+        (None, date(2027, 2, 1), None),  # 37 days past: next year's
+        (None, None, None),
+    ]
+    with pytest.raises(PastDate) as refused:
+        await announce(seeded, identity=marc, draft=draft, now=now)
+    assert [(r.index, r.kind, r.day) for r in refused.value.items] == [
+        (0, "use_by", date(2026, 3, 9))
+    ]
+    await seeded.rollback()
+    assert (await seeded.exec(select(DonationItem))).all() == []
+    kept = replace(draft, items=draft.items[1:])
+    donation_id = await announce(seeded, identity=marc, draft=kept, now=now)
+    stored = (
+        await seeded.exec(select(DonationItem).where(DonationItem.donation_id == donation_id))
+    ).all()
+    assert [(i.use_by, i.best_before, i.lot) for i in stored] == [
+        (date(2026, 3, 10), None, "A1"),
+        (None, date(2027, 2, 1), None),
+        (None, None, None),
+    ]
+
+
+async def test_a_best_before_date_past_its_grace_is_refused(seeded, now):
+    marc = await identify(seeded, telegram_id=MARC)
+    store = (await seeded.exec(select(Store).where(Store.key == "super-flagey"))).one()
+    text = "6 kg pâtes DDM 01/01/2026, 2 caisses conserves THT 01/2026, 3 kg œufs THT 09/03"
+    draft = await draft_from_text(seeded, identity=marc, store_id=store.id, text=text, now=now)
+    with pytest.raises(PastDate) as refused:
+        await announce(seeded, identity=marc, draft=draft, now=now)
+    # dry goods: 60 days of grace (68 days past: refused); tins: 365 (allowed); eggs: none
+    assert [(r.index, r.grace_days) for r in refused.value.items] == [(0, 60), (2, 0)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            "DLC|tgt|05/12|31-12|12/2026|jusqu'au|5|déc|lot|A1|3 kg|yaourts|pain|kip|,|\n"
+            "|18h-19h|9-10u|1/2|houdbaar tot".split("|")
+        ),
+        max_size=14,
+    )
+)
+def test_dated_text_loses_no_word(parts):
+    text = " ".join(parts)
+    check_invariants(text, parse(text, today=TODAY))
