@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import AnnounceCb, StoreItemsCb, StoreWindowCb
 from bot.edits import edit_markup, edit_text
-from bot.flows.surplus import SurplusFlow
+from bot.flows.surplus import SurplusFlow, date_question
 from bot.handlers.store_pickups import show
 from bot.refusals import explain
 from logistics.announce import Draft
@@ -75,8 +75,12 @@ async def items_decided(
         await query.answer()
         await edit_text(query.message, _("Nothing changed: the pickup stays as it was."))
         return
+    draft = Draft.from_data(data["draft"])
+    if question := await date_question(draft, session, clock):
+        await query.answer()
+        await query.message.answer(question)
+        return
     try:
-        draft = Draft.from_data(data["draft"])
         await change_items(session, identity=identity, draft=draft, now=clock.now())
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)

@@ -26,7 +26,7 @@ from logistics.announce_dates import refused_items, waiting_item
 from logistics.announce_lines import open_lines
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.food_dates import PastDate, local_today
+from logistics.food_dates import DateRules, PastDate, local_today
 from logistics.people import Identity
 from storage.models import Antenna, Store
 
@@ -45,8 +45,10 @@ async def start(
     identity: Identity,
     session: AsyncSession,
     clock: Clock,
+    date_rules: DateRules | None = None,
 ) -> None:
-    await begin(message, (command.args or "").strip(), state, identity, session, clock)
+    text = (command.args or "").strip()
+    await begin(message, text, state, identity, session, clock, date_rules=date_rules)
 
 
 async def begin(
@@ -58,6 +60,7 @@ async def begin(
     clock: Clock,
     *,
     photo_file_id: str | None = None,
+    date_rules: DateRules | None = None,
 ) -> None:
     """An announcement of ``text`` (empty: the guided one), by /surplus, plain words or a
     photo's caption (the photo then goes with the pickup)."""
@@ -78,7 +81,7 @@ async def begin(
         return
     await state.update_data(store_id=stores[0][0])
     if text:
-        await echo(message, state, text, identity, session, clock)
+        await echo(message, state, text, identity, session, clock, date_rules=date_rules)
     else:
         await ask_items(message, state, session)
 
@@ -111,12 +114,17 @@ async def store_chosen(
 
 
 async def written(
-    message: Message, state: FSMContext, identity: Identity, session: AsyncSession, clock: Clock
+    message: Message,
+    state: FSMContext,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+    date_rules: DateRules | None = None,
 ) -> None:
     if not message.text:
         await message.answer(_("Please write it as a text message.") + "\n" + example())
         return
-    await echo(message, state, message.text, identity, session, clock)
+    await echo(message, state, message.text, identity, session, clock, date_rules=date_rules)
 
 
 async def echo(
@@ -126,8 +134,11 @@ async def echo(
     identity: Identity,
     session: AsyncSession,
     clock: Clock,
+    *,
+    date_rules: DateRules | None = None,
 ) -> None:
-    """Understand the text and show it back, with what was not understood."""
+    """Understand the text and show it back, with what was not understood; dates without a
+    year are read with ``date_rules`` ([food_safety] of config.toml)."""
     data = await state.get_data()
     store_id = data.get("store_id")
     if store_id is None:  # the step was left meanwhile (/cancel, another flow)
@@ -142,6 +153,7 @@ async def echo(
             text=text,
             now=clock.now(),
             donation_id=data.get("donation_id"),  # a recurring day's quantities
+            past_days=(date_rules or DateRules()).past_date_days,
         )
         draft = replace(draft, photo_file_id=data.get("photo_file_id"))
     except DomainError as error:
@@ -205,6 +217,10 @@ async def decided(
         return
     try:
         await announce(session, identity=identity, draft=draft, now=clock.now())
+    except PastDate as error:  # the day changed since the echo: said in full, not in an alert
+        await query.answer()
+        await query.message.answer(explain(error))
+        return
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return
