@@ -17,7 +17,7 @@ from logistics.errors import InvalidInput
 from logistics.food_dates import PastDate, local_today, out_of_date, refused_date
 from logistics.people import identify
 from logistics.surplus_dates import parse_date
-from storage.models import DonationItem, Store
+from storage.models import Category, DonationItem, Store
 from tests.test_guided_flow import MARC
 from tests.test_guided_flow import seeded as seeded  # a fixture
 from tests.test_surplus_parser import check_invariants, parse
@@ -230,3 +230,22 @@ async def test_a_best_before_date_past_its_grace_is_refused(seeded, now):
 def test_dated_text_loses_no_word(parts):
     text = " ".join(parts)
     check_invariants(text, parse(text, today=TODAY))
+
+
+async def test_the_seed_writes_each_categorys_date_kind_and_grace(seeded):
+    rows = (await seeded.exec(select(Category).order_by(Category.key))).all()
+    kinds = {c.key: (c.date_kind, c.grace_days) for c in rows}
+    assert kinds["produits-laitiers"] == ("use_by", 0)
+    assert kinds["viande"] == kinds["poisson"] == kinds["plats-prepares"] == ("use_by", 0)
+    assert kinds["pain"] == kinds["fruits-legumes"] == ("none", 0)
+    assert kinds["epicerie-seche"] == ("best_before", 60)
+    assert kinds["conserves"] == ("best_before", 365)
+    assert kinds["oeufs"] == kinds["surgeles"] == ("best_before", 0)
+
+
+def test_food_safety_settings_have_afscas_defaults():
+    from bot.config import load_settings
+    from tests.test_surplus_parser import CONFIG
+
+    rules = load_settings(str(CONFIG)).food_safety.rules()
+    assert (rules.use_by_ideal_days, rules.past_date_days) == (3, 31)
