@@ -96,8 +96,9 @@ surplus = st.builds(
     st.sampled_from(["pain", "légumes", "brood", "yaourts", "🍞", "<b>pain</b>", "x" * 300]),
     st.sampled_from(["18h-19h", "9h-8h", "hier 18h", "25h-26h", "", "18h-19h 20h-21h"]),
 )
+CHILLED_DATE = {"yaourts": " DLC 28/12", "viande": " DLC 28/12"}  # else asked, not announced
 surplus_ok = st.builds(
-    lambda q, w, start: f"/surplus {q} kg {w} {start}h-{start + 1}h",
+    lambda q, w, start: f"/surplus {q} kg {w}{CHILLED_DATE.get(w, '')} {start}h-{start + 1}h",
     st.integers(1, 60),
     st.sampled_from(["pain", "légumes", "yaourts", "viande", "fruits"]),
     st.integers(8, 22),
