@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from logistics.surplus_model import COLD_CHAINS
+from storage.models import COLD_CHAINS
 
 
 @dataclass(frozen=True)
