@@ -19,6 +19,8 @@ def _name(item) -> str:
 def today_line(view: DonationView, stop: StopView) -> str | None:
     """ "To hand out today" with the items received on their use-by day, else None."""
     items = view.to_distribute_today(stop)
+    if stop.chilled_withheld_at is not None:  # withheld food is not handed out at all
+        items = tuple(i for i in items if i.cold_chain == "ambient")
     if not items:
         return None
     names = ", ".join(dict.fromkeys(escape(_name(i)) for i in items))
