@@ -93,11 +93,10 @@ async def problem_chosen(
         return
     await query.answer(_("Thank you. The coordinator is told."), show_alert=True)
     await edit_markup(query.message, None)
+    lead = None
     if callback_data.problem == TOO_WARM:
-        await query.message.answer(
-            _("🚫 Do not hand out the chilled food of this delivery: it came too warm.")
-        )
-    await ask_note(query.message, state, callback_data.delivery_id)
+        lead = _("🚫 Do not hand out the chilled food of this delivery: it came too warm.")
+    await ask_note(query.message, state, callback_data.delivery_id, lead)
 
 
 async def receipts(message: Message, identity: Identity, session: AsyncSession) -> None:
