@@ -266,6 +266,16 @@ class ReleaseAnswerCb(CallbackData, prefix="ry"):
     answer: str
 
 
+class DistributionCb(CallbackData, prefix="dd"):
+    """/antenna: a coordinator's distribution days of the associations. With
+    ``association_id`` 0, the antenna's associations; else that association's days, and
+    ``weekday`` 0 (Monday) to 6 toggles that day (-1 only shows them)."""
+
+    antenna_id: RowIdOrZero = 0
+    association_id: RowIdOrZero = 0
+    weekday: int = -1
+
+
 class DateCb(CallbackData, prefix="dt"):
     """The date of an item of an announcement's echo (``item``, its place among the items;
     ``check``, a check of the item): ``days`` 0 to 3 sets today + days, 4 asks for another

@@ -113,7 +113,9 @@ class ReminderTimes(BaseModel):
 
 
 class FoodSafety(BaseModel):
-    """``[food_safety]``: AFSCA / FAVV's defaults for dated food (sources in config.toml)."""
+    """``[food_safety]``: AFSCA's rules for food given away (see the product's food-safety
+    part). Food whose use-by date is within ``use_by_ideal_days`` of the pickup is short-dated
+    and goes first to the associations that distribute soonest."""
 
     model_config = ConfigDict(extra="forbid")
 

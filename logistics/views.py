@@ -6,11 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.date_limits import to_distribute_today
 from logistics.item_lines import ItemLine, ItemView, item_lines
 from logistics.reception import Reception, reception_after
 from logistics.settlement import StopFigures, counted_kg, delivered_total
@@ -46,6 +48,9 @@ class StopView:
     settlement: str | None = None
     address: str = ""
     reception: Reception | None = None  # when the place receives, after the pickup window
+    cold_storage: bool = False
+    receiving_day: date | None = None  # local day it was (or would be) received
+    chilled_withheld_at: datetime | None = None  # came too warm: its chilled food not handed out
 
     @property
     def figures(self) -> StopFigures:
@@ -95,6 +100,18 @@ class DonationView:
     def delivered_kg(self) -> float:
         """The sum of the delivered stops (what settled disputes count)."""
         return delivered_total(stop.figures for stop in self.stops)
+
+    def to_distribute_today(self, stop: StopView) -> tuple[ItemView, ...]:
+        """The items the stop receives on their use-by day: to be handed out that day. Chilled
+        and frozen items count only at a place with cold storage (only there can they go)."""
+        if stop.receiving_day is None:
+            return ()
+        return tuple(
+            i
+            for i in self.items
+            if to_distribute_today(i.use_by, stop.receiving_day)
+            and (i.cold_chain == "ambient" or stop.cold_storage)
+        )
 
     @property
     def disputed(self) -> int:
@@ -168,6 +185,11 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
         )
     ).all():
         place = association or hub
+        reception = (
+            None
+            if delivery.delivered_at is not None
+            else reception_after(place.reception_hours, *windows[delivery.donation_id])
+        )
         stops[delivery.donation_id].append(
             StopView(
                 delivery_id=delivery.id,
@@ -183,9 +205,10 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
                 note=receipt.note if receipt else None,
                 settlement=receipt.settlement if receipt else None,
                 address=place.address,
-                reception=None
-                if delivery.delivered_at is not None
-                else reception_after(place.reception_hours, *windows[delivery.donation_id]),
+                reception=reception,
+                cold_storage=place.cold_storage,
+                receiving_day=_receiving_day(delivery, reception, *windows[delivery.donation_id]),
+                chilled_withheld_at=delivery.chilled_withheld_at,
             )
         )
     views = {}
@@ -217,6 +240,18 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
             slot_holder_name=(slot_holder.name or "—") if slot_holder else None,
         )
     return views
+
+
+def _receiving_day(
+    delivery: Delivery, reception: Reception | None, window_end: datetime, tz: str
+) -> date:
+    """The local day of the delivery once made; else of the place's first reception window
+    after the pickup; a place without hours receives at the end of the pickup window."""
+    if delivery.delivered_at is not None:
+        return delivery.delivered_at.astimezone(ZoneInfo(tz)).date()
+    if reception is not None:
+        return reception.day
+    return window_end.astimezone(ZoneInfo(tz)).date()
 
 
 async def donation_view(session: AsyncSession, donation_id: int) -> DonationView | None:
