@@ -41,6 +41,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("runsheet", N_("Today's run sheet"), frozenset({"coordinator"})),
     Command("summary", N_("Today's summary: kg, pickups, disputes"), frozenset({"coordinator"})),
     Command("report", N_("Monthly report: kg, CSV and Excel files"), frozenset({"coordinator"})),
+    Command(
+        "register",
+        N_("Traceability register: what came from whom, went to whom (Excel, PDF)"),
+        frozenset({"association", "coordinator"}),
+    ),
     Command("calendar", N_("My pickups in my calendar (ICS file)"), frozenset({"driver"})),
     Command(
         "antenna", N_("Antenna settings: run sheet, summary, languages"), frozenset({"coordinator"})
