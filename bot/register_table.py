@@ -87,6 +87,7 @@ def heading_lines(heading: Heading, locale: str) -> list[str]:
     elif heading.place_kind == "hub":
         lines.append(_("Hub: {name}").format(name=heading.place))
     lines.append(_("Period: {days}").format(days=days_text(heading.days, locale)))
+    lines.append(_("DLC: use by; DDM: best before."))
     lines.append(
         _(
             "≈: the part of a delivery's weight shared over its items in proportion to their "
