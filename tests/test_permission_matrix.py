@@ -70,6 +70,7 @@ REFUSALS = (
     "The run sheet is for the coordinators of an antenna.",
     "The daily summary is for the coordinators of an antenna.",
     "Reports are for the coordinators of an antenna.",
+    "The traceability register is for the associations and coordinators of an antenna.",
     "The calendar of pickups is for drivers.",
     "The antenna settings are for its coordinators.",
     "The history of a pickup is for the coordinators of its antenna.",
