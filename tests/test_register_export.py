@@ -176,9 +176,9 @@ async def test_an_association_register_in_dutch(
     ]
     assert headers[1] == "Beweging" and headers[-2:] == ["Vervoerd door", "Opmerking"]
     assert [(r[1], r[5], r[7], r[13], r[15]) for r in rows] == [
-        ("Levering", "5 kg pain", 5.0, "ambiant", None),
+        ("Levering", "5 kg pain", 5.0, "kamertemperatuur", None),
         ("Levering", "12 kg yaourts", 11.5, "gekoeld", "Niet verdelen: te warm aangekomen"),
-        ("Levering", "8 kg pain", 7.0, "ambiant", None),
+        ("Levering", "8 kg pain", 7.0, "kamertemperatuur", None),
     ]
     assert rows[1][10] == "TGT"
     records = list(
