@@ -40,11 +40,9 @@ class _Document(FPDF):
     def footer(self) -> None:
         self.set_y(-10)
         self.set_font(FAMILY, "", 7)
-        label = self.page_label.format(n=self.page_no(), total=self.alias_nb_pages_marker())
+        # the total is known at the end: fpdf2 replaces its alias then
+        label = self.page_label.format(n=self.page_no(), total=self.str_alias_nb_pages)
         self.cell(0, 5, label, align="C")
-
-    def alias_nb_pages_marker(self) -> str:
-        return self.str_alias_nb_pages
 
 
 def _widths(pdf: FPDF, headers: list[str], rows: list[list[str]]) -> tuple[float, ...]:

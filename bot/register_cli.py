@@ -1,5 +1,5 @@
 """``python -m bot register``: the traceability register of an antenna (or of one of its
-associations) over some days, as XLSX, CSV and PDF files in ``--out`` (``reports/`` by
+associations or hubs) over some days, as XLSX, CSV and PDF files in ``--out`` (``reports/`` by
 default, ignored by git), every word in ``--lang``: ready to hand to an inspector.
 
 Standard output holds the list of the files written, one a line; logs and mistakes go to
@@ -14,9 +14,11 @@ import asyncio
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from aiogram.utils.i18n import I18n
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import Settings
 from bot.i18n import LOCALES, N_, create_i18n
@@ -26,14 +28,16 @@ from logistics.clock import Clock, SystemClock
 from logistics.periods import MAX_DAYS, Days, parse_days
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import NotMigrated, ensure_migrated
-from storage.models import Antenna, Association
+from storage.models import Antenna, Association, Hub
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--antenna", required=True, help="key of the antenna")
     parser.add_argument("--from", dest="first", help="first day, YYYY-MM-DD (default: the 1st)")
     parser.add_argument("--to", dest="last", help="last day, YYYY-MM-DD (default: today)")
-    parser.add_argument("--association", help="key of one association of the antenna")
+    place = parser.add_mutually_exclusive_group()
+    place.add_argument("--association", help="key of one association of the antenna")
+    place.add_argument("--hub", help="key of one hub of the antenna")
     parser.add_argument(
         "--out", default=OUT, help=f"folder for the XLSX, CSV and PDF files (default: {OUT}/)"
     )
@@ -63,6 +67,24 @@ def chosen_days(args: argparse.Namespace, antenna: Antenna, clock: Clock) -> Day
     return Days(first, last)
 
 
+PLACE_MISSING = {
+    "association": N_("no association “{key}” in the antenna “{antenna}”"),
+    "hub": N_("no hub “{key}” in the antenna “{antenna}”"),
+}
+
+
+async def _place(session: AsyncSession, model: Any, key: str | None, antenna: Antenna) -> Any:
+    """The association or hub of this key in the antenna; None when no key is given."""
+    if not key:
+        return None
+    found = (
+        await session.exec(select(model).where(model.key == key, model.antenna_id == antenna.id))
+    ).first()
+    if found is None:
+        raise ReportRefused(PLACE_MISSING[model.__tablename__], key=key, antenna=antenna.key)
+    return found
+
+
 async def build(
     settings: Settings, args: argparse.Namespace, clock: Clock, i18n: I18n
 ) -> RegisterFiles:
@@ -77,22 +99,8 @@ async def build(
                 raise ReportRefused(
                     N_("no antenna “{key}” (antennas: {keys})"), key=args.antenna, keys=keys
                 )
-            association = None
-            if args.association:
-                association = (
-                    await session.exec(
-                        select(Association).where(
-                            Association.key == args.association,
-                            Association.antenna_id == antenna.id,
-                        )
-                    )
-                ).first()
-                if association is None:
-                    raise ReportRefused(
-                        N_("no association “{key}” in the antenna “{antenna}”"),
-                        key=args.association,
-                        antenna=antenna.key,
-                    )
+            association = await _place(session, Association, args.association, antenna)
+            hub = await _place(session, Hub, getattr(args, "hub", None), antenna)
             return await make_register(
                 session,
                 antenna=antenna,
@@ -101,6 +109,7 @@ async def build(
                 i18n=i18n,
                 locale=args.lang,
                 association=association,
+                hub=hub,
             )
     finally:
         await engine.dispose()

@@ -32,6 +32,7 @@ def arguments(**given) -> argparse.Namespace:
         "first": "2026-03-01",
         "last": "2026-03-10",
         "association": None,
+        "hub": None,
         "out": "reports",
         "lang": "fr",
         "database": None,
@@ -209,6 +210,7 @@ async def test_an_association_register_in_dutch(
             "nl",
             "geen vereniging „colis-schaerbeek” in de antenne",
         ),
+        ({"hub": "nowhere"}, "fr", f"aucun hub «{NNBSP}nowhere{NNBSP}» dans l'antenne"),
         ({"first": "2026-13-01"}, "fr", f"--from 2026-13-01{NNBSP}: pas un jour"),
         ({"first": "2026-03-10", "last": "2026-03-01"}, "nl", "--to valt voor --from"),
     ],
@@ -220,6 +222,18 @@ async def test_mistakes_are_told_in_the_chosen_language(
     code, stdout, stderr = await run(settings, clock, capsys, args)
     assert code == 2 and said in stderr and stdout == ""
     assert not (tmp_path / "out").exists()
+
+
+async def test_a_hub_register(settings, session_factory, clock, now, tmp_path, capsys):
+    await seeded(session_factory, now)
+    out = tmp_path / "out"
+    code, stdout, _ = await run(settings, clock, capsys, arguments(out=str(out), hub="hub-ixelles"))
+    assert code == 0
+    head, _headers, rows = table(openpyxl.load_workbook(stdout.splitlines()[0]).active)
+    assert f"Hub{NNBSP}: Hub Exemple Ixelles" in head
+    assert [(r[1], r[4], r[5], r[7]) for r in rows] == [
+        ("Livraison", "Hub Exemple Ixelles", "20 kg conserves", 20.0)
+    ]
 
 
 def test_the_files_go_to_reports_by_default():
