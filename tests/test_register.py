@@ -201,9 +201,11 @@ async def test_an_association_and_a_hub_see_their_own_lines(settings, session_fa
 
 async def counted_lines(session_factory, engine, scope: Scope, days: Days):
     statements: list[str] = []
+    parameters: list = []
 
     def counted(*args) -> None:
         statements.append(args[2])
+        parameters.append(args[3])
 
     async with session_factory() as session:
         event.listen(engine.sync_engine, "before_cursor_execute", counted)
@@ -211,7 +213,7 @@ async def counted_lines(session_factory, engine, scope: Scope, days: Days):
             lines = await lines_of(session, scope, days)
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", counted)
-    return lines, statements
+    return lines, list(zip(statements, parameters, strict=True))
 
 
 async def test_a_fixed_number_of_queries_whatever_the_period(
@@ -223,10 +225,16 @@ async def test_a_fixed_number_of_queries_whatever_the_period(
     async with session_factory() as session:
         await build_register_world(session, now)
     for days in (MARCH, Days(date(2026, 2, 1), date(2026, 3, 10)), Days(MARCH.last, MARCH.last)):
-        lines, statements = await counted_lines(session_factory, engine, Scope(antenna), days)
-        assert len(statements) == len(on_nothing) == 3, statements
+        lines, executed = await counted_lines(session_factory, engine, Scope(antenna), days)
+        assert len(executed) == len(on_nothing) == 3, executed
     assert empty == [] and len(lines) == 0  # the 10th: nothing moved that day
-    assert all("donation.antenna_id" in s and "window_start" in s for s in statements)
+    assert all("donation.antenna_id" in s and "window_start" in s for s, _given in executed)
+    if engine.dialect.name == "sqlite":  # each reads the donations through their index
+        async with engine.connect() as connection:
+            for statement, given in executed:
+                plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", given)
+                details = " ".join(str(row[-1]) for row in plan.all())
+                assert "ix_donation_antenna_window" in details, details
 
 
 @pytest.mark.parametrize(
