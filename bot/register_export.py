@@ -33,6 +33,7 @@ from bot.register_table import (
     days_text,
     headers,
     heading_lines,
+    printed,
     row,
     text_row,
     title,
@@ -155,6 +156,7 @@ async def register_files(
         doc = render(lines, heading, locale)
         text = summary_text(lines, heading, locale)
         page_label = _("page {n} / {total}")
+        paper_headers, paper_rows = printed(doc.headers, doc.texts)
         stem = _("register-{key}-{first}-{last}").format(
             key=key, first=heading.days.first.isoformat(), last=heading.days.last.isoformat()
         )
@@ -162,8 +164,8 @@ async def register_files(
         table_pdf,
         title=doc.title,
         lines=doc.lines,
-        headers=doc.headers,
-        rows=doc.texts,
+        headers=paper_headers,
+        rows=paper_rows,
         page_label=page_label,
     )
     xlsx = await asyncio.to_thread(to_xlsx, doc)

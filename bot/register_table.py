@@ -32,7 +32,7 @@ HEADERS = (
     N_("Category"),
     N_("kg"),
     N_("≈ estimated"),
-    N_("Quantity"),
+    N_("Announced quantity"),
     N_("Date kind"),
     N_("Date"),
     N_("Lot"),
@@ -49,6 +49,7 @@ REMARKS = {
     "pending": N_("Receipt not confirmed yet"),
 }
 KG_COLUMN, WHEN_COLUMN, LIMIT_COLUMN = 7, 0, 11
+ESTIMATE_COLUMN, KIND_COLUMN = 8, 10
 
 
 @dataclass(frozen=True)
@@ -138,3 +139,18 @@ def text_row(cells: list[Cell], locale: str) -> list[str]:
         else:
             out.append("" if cell is None else str(cell))
     return out
+
+
+def printed(header: list[str], texts: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """The table for paper, narrower: ``≈ 11,5`` in the kg column, ``DLC 06/03/2026`` in
+    one date column."""
+    dropped = (ESTIMATE_COLUMN, KIND_COLUMN)
+    headers = [h for i, h in enumerate(header) if i not in dropped]
+    headers[headers.index(header[LIMIT_COLUMN])] = _("DLC / DDM")
+    rows = []
+    for text in texts:
+        merged = list(text)
+        merged[KG_COLUMN] = f"{text[ESTIMATE_COLUMN]} {text[KG_COLUMN]}".strip()
+        merged[LIMIT_COLUMN] = f"{text[KIND_COLUMN]} {text[LIMIT_COLUMN]}".strip()
+        rows.append([cell for i, cell in enumerate(merged) if i not in dropped])
+    return headers, rows

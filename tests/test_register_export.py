@@ -150,6 +150,9 @@ async def test_the_antenna_register_in_french(
     for value in ("L-YAO-42", "VND-7", "CNS-2027", "06/03/2026", "31/12/2027", "11,5"):
         assert value in words, value
     assert "Enregistré comme perdu" in words and "arrivé trop chaud" in words
+    # on paper, the estimate mark goes with the kg and the kind of date with the date
+    assert "Produits laitiers ≈ 11,5 12 kg DLC 06/03/2026 L-YAO-42 frais" in words
+    assert "DDM 31/12/2027 CNS-2027" in words
     assert f"page 1 / {len(pdf.pages)}" in words
 
 
