@@ -264,3 +264,13 @@ class ReleaseAnswerCb(CallbackData, prefix="ry"):
 
     donation_id: RowId
     answer: str
+
+
+class DistributionCb(CallbackData, prefix="dd"):
+    """/antenna: a coordinator's distribution days of the associations. With
+    ``association_id`` 0, the antenna's associations; else that association's days, and
+    ``weekday`` 0 (Monday) to 6 toggles that day (-1 only shows them)."""
+
+    antenna_id: RowIdOrZero = 0
+    association_id: RowIdOrZero = 0
+    weekday: int = -1

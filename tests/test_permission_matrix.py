@@ -105,6 +105,7 @@ class World:
     slot_day: int  # today's recurring pickup of the store, waiting for its answer
     lucas_membership: int
     disputed_stop: int = 0  # a stop whose receipt Anne disputed (another weight)
+    association: int = 0  # Anne's association, in Ixelles
 
 
 Everyone = frozenset(PEOPLE)
@@ -161,6 +162,10 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.StoreWindowCb: (StoreSide, lambda w: cb.StoreWindowCb(donation_id=w.open)),
     cb.StoreCancelCb: (StoreSide, lambda w: cb.StoreCancelCb(donation_id=w.open, step=1)),
     cb.LineCb: (FLOW, lambda w: cb.LineCb(line=0, check=0, step=1, category_id=1)),
+    cb.DistributionCb: (
+        Manager,
+        lambda w: cb.DistributionCb(association_id=w.association, weekday=2),
+    ),
 }
 
 
@@ -317,6 +322,7 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                 slot_day=slot_day,
                 lucas_membership=lucas.id,
                 disputed_stop=disputed.id,
+                association=anne,
             )
     finally:
         await engine.dispose()

@@ -29,6 +29,7 @@ def routers() -> list[Router]:
         antenna_settings,
         calendar,
         collection,
+        distribution_days,
         errors,
         fallback,
         group,
@@ -86,6 +87,7 @@ def routers() -> list[Router]:
         mydata,
         history,
         antenna_settings,
+        distribution_days,
         surplus_free,
         fallback,
     ]
