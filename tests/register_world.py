@@ -1,6 +1,7 @@
 """A seeded month for the traceability register, made through the rules: pickups announced by
 the store, claimed, routed, weighed and delivered, receipts answered, a dispute settled as
-lost; then dates, lots and a too-warm stop set in the database (nothing fills them yet)."""
+lost, a too-warm receipt withholding a stop's chilled food; then dates and lots set in the
+database (what the announcement parser fills)."""
 
 from __future__ import annotations
 
@@ -135,8 +136,7 @@ async def build_register_world(session, now: datetime) -> RegisterWorld:
             setattr(item, name, value)
         session.add(item)
     stop = await session.get(Delivery, warm_stop)
-    stop.chilled_withheld_at = later
-    session.add(stop)
+    assert stop.chilled_withheld_at == later, "the too-warm receipt withheld its chilled food"
     await session.commit()
     return RegisterWorld(warm=warm, split=split, hub=hub, february=february)
 
