@@ -6,7 +6,8 @@ association or a hub). A stop's kg cover the whole pickup: each item's part is s
 rata of the items' collected (else estimated) kg, by the same rule that shares a total over
 items at collection (``spread_kg``), and marked as an estimate when there are several items.
 The kg a stop counts follow its settlement (``counted_kg``); food recorded as lost keeps the
-driver's figure and says so. Chilled food withheld after a too-warm receipt says so too.
+driver's figure and says so. Chilled and frozen food withheld after a too-warm receipt (as
+the stops' cards say) says so too.
 
 Three queries whatever the period, each bounded by the antenna's indexed
 ``(antenna_id, window_start)`` on the donations.

@@ -15,7 +15,7 @@ from storage.models import Category, Delivery, DonationItem, Receipt
 @dataclass(frozen=True)
 class RegisterLine:
     """One item in one movement. ``movement`` is "pickup" or "delivery"; ``remark`` is None,
-    "withheld" (chilled food not to be distributed), "lost" (recorded as lost) or "pending"
+    "withheld" (chilled or frozen food not to be distributed), "lost" (recorded as lost) or "pending"
     (delivered, receipt not confirmed yet)."""
 
     at: datetime
@@ -123,7 +123,7 @@ def stop_lines(
         remark = None
         if lost:
             remark = "lost"
-        elif delivery.chilled_withheld_at is not None and item.cold_chain == "chilled":
+        elif delivery.chilled_withheld_at is not None and item.cold_chain != "ambient":
             remark = "withheld"
         elif receipt is not None and receipt.status == "pending":
             remark = "pending"
