@@ -15,8 +15,8 @@ from storage.models import Category, Delivery, DonationItem, Receipt
 @dataclass(frozen=True)
 class RegisterLine:
     """One item in one movement. ``movement`` is "pickup" or "delivery"; ``remark`` is None,
-    "withheld" (chilled or frozen food not to be distributed), "lost" (recorded as lost) or "pending"
-    (delivered, receipt not confirmed yet)."""
+    "withheld" (chilled or frozen food not to be distributed), "lost" (recorded as lost) or
+    "pending" (delivered, receipt not confirmed yet)."""
 
     at: datetime
     movement: str
