@@ -10,7 +10,8 @@ from babel.dates import format_date
 
 from bot import formatting
 from bot.i18n import N_
-from bot.refusals import locale
+from bot.refusals import explain, locale
+from logistics.errors import DomainError, InvalidInput
 from logistics.recall_matches import RecallPlace
 from logistics.recall_views import NoticeLine, RecallView
 
@@ -142,3 +143,24 @@ def notice_text(view: RecallView, line: NoticeLine) -> str:
             ),
         ]
     )
+
+
+def recall_refusal() -> str:
+    return _("Recalls are for the coordinators and store managers of an antenna.")
+
+
+def recall_problem(error: DomainError) -> str:
+    if isinstance(error, InvalidInput) and str(error) == "recall_days":
+        return _(
+            "I could not read those days. Write one day or two, for example 3/3 or "
+            "1/3-5/3, none of them in the future."
+        )
+    if isinstance(error, InvalidInput) and str(error) == "recall_product":
+        return _("Please write the product's name (2 to 200 characters), or tap a category.")
+    if isinstance(error, InvalidInput) and str(error) == "recall_lot":
+        return _("A lot number has at most 64 characters.")
+    return explain(error)
+
+
+def explain_not_allowed() -> str:
+    return _("This is not yours to do: only the people concerned and the coordinators can.")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -25,10 +25,13 @@ from logistics.announce import announce, draft_from_text
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
 from logistics.people import identify
+from logistics.recall_matches import RecallQuery
+from logistics.recalls import confirm_recall
 from logistics.receipts import report_difference
 from logistics.recurring import open_due_slots
 from logistics.routing import send_to
 from storage.engine import create_engine, create_session_factory
+from storage.food_safety import RecallNotice
 from storage.models import (
     Antenna,
     Delivery,
@@ -79,6 +82,8 @@ REFUSALS = (
     "This question is no longer open. Send /surplus to start again.",
     "This announcement was already sent or cancelled.",
     "This button is no longer valid.",
+    "Recalls are for the coordinators and store managers of an antenna.",
+    "This question is no longer open. Send /recall to start again.",
 )
 I18N = create_i18n()
 
@@ -104,6 +109,8 @@ class World:
     slot_day: int  # today's recurring pickup of the store, waiting for its answer
     lucas_membership: int
     disputed_stop: int = 0  # a stop whose receipt Anne disputed (another weight)
+    recall: int = 0  # a recall of the store's bread, its notices waiting
+    recall_notice: int = 0  # that recall's notice to Anne's association
 
 
 Everyone = frozenset(PEOPLE)
@@ -160,6 +167,12 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.StoreWindowCb: (StoreSide, lambda w: cb.StoreWindowCb(donation_id=w.open)),
     cb.StoreCancelCb: (StoreSide, lambda w: cb.StoreCancelCb(donation_id=w.open, step=1)),
     cb.LineCb: (FLOW, lambda w: cb.LineCb(line=0, check=0, step=1, category_id=1)),
+    cb.RecallStepCb: (FLOW, lambda w: cb.RecallStepCb(step="ok")),
+    cb.RecallMenuCb: (StoreSide, lambda w: cb.RecallMenuCb(action="report", recall_id=w.recall)),
+    cb.RecallAnswerCb: (
+        frozenset({"coordinator", "association"}),
+        lambda w: cb.RecallAnswerCb(notice_id=w.recall_notice, answer="seen"),
+    ),
 }
 
 
@@ -278,6 +291,26 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                 now=later,
                 received_kg=12,
             )
+            recall = await confirm_recall(
+                session,
+                identity=claire,
+                query=RecallQuery(
+                    antenna_id=store.antenna_id,
+                    store_id=store.id,
+                    received_from=date(2026, 3, 10),
+                    received_to=date(2026, 3, 11),
+                    product="pain",
+                ),
+                now=later,
+            )
+            recall_notice = (
+                await session.exec(
+                    select(RecallNotice.id).where(
+                        RecallNotice.recall_id == recall.recall_id,
+                        RecallNotice.association_id == anne,
+                    )
+                )
+            ).one()
             await open_due_slots(session, now=now)
             slot_day = (
                 await session.exec(
@@ -316,6 +349,8 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                 slot_day=slot_day,
                 lucas_membership=lucas.id,
                 disputed_stop=disputed.id,
+                recall=recall.recall_id,
+                recall_notice=recall_notice,
             )
     finally:
         await engine.dispose()

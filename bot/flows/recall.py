@@ -13,60 +13,29 @@ from html import escape
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
 from bot.callbacks import RecallStepCb
-from bot.edits import edit_markup
-from bot.recall_text import preview_text, what_text
-from bot.refusals import explain
+from bot.flows.recall_steps import (
+    DAY_CHOICES,
+    RecallFlow,
+    decided,
+    lot_typed,
+    no_lot,
+    step_keyboard,
+    take_button,
+)
+from bot.recall_text import explain_not_allowed, recall_problem, recall_refusal
 from logistics.announce import load_catalog
 from logistics.clock import Clock
-from logistics.errors import DomainError, InvalidInput
+from logistics.errors import InvalidInput
 from logistics.people import Identity
 from logistics.recall_days import last_days, parse_days
-from logistics.recall_matches import RecallQuery
-from logistics.recalls import confirm_recall, may_recall, preview_recall, recall_stores
+from logistics.recalls import may_recall, recall_stores
 from storage.models import Antenna, Store
-
-DAY_CHOICES = (1, 3, 7)  # today, the last 3 days, the last 7 days
-
-
-class RecallFlow(StatesGroup):
-    store = State()
-    what = State()  # data: store_id, antenna_id, tz, store
-    days = State()  # + category_id or product
-    lot = State()  # + first, last (ISO days)
-    confirm = State()  # + lot
-
-
-def recall_refusal() -> str:
-    return _("Recalls are for the coordinators and store managers of an antenna.")
-
-
-def recall_problem(error: DomainError) -> str:
-    if isinstance(error, InvalidInput) and str(error) == "recall_days":
-        return _(
-            "I could not read those days. Write one day or two, for example 3/3 or "
-            "1/3-5/3, none of them in the future."
-        )
-    if isinstance(error, InvalidInput) and str(error) == "recall_product":
-        return _("Please write the product's name (2 to 200 characters), or tap a category.")
-    if isinstance(error, InvalidInput) and str(error) == "recall_lot":
-        return _("A lot number has at most 64 characters.")
-    return explain(error)
-
-
-def _keyboard(buttons: list[tuple[str, RecallStepCb]], width: int) -> InlineKeyboardMarkup:
-    builder = InlineKeyboardBuilder()
-    for text, data in buttons:
-        builder.button(text=text, callback_data=data)
-    builder.adjust(width)
-    return builder.as_markup()
 
 
 async def start_recall(
@@ -84,7 +53,7 @@ async def start_recall(
     await state.set_state(RecallFlow.store)
     buttons = [(s.name, RecallStepCb(step="store", value=s.id)) for s in stores]
     await message.answer(
-        _("📣 New recall. Which store's food?"), reply_markup=_keyboard(buttons, 1)
+        _("📣 New recall. Which store's food?"), reply_markup=step_keyboard(buttons, 1)
     )
 
 
@@ -112,14 +81,8 @@ async def _store_chosen(
             "📣 Recall of food from {store}. Type the product's name as it was announced "
             "(for example: yaourts nature), or tap its category."
         ).format(store=escape(store.name)),
-        reply_markup=_keyboard(buttons, 2),
+        reply_markup=step_keyboard(buttons, 2),
     )
-
-
-async def _taken(query: CallbackQuery, state: FSMContext) -> dict:
-    await query.answer()
-    await edit_markup(query.message, None)
-    return await state.get_data()
 
 
 async def store_tapped(
@@ -133,12 +96,8 @@ async def store_tapped(
     if callback_data.value not in stores:
         await query.answer(explain_not_allowed(), show_alert=True)
         return
-    await _taken(query, state)
+    await take_button(query, state)
     await _store_chosen(query.message, state, session, stores[callback_data.value])
-
-
-def explain_not_allowed() -> str:
-    return _("This is not yours to do: only the people concerned and the coordinators can.")
 
 
 async def _ask_days(message: Message, state: FSMContext, **chosen) -> None:
@@ -151,7 +110,7 @@ async def _ask_days(message: Message, state: FSMContext, **chosen) -> None:
     ]
     await message.answer(
         _("Received on which days? Tap, or type them, for example 1/3-5/3."),
-        reply_markup=_keyboard(buttons, 3),
+        reply_markup=step_keyboard(buttons, 3),
     )
 
 
@@ -161,7 +120,7 @@ async def category_tapped(
     if callback_data.value not in {e.id for e in await load_catalog(session)}:
         await query.answer(_("This no longer exists."), show_alert=True)
         return
-    await _taken(query, state)
+    await take_button(query, state)
     await _ask_days(query.message, state, category_id=callback_data.value, product=None)
 
 
@@ -182,7 +141,7 @@ async def _ask_lot(message: Message, state: FSMContext, first: date, last: date)
     await state.set_state(RecallFlow.lot)
     await message.answer(
         _("Which lot? Type its number, or tap “No lot” to recall every lot."),
-        reply_markup=_keyboard([(_("No lot"), RecallStepCb(step="lot"))], 1),
+        reply_markup=step_keyboard([(_("No lot"), RecallStepCb(step="lot"))], 1),
     )
 
 
@@ -192,7 +151,7 @@ async def days_tapped(
     if callback_data.value not in DAY_CHOICES:
         await query.answer(_("This button is no longer valid."), show_alert=True)
         return
-    data = await _taken(query, state)
+    data = await take_button(query, state)
     first, last = last_days(callback_data.value, today=_today(data, clock))
     await _ask_lot(query.message, state, first, last)
 
@@ -205,100 +164,6 @@ async def days_typed(message: Message, state: FSMContext, clock: Clock) -> None:
         await message.answer(recall_problem(error))
         return
     await _ask_lot(message, state, first, last)
-
-
-def query_of(data: dict) -> RecallQuery:
-    return RecallQuery(
-        antenna_id=data["antenna_id"],
-        store_id=data["store_id"],
-        received_from=date.fromisoformat(data["first"]),
-        received_to=date.fromisoformat(data["last"]),
-        category_id=data.get("category_id"),
-        product=data.get("product"),
-        lot=data.get("lot"),
-    )
-
-
-async def _preview(
-    message: Message,
-    state: FSMContext,
-    identity: Identity | None,
-    session: AsyncSession,
-    lot: str | None,
-) -> None:
-    await state.update_data(lot=lot)
-    data = await state.get_data()
-    try:
-        places = await preview_recall(session, identity=identity, query=query_of(data))
-    except DomainError as error:
-        await message.answer(recall_problem(error))
-        return
-    catalog = {e.id: e for e in await load_catalog(session)}
-    entry = catalog.get(data.get("category_id"))
-    category = (entry.name_nl if cards.locale() == "nl" else entry.name_fr) if entry else None
-    what = what_text(
-        product=data.get("product"),
-        category=category,
-        store=data["store"],
-        first=date.fromisoformat(data["first"]),
-        last=date.fromisoformat(data["last"]),
-        lot=lot,
-    )
-    if not places:
-        await state.clear()
-        nobody = _("No association or hub received matching food on those days: nothing to send.")
-        await message.answer(what + "\n\n" + nobody)
-        return
-    await state.set_state(RecallFlow.confirm)
-    buttons = [
-        (_("📣 Send the recall"), RecallStepCb(step="ok")),
-        (_("Cancel"), RecallStepCb(step="no")),
-    ]
-    await message.answer(preview_text(what, places, data["tz"]), reply_markup=_keyboard(buttons, 2))
-
-
-async def lot_typed(
-    message: Message, state: FSMContext, identity: Identity | None, session: AsyncSession
-) -> None:
-    lot = " ".join((message.text or "").split())
-    if not lot or len(lot) > 64:
-        await message.answer(recall_problem(InvalidInput("recall_lot")))
-        return
-    await _preview(message, state, identity, session, lot)
-
-
-async def no_lot(
-    query: CallbackQuery, state: FSMContext, identity: Identity | None, session: AsyncSession
-) -> None:
-    await _taken(query, state)
-    await _preview(query.message, state, identity, session, None)
-
-
-async def decided(
-    query: CallbackQuery,
-    callback_data: RecallStepCb,
-    state: FSMContext,
-    identity: Identity | None,
-    session: AsyncSession,
-    clock: Clock,
-) -> None:
-    data = await _taken(query, state)
-    await state.clear()
-    if callback_data.step == "no":
-        await query.message.answer(_("Cancelled. Nothing was sent."))
-        return
-    try:
-        done = await confirm_recall(
-            session, identity=identity, query=query_of(data), now=clock.now()
-        )
-    except DomainError as error:
-        await query.message.answer(recall_problem(error))
-        return
-    await query.message.answer(
-        _(
-            "📣 Recall #{id} sent to {count} places. Each must answer; /recall shows who did."
-        ).format(id=done.recall_id, count=len(done.places))
-    )
 
 
 async def not_now(query: CallbackQuery, identity: Identity | None) -> None:

@@ -15,9 +15,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards
 from bot.callbacks import RecallAnswerCb, RecallMenuCb
 from bot.edits import edit_markup
-from bot.flows.recall import recall_refusal, start_recall
+from bot.flows.recall import start_recall
 from bot.recall_report import file_name, to_csv, to_xlsx
-from bot.recall_text import answer_label, recall_summary, view_what
+from bot.recall_text import answer_label, recall_refusal, recall_summary, view_what
 from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import AlreadyDone, DomainError, NotFound
@@ -83,7 +83,7 @@ async def menu(
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return
-    await query.answer()
+    await query.answer(_("The report of recall #{id} follows.").format(id=view.id))
     lc = cards.locale()
     caption = view_what(view)
     await query.message.answer_document(
