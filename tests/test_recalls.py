@@ -190,3 +190,29 @@ async def test_notices_answered_once_reminded_then_escalated(settings, session_f
         assert (await recall_view(s, done.recall_id, marc)).id == done.recall_id
         with pytest.raises(NotAllowed):
             await recall_view(s, done.recall_id, await identify(s, telegram_id=JORIS))
+
+
+async def test_the_follow_up_reads_only_waiting_notices_by_index(settings, engine, session_factory):
+    """The periodic pass reaches the unanswered notices through ix_recall_notice_waiting."""
+    from sqlalchemy import event
+
+    captured: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and "recall_notice" in statement:
+            captured.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    async with session_factory() as s:
+        await due_recall_followups(s, now=local(MONDAY, 12))
+    event.remove(engine.sync_engine, "before_cursor_execute", capture)
+    assert len(captured) == 2
+    async with session_factory() as s:
+        connection = await s.connection()
+        for statement, parameters in captured:
+            if connection.dialect.name == "sqlite":
+                explained = "EXPLAIN QUERY PLAN " + statement
+                rows = await connection.exec_driver_sql(explained, parameters)
+                plan = [row[-1] for row in rows.all()]
+                assert any("ix_recall_notice_waiting" in line for line in plan), plan
+                assert not any(line.startswith("SCAN recall_notice") for line in plan), plan
