@@ -15,8 +15,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-catalogs-compile: $(VENV)/.installed
-	$(BIN)/pybabel compile --statistics -d bot/i18n -D messages
+# Compiled catalogs (not in git) are remade when their .po changes, so that two `make test`
+# side by side (SQLite and PostgreSQL in CI) do not write them at the same time.
+CATALOGS := $(foreach lc,fr nl,bot/i18n/$(lc)/LC_MESSAGES/messages.mo)
+
+catalogs-compile: $(CATALOGS)
+
+bot/i18n/%/LC_MESSAGES/messages.mo: bot/i18n/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d bot/i18n -D messages -l $*
 
 # Install, create or upgrade the database, add the network of config.toml, serve.
 run: catalogs-compile

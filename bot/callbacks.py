@@ -266,6 +266,16 @@ class ReleaseAnswerCb(CallbackData, prefix="ry"):
     answer: str
 
 
+class DistributionCb(CallbackData, prefix="dd"):
+    """/antenna: a coordinator's distribution days of the associations. With
+    ``association_id`` 0, the antenna's associations; else that association's days, and
+    ``weekday`` 0 (Monday) to 6 toggles that day (-1 only shows them)."""
+
+    antenna_id: RowIdOrZero = 0
+    association_id: RowIdOrZero = 0
+    weekday: int = -1
+
+
 class RecallStepCb(CallbackData, prefix="rf"):
     """A step of the /recall flow, in the presser's own conversation: ``store`` (its id),
     ``cat`` (a category id), ``days`` (1 today, 3 or 7 the last days, 0 typed), ``lot`` (0: no

@@ -13,7 +13,7 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import formatting
+from bot import date_flags, formatting
 from bot.callbacks import ClaimCb, ReleaseCb
 from bot.i18n import N_
 from logistics.reception import Reception
@@ -112,7 +112,15 @@ def status_line(view: DonationView) -> str:
     return lines.get(view.status, lambda: view.status)()
 
 
-def stop_line(stop: StopView) -> str:
+def stop_line(stop: StopView, view: DonationView | None = None) -> str:
+    """One stop and, given its donation, what the dates and the cold chain say about it."""
+    line = _stop_line(stop)
+    if view is not None:
+        line += "".join("\n   " + note for note in date_flags.stop_notes(view, stop))
+    return line
+
+
+def _stop_line(stop: StopView) -> str:
     """One stop: planned, or the kg delivered and, once answered, received or the problem."""
     place = escape(stop.name)
     if stop.delivered_at is None:
@@ -194,7 +202,7 @@ def card_text(view: DonationView) -> str:
     lines.append(_("Total ≈ {kg}").format(kg=formatting.kg(view.estimated_kg, locale())))
     if view.cold:
         lines.append(_("❄️ Needs a refrigerated vehicle"))
-    lines += [stop_line(s) for s in view.stops]
+    lines += [stop_line(s, view) for s in view.stops]
     lines.append(status_line(view))
     return "\n".join(lines)
 

@@ -111,6 +111,16 @@ class ReminderTimes(BaseModel):
         )
 
 
+class FoodSafety(BaseModel):
+    """``[food_safety]``: AFSCA's rules for food given away (see the product's food-safety
+    part). Food whose use-by date is within ``use_by_ideal_days`` of the pickup is short-dated
+    and goes first to the associations that distribute soonest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    use_by_ideal_days: int = Field(default=3, ge=0, le=30)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="forbid")
 
@@ -125,6 +135,7 @@ class Settings(BaseSettings):
     bot: BotDefaults = Field(default_factory=BotDefaults)
     impact: ImpactFactors = Field(default_factory=ImpactFactors)
     reminders: ReminderTimes = Field(default_factory=ReminderTimes)
+    food_safety: FoodSafety = Field(default_factory=FoodSafety)
     network: Network = Field(default_factory=Network)
 
     @field_validator("log_level", mode="before")

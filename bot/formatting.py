@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time, get_day_names
@@ -38,6 +38,11 @@ def kg(value: float, locale: str) -> str:
 def short_day(instant: datetime, locale: str, tz: str) -> str:
     """``mardi 10 mars`` / ``dinsdag 10 maart``."""
     return format_date(local(instant, tz), format="EEEE d MMMM", locale=_babel(locale))
+
+
+def day_month(day: date, locale: str) -> str:
+    """``10 mars`` / ``10 maart``: a date printed on food."""
+    return format_date(day, format="d MMMM", locale=_babel(locale))
 
 
 def abbreviated_day(instant: datetime, locale: str, tz: str) -> str:

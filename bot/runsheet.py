@@ -89,7 +89,7 @@ def pickup_block(view: DonationView) -> str:
         lines.append(_("🔓 <b>UNCLAIMED</b>"))
     else:
         lines.append(cards.status_line(view))
-    lines += [cards.stop_line(s) for s in view.stops]
+    lines += [cards.stop_line(s, view) for s in view.stops]
     return "\n".join(lines)
 
 

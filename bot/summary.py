@@ -64,7 +64,7 @@ def summary_text(summary: Summary) -> str:
         _("✅ Pickups done: {done} · ❌ missed: {missed} · 🔓 unclaimed: {unclaimed}").format(
             done=summary.done, missed=summary.missed, unclaimed=summary.unclaimed
         ),
-        _("⚠️ Released late: {late} · ⚖️ receipts disputed: {disputed}").format(
+        _("⚠️ Released late: {late} · ⚖️ disputed receipts to settle: {disputed}").format(
             late=summary.released_late, disputed=summary.disputed
         ),
     ]

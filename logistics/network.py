@@ -37,6 +37,16 @@ from logistics.network_hours import (
 
 DEFAULT_TIMEZONE = "Europe/Brussels"
 
+
+def _weekdays(days: list[int]) -> list[int]:
+    """Distinct weekdays, sorted."""
+    return sorted(set(days))
+
+
+Weekdays = Annotated[
+    list[Annotated[int, Field(ge=0, le=6)]], Field(max_length=7), AfterValidator(_weekdays)
+]
+
 Key = Annotated[
     str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)
 ]
@@ -156,6 +166,8 @@ class AssociationConfig(_Config):
     beneficiaries: NonNegativeInt = 0
     cold_storage: bool = False
     reception_hours: WeeklyText = ""
+    # the weekdays it hands food out, 0 = Monday (short-dated food goes first to the soonest)
+    distribution_days: Weekdays = Field(default_factory=list)
 
     @property
     def reception_windows(self) -> list[WeeklyWindow]:

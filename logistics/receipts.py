@@ -2,7 +2,8 @@
 
 A receipt is opened pending when its stop is delivered. The association confirms it, gives
 the weight it really received, or reports a problem; a difference or a problem disputes the
-receipt and the coordinators are told. Once every stop is delivered and every receipt settled,
+receipt and the coordinators are told. Food that came too warm has its chilled part withheld:
+the association must not hand it out. Once every stop is delivered and every receipt settled,
 the donation is received.
 """
 
@@ -30,7 +31,8 @@ from logistics.transaction import transaction
 from logistics.weights import validate_kg
 from storage.models import Association, Claim, Delivery, Donation, Member, Receipt, Store
 
-PROBLEMS = ("too_warm", "damaged", "not_arrived", "other")
+TOO_WARM = "too_warm"
+PROBLEMS = (TOO_WARM, "damaged", "not_arrived", "other")
 MAX_NOTE = 1000
 
 
@@ -199,6 +201,9 @@ async def _settle(
     receipt.received_kg, receipt.problem, receipt.note = received_kg, problem, note
     receipt.confirmed_by_id, receipt.confirmed_at = actor.member_id, now
     session.add(receipt)
+    if problem == TOO_WARM:  # the cold chain broke: its chilled food must not be handed out
+        delivery.chilled_withheld_at = now
+        session.add(delivery)
     actor.log(
         session,
         now,

@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.settlement import counted_kg_column, kept_kg
+from logistics.settlement import counted_kg_column, kept_kg, kept_kg_of_item
 from storage.models import (
     Antenna,
     Association,
@@ -222,7 +222,7 @@ async def destination_lines(session: AsyncSession, inside) -> list[DestinationLi
 
 async def category_lines(session: AsyncSession, inside) -> list[CategoryLine]:
     rows = await session.exec(
-        select(Category.key, Category.name_fr, Category.name_nl, _kg(DonationItem.collected_kg))
+        select(Category.key, Category.name_fr, Category.name_nl, _kg(kept_kg_of_item()))
         .select_from(DonationItem)
         .join(Donation, Donation.id == DonationItem.donation_id)
         .join(Category, Category.id == DonationItem.category_id)

@@ -24,7 +24,15 @@ from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen
 from logistics.people import Identity
 from logistics.permissions import is_coordinator
 from logistics.transaction import transaction
-from storage.models import SETTLEMENTS, Claim, Delivery, Donation, Member, Receipt
+from storage.models import (
+    SETTLEMENTS,
+    Claim,
+    Delivery,
+    Donation,
+    DonationItem,
+    Member,
+    Receipt,
+)
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,13 @@ def lost_kg_of_donation() -> Any:
 def kept_kg() -> Any:
     """SQL: a donation's collected kg less what was recorded as lost: its tonnage."""
     return Donation.collected_kg - lost_kg_of_donation()
+
+
+def kept_kg_of_item() -> Any:
+    """SQL, on an item joined to its donation (collected, over 0 kg): the item's collected kg
+    less its share of what was recorded as lost, so that the kg per category add up to the
+    tonnage."""
+    return DonationItem.collected_kg * kept_kg() / Donation.collected_kg
 
 
 def counted_kg_column() -> Any:

@@ -11,11 +11,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.runsheet import day_bounds, local_day, queue_coordinators_once
-from logistics.settlement import kept_kg
+from logistics.settlement import kept_kg, kept_kg_of_item
 from logistics.weekly import queue_summary_chart
 from storage.models import Antenna, Category, Claim, Delivery, Donation, DonationItem, Receipt
 
@@ -45,7 +45,7 @@ class Summary:
     missed: int
     unclaimed: int
     released_late: int
-    disputed: int
+    disputed: int  # delivered that day, disputed and not settled yet
 
 
 def _collected():
@@ -75,7 +75,7 @@ async def summary(session: AsyncSession, *, antenna_id: int, day: date) -> Summa
 
     categories = (
         await session.exec(
-            select(Category.name_fr, Category.name_nl, func.sum(DonationItem.collected_kg))
+            select(Category.name_fr, Category.name_nl, func.sum(kept_kg_of_item()))
             .join(DonationItem, DonationItem.category_id == Category.id)
             .join(Donation, Donation.id == DonationItem.donation_id)
             .where(*of_day, _collected(), DonationItem.collected_kg > 0)
@@ -130,6 +130,7 @@ async def summary(session: AsyncSession, *, antenna_id: int, day: date) -> Summa
             .where(
                 Donation.antenna_id == antenna_id,
                 Receipt.status == "disputed",
+                col(Receipt.settlement).is_(None),
                 Delivery.delivered_at >= start,
                 Delivery.delivered_at < end,
             )

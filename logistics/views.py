@@ -6,15 +6,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.date_limits import to_distribute_today
+from logistics.item_lines import ItemLine, ItemView, item_lines
 from logistics.reception import Reception, reception_after
 from logistics.settlement import StopFigures, counted_kg, delivered_total
 from storage.models import (
-    COLD_CHAINS,
     Antenna,
     Association,
     Category,
@@ -28,72 +30,6 @@ from storage.models import (
     RecurringSlot,
     Store,
 )
-
-
-@dataclass(frozen=True)
-class ItemView:
-    id: int
-    category_key: str
-    name_fr: str
-    name_nl: str
-    quantity: float
-    unit: str
-    cold_chain: str
-    estimated_kg: float
-    collected_kg: float | None
-    collected_estimated: bool = False  # a share of a total the driver gave, not weighed
-
-
-@dataclass(frozen=True)
-class ItemLine:
-    """The items of one category on a card, merged: one line per category."""
-
-    category_key: str
-    name_fr: str
-    name_nl: str
-    quantities: tuple[tuple[float, str], ...]  # (quantity, unit), one per unit, in order
-    cold_chain: str
-    estimated_kg: float
-    collected_kg: float | None  # None until collected
-    collected_estimated: bool  # True when any part of it is an estimated share
-
-
-def item_lines(items: Iterable[ItemView]) -> tuple[ItemLine, ...]:
-    """One line per category, in the order of first appearance: quantities added per unit,
-    kilograms added, the coldest cold chain, estimated as soon as one part is."""
-    merged: dict[str, ItemLine] = {}
-    for item in items:
-        line = merged.get(item.category_key)
-        if line is None:
-            merged[item.category_key] = ItemLine(
-                category_key=item.category_key,
-                name_fr=item.name_fr,
-                name_nl=item.name_nl,
-                quantities=((item.quantity, item.unit),),
-                cold_chain=item.cold_chain,
-                estimated_kg=item.estimated_kg,
-                collected_kg=item.collected_kg,
-                collected_estimated=item.collected_estimated,
-            )
-            continue
-        quantities = {unit: amount for amount, unit in line.quantities}
-        quantities[item.unit] = round(quantities.get(item.unit, 0) + item.quantity, 3)
-        collected = (
-            None
-            if line.collected_kg is None and item.collected_kg is None
-            else round((line.collected_kg or 0) + (item.collected_kg or 0), 1)
-        )
-        merged[item.category_key] = ItemLine(
-            category_key=line.category_key,
-            name_fr=line.name_fr,
-            name_nl=line.name_nl,
-            quantities=tuple((amount, unit) for unit, amount in quantities.items()),
-            cold_chain=max(line.cold_chain, item.cold_chain, key=COLD_CHAINS.index),
-            estimated_kg=round(line.estimated_kg + item.estimated_kg, 1),
-            collected_kg=collected,
-            collected_estimated=line.collected_estimated or item.collected_estimated,
-        )
-    return tuple(merged.values())
 
 
 @dataclass(frozen=True)
@@ -112,6 +48,9 @@ class StopView:
     settlement: str | None = None
     address: str = ""
     reception: Reception | None = None  # when the place receives, after the pickup window
+    cold_storage: bool = False
+    receiving_day: date | None = None  # local day it was (or would be) received
+    chilled_withheld_at: datetime | None = None  # came too warm: its chilled food not handed out
 
     @property
     def figures(self) -> StopFigures:
@@ -162,6 +101,18 @@ class DonationView:
         """The sum of the delivered stops (what settled disputes count)."""
         return delivered_total(stop.figures for stop in self.stops)
 
+    def to_distribute_today(self, stop: StopView) -> tuple[ItemView, ...]:
+        """The items the stop receives on their use-by day: to be handed out that day. Chilled
+        and frozen items count only at a place with cold storage (only there can they go)."""
+        if stop.receiving_day is None:
+            return ()
+        return tuple(
+            i
+            for i in self.items
+            if to_distribute_today(i.use_by, stop.receiving_day)
+            and (i.cold_chain == "ambient" or stop.cold_storage)
+        )
+
     @property
     def disputed(self) -> int:
         """Stops whose receipt is disputed and not settled yet."""
@@ -205,6 +156,8 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
                 estimated_kg=item.estimated_kg,
                 collected_kg=item.collected_kg,
                 collected_estimated=item.collected_estimated,
+                use_by=item.use_by,
+                best_before=item.best_before,
             )
         )
     drivers = {
@@ -232,6 +185,11 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
         )
     ).all():
         place = association or hub
+        reception = (
+            None
+            if delivery.delivered_at is not None
+            else reception_after(place.reception_hours, *windows[delivery.donation_id])
+        )
         stops[delivery.donation_id].append(
             StopView(
                 delivery_id=delivery.id,
@@ -247,9 +205,10 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
                 note=receipt.note if receipt else None,
                 settlement=receipt.settlement if receipt else None,
                 address=place.address,
-                reception=None
-                if delivery.delivered_at is not None
-                else reception_after(place.reception_hours, *windows[delivery.donation_id]),
+                reception=reception,
+                cold_storage=place.cold_storage,
+                receiving_day=_receiving_day(delivery, reception, *windows[delivery.donation_id]),
+                chilled_withheld_at=delivery.chilled_withheld_at,
             )
         )
     views = {}
@@ -281,6 +240,18 @@ async def donation_views(session: AsyncSession, ids: Iterable[int]) -> dict[int,
             slot_holder_name=(slot_holder.name or "—") if slot_holder else None,
         )
     return views
+
+
+def _receiving_day(
+    delivery: Delivery, reception: Reception | None, window_end: datetime, tz: str
+) -> date:
+    """The local day of the delivery once made; else of the place's first reception window
+    after the pickup; a place without hours receives at the end of the pickup window."""
+    if delivery.delivered_at is not None:
+        return delivery.delivered_at.astimezone(ZoneInfo(tz)).date()
+    if reception is not None:
+        return reception.day
+    return window_end.astimezone(ZoneInfo(tz)).date()
 
 
 async def donation_view(session: AsyncSession, donation_id: int) -> DonationView | None:

@@ -84,6 +84,14 @@ def test_no_file_gives_defaults():
     assert settings.database_url == "sqlite+aiosqlite:///data/antenna.db"
     assert settings.log_level == "INFO"
     assert settings.network.antennas == []
+    assert settings.food_safety.use_by_ideal_days == 3  # AFSCA: ideally 3 days before
+
+
+def test_shipped_associations_say_when_they_distribute():
+    settings = load_settings(SHIPPED)
+    days = {a.key: a.distribution_days for a in settings.network.associations}
+    assert days["epicerie-ixelles"] == [1, 3, 5]
+    assert all(days.values())
 
 
 # --- environment --------------------------------------------------------------------------
@@ -261,6 +269,12 @@ BAD_FILES = [
         "runtime.database_url",
         "needs an async driver",
         id="sync-database-url",
+    ),
+    pytest.param(
+        ("[[associations]]", 0, "distribution_days = [1, 3, 5]", "distribution_days = [1, 7]"),
+        "associations[0].distribution_days[1]",
+        "less than or equal to 6",
+        id="distribution-day-not-a-weekday",
     ),
     pytest.param(
         ("[reminders]", 0, "missed_check_minutes_after = 90", "missed_check_minutes_after = 5"),

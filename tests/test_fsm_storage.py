@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 import pytest
 from aiogram.fsm.state import State, StatesGroup
@@ -115,12 +116,14 @@ async def test_redis_storage_smoke():
         await storage.close()
         pytest.skip(f"Redis is not reachable at {REDIS_URL}: {error}")
 
-    made = [storage.key_builder.build(KEY, part) for part in ("state", "data")]
+    # a key of this run only: another suite may use the same Redis at the same time
+    key = StorageKey(bot_id=1, chat_id=-100123, user_id=os.getpid())
+    made = [storage.key_builder.build(key, part) for part in ("state", "data")]
     try:
-        await storage.set_state(KEY, Announce.items)
-        await storage.set_data(KEY, {"store": 7})
-        assert await storage.get_state(KEY) == "Announce:items"
-        assert await storage.update_data(KEY, {"kg": 3}) == {"store": 7, "kg": 3}
+        await storage.set_state(key, Announce.items)
+        await storage.set_data(key, {"store": 7})
+        assert await storage.get_state(key) == "Announce:items"
+        assert await storage.update_data(key, {"kg": 3}) == {"store": 7, "kg": 3}
         assert await storage.redis.exists(*made) == len(made)
     finally:
         await storage.redis.delete(*made)

@@ -109,6 +109,7 @@ class World:
     slot_day: int  # today's recurring pickup of the store, waiting for its answer
     lucas_membership: int
     disputed_stop: int = 0  # a stop whose receipt Anne disputed (another weight)
+    association: int = 0  # Anne's association, in Ixelles
     recall: int = 0  # a recall of the store's bread, its notices waiting
     recall_notice: int = 0  # that recall's notice to Anne's association
 
@@ -167,6 +168,10 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.StoreWindowCb: (StoreSide, lambda w: cb.StoreWindowCb(donation_id=w.open)),
     cb.StoreCancelCb: (StoreSide, lambda w: cb.StoreCancelCb(donation_id=w.open, step=1)),
     cb.LineCb: (FLOW, lambda w: cb.LineCb(line=0, check=0, step=1, category_id=1)),
+    cb.DistributionCb: (
+        Manager,
+        lambda w: cb.DistributionCb(association_id=w.association, weekday=2),
+    ),
     cb.RecallStepCb: (FLOW, lambda w: cb.RecallStepCb(step="ok")),
     cb.RecallMenuCb: (StoreSide, lambda w: cb.RecallMenuCb(action="report", recall_id=w.recall)),
     cb.RecallAnswerCb: (
@@ -349,6 +354,7 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                 slot_day=slot_day,
                 lucas_membership=lucas.id,
                 disputed_stop=disputed.id,
+                association=anne,
                 recall=recall.recall_id,
                 recall_notice=recall_notice,
             )

@@ -130,6 +130,7 @@ async def test_seeded_rows_carry_the_configuration(session_factory, network, now
             True,
         )
         assert grocery.reception_hours == "mon-fri 09:00-12:00; sat 10:00-12:00"
+        assert grocery.distribution_days == [1, 3, 5]  # Tuesday, Thursday, Saturday
 
         dairy = await _by_key(session, Category, "produits-laitiers")
         assert (dairy.name_fr, dairy.name_nl, dairy.cold_chain) == (

@@ -324,10 +324,15 @@ async def test_food_recorded_as_lost_leaves_the_report_and_the_summary(
             )
             today = await summary(s, antenna_id=disputed.antenna, day=day)
         by_destination = {d.name: d.delivered_kg for d in report.destinations}
+        categories = round(sum(c.kg for c in report.categories), 6)
+        assert categories == report.kg, "the kg per category add up to the tonnage"
+        assert round(sum(c.kg for c in today.by_category), 6) == today.today_kg
+        figures.open_disputes = today.disputed
         return report, report.kg, today.today_kg, by_destination
 
     report, kg, today, by_destination = await figures()
     assert (kg, today) == (30.0, 30.0)
+    assert figures.open_disputes == 1
     assert by_destination == {"Épicerie sociale": 18.0, "Resto du cœur": 12.0}
     [dispute] = report.disputes
     assert (dispute.destination, dispute.delivered_kg, dispute.received_kg) == (
@@ -340,6 +345,7 @@ async def test_food_recorded_as_lost_leaves_the_report_and_the_summary(
     await settle(session_factory, COORDINATOR, disputed.stop_b, now, "lost")
     report, kg, today, by_destination = await figures()
     assert (kg, today) == (18.0, 18.0)
+    assert figures.open_disputes == 0, "settled: no longer to settle"
     assert by_destination == {"Épicerie sociale": 18.0, "Resto du cœur": 0.0}
     assert report.meals == 36.0
     assert report.disputes[0].settlement == "lost"

@@ -21,15 +21,17 @@ class ProblemNote(StatesGroup):
     note = State()  # data: delivery_id
 
 
-async def ask_note(message: Message, state: FSMContext, delivery_id: int) -> None:
+async def ask_note(
+    message: Message, state: FSMContext, delivery_id: int, lead: str | None = None
+) -> None:
+    """Ask what happened; ``lead``, what the person must know first, opens the message."""
     await state.set_state(ProblemNote.note)
     await state.set_data({"delivery_id": delivery_id})
-    await message.answer(
-        _(
-            "If you wish, say in a few words what happened, in one message (for example: "
-            "the yoghurts were at 12 °C). /cancel if there is nothing to add."
-        )
+    question = _(
+        "If you wish, say in a few words what happened, in one message (for example: "
+        "the yoghurts were at 12 °C). /cancel if there is nothing to add."
     )
+    await message.answer(f"{lead}\n\n{question}" if lead else question)
 
 
 async def typed(

@@ -30,6 +30,7 @@ def routers() -> list[Router]:
         antenna_settings,
         calendar,
         collection,
+        distribution_days,
         errors,
         fallback,
         group,
@@ -88,6 +89,7 @@ def routers() -> list[Router]:
         mydata,
         history,
         antenna_settings,
+        distribution_days,
         surplus_free,
         fallback,
     ]

@@ -15,7 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import AntennaCb
+from bot.callbacks import AntennaCb, DistributionCb
 from bot.edits import edit_text
 from bot.keyboards import LANGUAGE_LABELS
 from bot.refusals import explain
@@ -68,13 +68,17 @@ def settings_keyboard(settings: AntennaSettings) -> InlineKeyboardMarkup:
         text=_("🌙 Change the summary time"),
         callback_data=AntennaCb(antenna_id=antenna_id, action="sm"),
     )
+    builder.button(
+        text=_("📅 Distribution days of the associations"),
+        callback_data=DistributionCb(antenna_id=antenna_id),
+    )
     for action, languages in LANGUAGE_ACTIONS.items():
         label = " + ".join(LANGUAGE_LABELS[lc] for lc in languages.split(","))
         mark = "✓ " if languages == settings.group_languages else ""
         builder.button(
             text=mark + label, callback_data=AntennaCb(antenna_id=antenna_id, action=action)
         )
-    builder.adjust(1, 1, 2, 1)
+    builder.adjust(1, 1, 1, 2, 1)
     return builder.as_markup()
 
 

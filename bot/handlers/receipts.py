@@ -26,6 +26,7 @@ from logistics.people import Identity
 from logistics.permissions import may_confirm_receipts
 from logistics.receipts import (
     PROBLEMS,
+    TOO_WARM,
     check_receiver,
     confirm_receipt,
     pending_receipts,
@@ -92,7 +93,10 @@ async def problem_chosen(
         return
     await query.answer(_("Thank you. The coordinator is told."), show_alert=True)
     await edit_markup(query.message, None)
-    await ask_note(query.message, state, callback_data.delivery_id)
+    lead = None
+    if callback_data.problem == TOO_WARM:
+        lead = _("🚫 Do not hand out the chilled food of this delivery: it came too warm.")
+    await ask_note(query.message, state, callback_data.delivery_id, lead)
 
 
 async def receipts(message: Message, identity: Identity, session: AsyncSession) -> None:

@@ -7,7 +7,7 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import cards, formatting
+from bot import cards, date_flags, formatting
 from bot.callbacks import ReceiptCb, SettleCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered
@@ -45,12 +45,13 @@ async def receipt_request(ctx: Context, payload: dict) -> Rendered | None:
     delivery, view, stop = found
 
     def render() -> str:
-        return _("🚚 {driver} delivered {kg} from {store} to {place}. Did you receive it?").format(
+        text = _("🚚 {driver} delivered {kg} from {store} to {place}. Did you receive it?").format(
             driver=escape(view.driver_name or "—"),
             kg=formatting.kg(stop.delivered_kg or 0, cards.locale()),
             store=escape(view.store_name),
             place=escape(stop.name),
         )
+        return "\n".join([text, *date_flags.stop_notes(view, stop)])
 
     builder = InlineKeyboardBuilder()
     for action, msgid in (
@@ -90,6 +91,8 @@ async def receipt_disputed(ctx: Context, payload: dict) -> Rendered | None:
                 delivered=delivered,
             )
         lines = [head]
+        if stop.chilled_withheld_at is not None:
+            lines.append(_("🚫 Its chilled food is withheld: not to be handed out."))
         if driver is not None:
             lines.append(_("Driver: {contact}").format(contact=contact_link(driver)))
         if association:
