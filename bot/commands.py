@@ -59,6 +59,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("mydata", N_("What this bot keeps about you")),
     Command("forgetme", N_("Erase your personal data")),
     Command(
+        "recall",
+        N_("Recall a product: who received it, and their answers"),
+        frozenset({"coordinator", "store_manager"}),
+    ),
+    Command(
         "slots",
         N_("Weekly pickup slots"),
         frozenset({"coordinator", "driver", "store_manager"}),
