@@ -1,6 +1,6 @@
 """A recall's report: every place told, with its kg, when it received the food, its answer and
-when it answered; one table (``recall_report_rows``) written as CSV and XLSX (and by any other
-writer: a printable version takes the same headers and rows)."""
+when it answered; one table (``recall_report_rows``) written as CSV, XLSX and a printable
+PDF."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from bot import formatting
 from bot.i18n import N_
+from bot.pdf_table import table_pdf
 from bot.recall_text import ANSWER_LABELS
 from logistics.recall_views import RecallView
 
@@ -93,6 +94,21 @@ def to_xlsx(view: RecallView, i18n: I18n, locale: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def to_pdf(
+    view: RecallView,
+    i18n: I18n,
+    locale: str,
+    *,
+    title: str,
+    lines: list[str],
+    page_label: str,
+) -> bytes:
+    """The same table on paper (A4 landscape), under the recall's title and what it is about;
+    ``title``, ``lines`` and ``page_label`` come in ``locale``, as plain text."""
+    headers, rows = recall_report_rows(view, i18n, locale)
+    return table_pdf(title=title, lines=lines, headers=headers, rows=rows, page_label=page_label)
 
 
 def file_name(view: RecallView, i18n: I18n, locale: str, extension: str) -> str:

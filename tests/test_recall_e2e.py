@@ -10,6 +10,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlalchemy import update
 from sqlmodel import col, select
 
@@ -177,8 +178,8 @@ async def test_a_recall_drill(settings, fake_api, clock, session_factory, langua
             assert words[wanted] in listed["text"], listed["text"]
         uploads = len(fake_api.uploads)
         await press(fake_api, claire, listed, RecallMenuCb(action="report", recall_id=1).pack())
-        await fake_api.wait_for(lambda: len(fake_api.uploads) >= uploads + 2, timeout=15)
-    xlsx, csv_file = fake_api.uploads[-2:]
+        await fake_api.wait_for(lambda: len(fake_api.uploads) >= uploads + 3, timeout=15)
+    xlsx, csv_file, paper = fake_api.uploads[-3:]
     assert xlsx.filename.endswith(".xlsx") and csv_file.filename.endswith(".csv")
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     table = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -191,6 +192,11 @@ async def test_a_recall_drill(settings, fake_api, clock, session_factory, langua
     assert table[3][5] == words["no_answer"] and table[1][6] and table[1][7]
     rows = list(csv.reader(io.StringIO(csv_file.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == table[0] and rows[2][2] == "23" and rows[3][2] == "2,5"
+    assert paper.filename.endswith(".pdf")
+    printed = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(paper.data)).pages)
+    for row in rows[1:]:
+        assert row[0] in printed and row[2] in printed, (row, printed)
+    assert all(header in printed for header in rows[0][:3]), printed
     assert fake_api.refused == []
 
 

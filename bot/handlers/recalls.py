@@ -3,6 +3,8 @@ and a place's answer to a recall notice."""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -14,9 +16,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards
 from bot.callbacks import RecallAnswerCb, RecallMenuCb
-from bot.edits import edit_markup
+from bot.edits import edit_markup, visible
 from bot.flows.recall import start_recall
-from bot.recall_report import file_name, to_csv, to_xlsx
+from bot.recall_report import file_name, to_csv, to_pdf, to_xlsx
 from bot.recall_text import answer_label, recall_refusal, recall_summary, view_what
 from bot.refusals import explain
 from logistics.clock import Clock
@@ -93,6 +95,19 @@ async def menu(
     await query.message.answer_document(
         BufferedInputFile(to_csv(view, i18n, lc), filename=file_name(view, i18n, lc, "csv")),
         caption=_("CSV for Excel (separated by “;”)"),
+    )
+    paper = await asyncio.to_thread(
+        to_pdf,
+        view,
+        i18n,
+        lc,
+        title=_("Recall #{id}").format(id=view.id),
+        lines=visible(caption).removeprefix("📣 ").splitlines(),  # no emoji in the PDF's font
+        page_label=_("page {n} / {total}"),
+    )
+    await query.message.answer_document(
+        BufferedInputFile(paper, filename=file_name(view, i18n, lc, "pdf")),
+        caption=_("To print, or to hand to an inspector."),
     )
 
 
