@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run|migrate|seed``.
+"""Command line: ``python -m bot run|migrate|seed|demo|report|register``.
 
 Each subcommand is a small function; errors a person can fix (a bad config file, an
 unmigrated database, a missing token) are printed as one clear line, never a traceback.
@@ -98,12 +98,25 @@ def _report_arguments(parser: argparse.ArgumentParser) -> None:
     add_arguments(parser)
 
 
+def _register(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.register_cli import run_register
+
+    return run_register(settings, args)
+
+
+def _register_arguments(parser: argparse.ArgumentParser) -> None:
+    from bot.register_cli import add_arguments
+
+    add_arguments(parser)
+
+
 COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
     "run": ("serve the bot by long polling until SIGINT/SIGTERM", _run),
     "migrate": ("create or upgrade the database schema", _migrate),
     "seed": ("add the network of the config file to the database (idempotent)", _seed),
     "demo": ("play a day on a local Telegram emulator: no token, no internet", _demo),
     "report": ("print a month's report and write its CSV, XLSX and chart", _report),
+    "register": ("write the traceability register as XLSX, CSV and PDF files", _register),
 }
 
 
@@ -117,6 +130,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             _demo_arguments(p)
         if name == "report":
             _report_arguments(p)
+        if name == "register":
+            _register_arguments(p)
     return parser.parse_args(argv)
 
 

@@ -276,6 +276,29 @@ class DistributionCb(CallbackData, prefix="dd"):
     weekday: int = -1
 
 
+class RecallStepCb(CallbackData, prefix="rf"):
+    """A step of the /recall flow, in the presser's own conversation: ``store`` (its id),
+    ``cat`` (a category id), ``days`` (1 today, 3 or 7 the last days, 0 typed), ``lot`` (0: no
+    lot), then ``ok`` (send the recall) or ``no`` (cancel it)."""
+
+    step: str
+    value: RowIdOrZero = 0
+
+
+class RecallMenuCb(CallbackData, prefix="rm"):
+    """/recall's list: ``new`` starts a recall; ``report`` sends the report of ``recall_id``."""
+
+    action: str
+    recall_id: RowIdOrZero = 0
+
+
+class RecallAnswerCb(CallbackData, prefix="ra"):
+    """A place's answer to a recall notice: ``seen``, ``distributed`` or ``set_aside``."""
+
+    notice_id: RowId
+    answer: str
+
+
 class DateCb(CallbackData, prefix="dt"):
     """The date of an item of an announcement's echo (``item``, its place among the items;
     ``check``, a check of the item): ``days`` 0 to 3 sets today + days, 4 asks for another

@@ -41,6 +41,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("runsheet", N_("Today's run sheet"), frozenset({"coordinator"})),
     Command("summary", N_("Today's summary: kg, pickups, disputes"), frozenset({"coordinator"})),
     Command("report", N_("Monthly report: kg, CSV and Excel files"), frozenset({"coordinator"})),
+    Command(
+        "register",
+        N_("Traceability register: what came from whom, went to whom (Excel, PDF)"),
+        frozenset({"association", "coordinator"}),
+    ),
     Command("calendar", N_("My pickups in my calendar (ICS file)"), frozenset({"driver"})),
     Command(
         "antenna", N_("Antenna settings: run sheet, summary, languages"), frozenset({"coordinator"})
@@ -53,6 +58,11 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("mydata", N_("What this bot keeps about you")),
     Command("forgetme", N_("Erase your personal data")),
+    Command(
+        "recall",
+        N_("Recall a product: who received it, and their answers"),
+        frozenset({"coordinator", "store_manager"}),
+    ),
     Command(
         "slots",
         N_("Weekly pickup slots"),

@@ -79,6 +79,8 @@ class BotDefaults(BaseModel):
     languages: list[Literal["fr", "nl"]] = Field(default_factory=lambda: ["fr", "nl"], min_length=1)
     timezone: TimeZoneName = DEFAULT_TIMEZONE
     invite_hours: int = Field(default=48, ge=1, le=24 * 30)
+    # the name heading the traceability register's files (empty: the antenna's name alone)
+    network_name: str = Field(default="", max_length=200)
 
 
 class ImpactFactors(BaseModel):

@@ -130,3 +130,39 @@ def parse_month(text: str | None, *, now: datetime, tz: str) -> Month:
     if (month.year, month.month) > (current.year, current.month):
         raise InvalidInput("future_month")
     return month
+
+
+MAX_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Days:
+    """Whole local days, ``first`` to ``last`` included (the traceability register's period);
+    ``month`` when they are one month (up to today for the current month)."""
+
+    first: date
+    last: date
+    month: Month | None = None
+
+    def bounds(self, tz: str) -> tuple[datetime, datetime]:
+        """The instants the first day starts and the day after the last starts in ``tz``."""
+        zone = ZoneInfo(tz)
+        start = datetime.combine(self.first, time(0), tzinfo=zone)
+        return start, datetime.combine(self.last + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def parse_days(text: str | None, *, now: datetime, tz: str) -> Days:
+    """The period written in ``text``: nothing, this month to date; a number ``N`` (1 to 366),
+    the last N days with today; else a month as :func:`parse_month` reads it, to date when it
+    is the current one. Raises ``InvalidInput("days")`` for a number out of range, and what
+    :func:`parse_month` raises."""
+    today = now.astimezone(ZoneInfo(tz)).date()
+    plain = _plain(text or "")
+    if plain.isdigit():
+        count = int(plain)
+        if not 1 <= count <= MAX_DAYS:
+            raise InvalidInput("days")
+        return Days(today - timedelta(days=count - 1), today)
+    month = this_month(now, tz) if not plain else parse_month(plain, now=now, tz=tz)
+    period = month_period(month, today)
+    return Days(period.first, period.last, month)

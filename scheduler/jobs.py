@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from logistics.clock import Clock
 from logistics.followups import due_followups
+from logistics.recall_followups import due_recall_followups
 from logistics.recurring import open_due_slots
 from logistics.reminders import DEFAULT_TIMING, Timing, due_reminders
 from scheduler.broadcasts import register_broadcasts
@@ -98,6 +99,8 @@ async def check_reminders(
             queued += await due_reminders(session, now=now, timing=timing)
         async with session_factory() as session:
             queued += await due_followups(session, now=now)
+        async with session_factory() as session:
+            queued += await due_recall_followups(session, now=now)
     finally:
         if queued:
             log.info("%d alerts, reminders and follow-ups queued", queued)

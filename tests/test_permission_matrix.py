@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -25,10 +25,13 @@ from logistics.announce import announce, draft_from_text
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
 from logistics.people import identify
+from logistics.recall_matches import RecallQuery
+from logistics.recalls import confirm_recall
 from logistics.receipts import report_difference
 from logistics.recurring import open_due_slots
 from logistics.routing import send_to
 from storage.engine import create_engine, create_session_factory
+from storage.food_safety import RecallNotice
 from storage.models import (
     Antenna,
     Delivery,
@@ -41,23 +44,17 @@ from storage.models import (
 )
 from tests.harness import running_bot
 from tests.invariants import assert_consistent, database_snapshot
+from tests.permission_parts import (  # noqa: F401 (other tests import them from here)
+    ANYWHERE,
+    GROUP,
+    LANGUAGES,
+    NOT_YOURS,
+    PEOPLE,
+    Chats,
+    may_use,
+)
 from tests.test_hostile_input import ErrorLog, callback_classes
 
-GROUP = -1001000000001
-PEOPLE = {  # who plays each part, and the roles that part holds in the Ixelles antenna
-    "coordinator": (100001, {"coordinator"}),
-    "store_manager": (100003, {"store_manager"}),
-    "driver": (100004, {"driver"}),
-    "association": (100006, {"association"}),
-    "stranger": (999001, set()),
-    "suspended": (100007, set()),  # Lucas, a driver whose membership is suspended here
-    "other_coordinator": (100002, set()),  # Joris coordinates Schaerbeek, not Ixelles
-    "other_driver": (100005, set()),  # Karim drives for Schaerbeek
-}
-LANGUAGES = {100001: "fr", 100002: "nl", 100003: "fr", 100004: "nl", 100005: "fr"}
-NOT_YOURS = ("Ce n'est pas à vous de le faire", "Dat is niet aan jou")
-# roles each person holds anywhere, for the commands (which do not depend on the antenna)
-ANYWHERE = {"other_coordinator": {"coordinator"}, "other_driver": {"driver"}}
 # what the bot says to someone who may not do something (msgids, checked in their language)
 REFUSALS = (
     "This is not yours to do: only the people concerned and the coordinators can.",
@@ -70,6 +67,7 @@ REFUSALS = (
     "The run sheet is for the coordinators of an antenna.",
     "The daily summary is for the coordinators of an antenna.",
     "Reports are for the coordinators of an antenna.",
+    "The traceability register is for the associations and coordinators of an antenna.",
     "The calendar of pickups is for drivers.",
     "The antenna settings are for its coordinators.",
     "The history of a pickup is for the coordinators of its antenna.",
@@ -79,6 +77,8 @@ REFUSALS = (
     "This question is no longer open. Send /surplus to start again.",
     "This announcement was already sent or cancelled.",
     "This button is no longer valid.",
+    "Recalls are for the coordinators and store managers of an antenna.",
+    "This question is no longer open. Send /recall to start again.",
 )
 I18N = create_i18n()
 
@@ -105,6 +105,8 @@ class World:
     lucas_membership: int
     disputed_stop: int = 0  # a stop whose receipt Anne disputed (another weight)
     association: int = 0  # Anne's association, in Ixelles
+    recall: int = 0  # a recall of the store's bread, its notices waiting
+    recall_notice: int = 0  # that recall's notice to Anne's association
 
 
 Everyone = frozenset(PEOPLE)
@@ -166,6 +168,12 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
         lambda w: cb.DistributionCb(association_id=w.association, weekday=2),
     ),
     cb.DateCb: (FLOW, lambda w: cb.DateCb(item=0, check=0, days=2)),
+    cb.RecallStepCb: (FLOW, lambda w: cb.RecallStepCb(step="ok")),
+    cb.RecallMenuCb: (StoreSide, lambda w: cb.RecallMenuCb(action="report", recall_id=w.recall)),
+    cb.RecallAnswerCb: (
+        frozenset({"coordinator", "association"}),
+        lambda w: cb.RecallAnswerCb(notice_id=w.recall_notice, answer="seen"),
+    ),
 }
 
 
@@ -284,6 +292,26 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                 now=later,
                 received_kg=12,
             )
+            recall = await confirm_recall(
+                session,
+                identity=claire,
+                query=RecallQuery(
+                    antenna_id=store.antenna_id,
+                    store_id=store.id,
+                    received_from=date(2026, 3, 10),
+                    received_to=date(2026, 3, 11),
+                    product="pain",
+                ),
+                now=later,
+            )
+            recall_notice = (
+                await session.exec(
+                    select(RecallNotice.id).where(
+                        RecallNotice.recall_id == recall.recall_id,
+                        RecallNotice.association_id == anne,
+                    )
+                )
+            ).one()
             await open_due_slots(session, now=now)
             slot_day = (
                 await session.exec(
@@ -323,6 +351,8 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                 lucas_membership=lucas.id,
                 disputed_stop=disputed.id,
                 association=anne,
+                recall=recall.recall_id,
+                recall_notice=recall_notice,
             )
     finally:
         await engine.dispose()
@@ -330,53 +360,6 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
 
 def may_press(part: str, allowed: frozenset[str] | str) -> bool:
     return allowed != FLOW and part in allowed
-
-
-def may_use(part: str, roles: frozenset[str] | None) -> bool:
-    held = PEOPLE[part][1] | ANYWHERE.get(part, set())
-    return roles is None or bool(roles & held)
-
-
-class Chats:
-    def __init__(self, fake, clock) -> None:
-        self.fake = fake
-        self.clock = clock
-        self.users = {
-            part: fake.user(tid, first_name=part, language_code=LANGUAGES.get(tid, "fr"))
-            for part, (tid, _) in PEOPLE.items()
-        }
-        fake.user(100008, language_code="nl")  # Pieter is told about deliveries
-        fake.group(GROUP)
-
-    def replies(self, part: str) -> int:
-        tid = PEOPLE[part][0]
-        return len([c for c in self.fake.calls(chat_id=tid, ok=True)])
-
-    async def say(self, part: str, text: str) -> str:
-        """Send a text, wait for the answer; returns the last text the person got."""
-        self.clock.advance(seconds=1)  # people, not a flood
-        before = self.replies(part)
-        self.fake.send_text(self.users[part], text)
-        await self.fake.wait_for(lambda: self.replies(part) > before)
-        await self.fake.wait_idle(grace=0.05)
-        calls = [c for c in self.fake.calls(chat_id=PEOPLE[part][0], ok=True)][before:]
-        return " ".join(str(c.params.get("text") or c.params.get("caption") or "") for c in calls)
-
-    async def press(self, part: str, data: str) -> str:
-        """Press a button with this data on the person's latest message; returns the answer
-        (the button's notice, or what was sent)."""
-        tid = PEOPLE[part][0]
-        self.clock.advance(seconds=1)
-        before = self.replies(part)
-        answers = len(self.fake.calls("answerCallbackQuery"))
-        self.fake.press_button(self.users[part], self.fake.last_message(tid), data)
-        await self.fake.wait_for(lambda: len(self.fake.calls("answerCallbackQuery")) > answers)
-        answer = self.fake.calls("answerCallbackQuery")[answers].params.get("text", "")
-        if not answer:  # a silent answer: what the press says comes as a message
-            await self.fake.wait_for(lambda: len(self.fake.calls(chat_id=tid, ok=True)) > before)
-        await self.fake.wait_idle(grace=0.05)
-        sent = [c for c in self.fake.calls(chat_id=tid, ok=True)][before:]
-        return " ".join([answer, *(str(c.params.get("text", "")) for c in sent)]).strip()
 
 
 async def test_every_command_by_every_part(settings, fake_api, clock):

@@ -14,7 +14,15 @@ from aiogram.utils.i18n import I18n
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.cards import problem_label
-from bot.notifications import daily, donations, followups, food_safety, people, receipts
+from bot.notifications import (
+    daily,
+    donations,
+    followups,
+    food_safety,
+    people,
+    recalls,
+    receipts,
+)
 from bot.notifications import reports as report_notes
 from bot.notifications.base import Context, Rendered, languages_of
 from bot.notifications.donations import zero_reason_label
@@ -22,7 +30,16 @@ from bot.notifications.donations import zero_reason_label
 Renderer = Callable[[Context, dict], Awaitable[Rendered | None]]
 
 RENDERERS: dict[str, Renderer] = {}
-for _module in (donations, receipts, daily, people, followups, report_notes, food_safety):
+for _module in (
+    donations,
+    receipts,
+    daily,
+    people,
+    followups,
+    report_notes,
+    food_safety,
+    recalls,
+):
     assert not RENDERERS.keys() & _module.RENDERERS.keys(), _module.__name__
     RENDERERS.update(_module.RENDERERS)
 
