@@ -15,6 +15,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import allocation, driver_offers
+from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.drafts import Draft, DraftItem
 from logistics.errors import AlreadyDone, InvalidInput, NotFound, NotOpen
 from logistics.food_dates import PastDate, local_today, out_of_date
@@ -192,9 +193,15 @@ async def _opened_slot(
 
 
 async def announce(
-    session: AsyncSession, *, identity: Identity, draft: Draft, now: datetime
+    session: AsyncSession,
+    *,
+    identity: Identity,
+    draft: Draft,
+    now: datetime,
+    ideal_days: int = USE_BY_IDEAL_DAYS,
 ) -> int:
-    """Store the confirmed draft as an announced donation; returns its id."""
+    """Store the confirmed draft as an announced donation; returns its id. Food whose use-by
+    date is within ``ideal_days`` of the pickup goes first where it is handed out soonest."""
     store, antenna = await store_and_antenna(session, draft.store_id)
     acting = acting_as(
         identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager"
@@ -233,7 +240,7 @@ async def announce(
     )
     await session.flush()
     plan = await allocation.plan_delivery(
-        session, donation_id=donation.id, now=now, tz=antenna.timezone
+        session, donation_id=donation.id, now=now, tz=antenna.timezone, ideal_days=ideal_days
     )
     await allocation.apply_plan(
         session, donation_id=donation.id, plan=plan, actor_id=acting.member_id, now=now

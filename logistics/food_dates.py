@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.errors import DomainError
 
 
@@ -20,7 +21,9 @@ from logistics.errors import DomainError
 class DateRules:
     """``[food_safety]`` of config.toml."""
 
-    use_by_ideal_days: int = 3  # ideally given at least this many days before the use-by date
+    use_by_ideal_days: int = (
+        USE_BY_IDEAL_DAYS  # ideally given at least this many days before the use-by date
+    )
     past_date_days: int = 31  # how far back a date written without a year may be
 
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import allocation
+from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.errors import NotFound, NotOpen
 from logistics.notify import refresh_card
 from logistics.people import Identity
@@ -102,13 +103,18 @@ async def send_to(
 
 
 async def replan(
-    session: AsyncSession, *, donation_id: int, identity: Identity, now: datetime
+    session: AsyncSession,
+    *,
+    donation_id: int,
+    identity: Identity,
+    now: datetime,
+    ideal_days: int = USE_BY_IDEAL_DAYS,
 ) -> None:
     """Back to the antenna's rule after an override."""
     donation, acting = await _routable(session, identity, donation_id)
     antenna = await session.get(Antenna, donation.antenna_id)
     plan = await allocation.plan_delivery(
-        session, donation_id=donation.id, now=now, tz=antenna.timezone
+        session, donation_id=donation.id, now=now, tz=antenna.timezone, ideal_days=ideal_days
     )
     await allocation.apply_plan(
         session, donation_id=donation.id, plan=plan, actor_id=acting.member_id, now=now

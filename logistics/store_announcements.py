@@ -2,7 +2,7 @@
 
 Before a driver claims it, the store changes an announcement's quantities (a draft made by
 ``draft_from_text`` with the pickup's id, as for /surplus) or its window; at any time before
-collection it cancels it (the claiming driver and the group are told). Every rule checks
+collection it cancels it (``logistics.store_cancellation``). Every rule checks
 the person against the database (a manager of that store, or a coordinator of its antenna)
 and writes the audit log; the group card follows each change.
 """
@@ -21,15 +21,15 @@ from logistics import allocation
 from logistics.announce import Draft, add_items, announcing_stores, check_dates
 from logistics.announce_items import window_from_text
 from logistics.claim_queries import active_claim
-from logistics.errors import AlreadyDone, DriverComing, InvalidInput, NotFound, NotOpen
-from logistics.notify import notify_group, notify_member, refresh_card
+from logistics.date_limits import USE_BY_IDEAL_DAYS
+from logistics.errors import DriverComing, InvalidInput, NotFound, NotOpen
+from logistics.notify import refresh_card
 from logistics.people import Identity
 from logistics.permissions import Acting, acting_as
 from logistics.transaction import transaction
 from storage.models import Antenna, AuditLog, Delivery, Donation, DonationItem, Member
 
 LIST_LIMIT = 20
-CANCELLABLE = ("announced", "claimed")
 SHOWN = ("announced", "claimed", "picked_up", "delivered", "received")
 SHOWN_TODAY = ("cancelled", "expired", "missed")  # gone, but still said on the day
 
@@ -58,7 +58,7 @@ async def store_pickups(session: AsyncSession, *, identity: Identity, now: datet
     return found[:LIST_LIMIT]
 
 
-async def _store_pickup(
+async def store_pickup_for(
     session: AsyncSession, identity: Identity, donation_id: int
 ) -> tuple[Donation, Acting]:
     donation = await session.get(Donation, donation_id, populate_existing=True)
@@ -91,22 +91,9 @@ async def _still_open(session: AsyncSession, donation: Donation) -> None:
 async def check_changeable(session: AsyncSession, *, identity: Identity, donation_id: int) -> int:
     """Before asking for new quantities or a new window; returns the store's id. The change
     itself checks it all again."""
-    donation, _acting = await _store_pickup(session, identity, donation_id)
+    donation, _acting = await store_pickup_for(session, identity, donation_id)
     await _still_open(session, donation)
     return donation.store_id
-
-
-async def check_cancellable(session: AsyncSession, *, identity: Identity, donation_id: int) -> None:
-    """Before asking "cancel it?"."""
-    donation, _acting = await _store_pickup(session, identity, donation_id)
-    _check_cancellable(donation)
-
-
-def _check_cancellable(donation: Donation) -> None:
-    if donation.status == "cancelled":
-        raise AlreadyDone()
-    if donation.status not in CANCELLABLE:
-        raise NotOpen(donation.status)
 
 
 async def _changed(session: AsyncSession, donation: Donation, now: datetime, **values: Any) -> None:
@@ -124,7 +111,7 @@ async def _changed(session: AsyncSession, donation: Donation, now: datetime, **v
 
 
 async def _replan(
-    session: AsyncSession, donation: Donation, antenna: Antenna, now: datetime
+    session: AsyncSession, donation: Donation, antenna: Antenna, now: datetime, ideal_days: int
 ) -> None:
     """Destinations follow the new quantities or window: by the antenna's rule, unless a
     coordinator chose the place (it stays, with the new weight)."""
@@ -136,7 +123,7 @@ async def _replan(
             session.add(stop)
         return
     plan = await allocation.plan_delivery(
-        session, donation_id=donation.id, now=now, tz=antenna.timezone
+        session, donation_id=donation.id, now=now, tz=antenna.timezone, ideal_days=ideal_days
     )
     await allocation.apply_plan(session, donation_id=donation.id, plan=plan, actor_id=None, now=now)
 
@@ -148,15 +135,16 @@ async def _followed(
     antenna: Antenna,
     now: datetime,
     action: str,
+    ideal_days: int = USE_BY_IDEAL_DAYS,
     **detail: Any,
 ) -> None:
     """After a change: the destinations, the group card and the audit log follow."""
-    await _replan(session, donation, antenna, now)
+    await _replan(session, donation, antenna, now, ideal_days)
     refresh_card(session, antenna=antenna, donation_id=donation.id, now=now)
-    _audit(session, acting, donation, now, action, **detail)
+    audit_store_change(session, acting, donation, now, action, **detail)
 
 
-def _audit(
+def audit_store_change(
     session: AsyncSession, acting: Acting, donation: Donation, now: datetime, action: str, **detail
 ) -> None:
     session.add(
@@ -173,12 +161,17 @@ def _audit(
 
 @transaction
 async def change_items(
-    session: AsyncSession, *, identity: Identity, draft: Draft, now: datetime
+    session: AsyncSession,
+    *,
+    identity: Identity,
+    draft: Draft,
+    now: datetime,
+    ideal_days: int = USE_BY_IDEAL_DAYS,
 ) -> None:
     """The confirmed new quantities of an open announcement replace the old ones."""
     if draft.donation_id is None:
         raise NotFound("donation")
-    donation, acting = await _store_pickup(session, identity, draft.donation_id)
+    donation, acting = await store_pickup_for(session, identity, draft.donation_id)
     await _still_open(session, donation)
     if draft.store_id != donation.store_id:
         raise NotFound("donation")
@@ -213,6 +206,7 @@ async def change_items(
         antenna,
         now,
         "donation.items_changed",
+        ideal_days,
         estimated_kg_before=before,
         estimated_kg=draft.estimated_kg,
         items=[f"{i.quantity:g} {i.unit} {i.category_key}" for i in draft.items],
@@ -221,11 +215,17 @@ async def change_items(
 
 @transaction
 async def change_window(
-    session: AsyncSession, *, identity: Identity, donation_id: int, text: str, now: datetime
+    session: AsyncSession,
+    *,
+    identity: Identity,
+    donation_id: int,
+    text: str,
+    now: datetime,
+    ideal_days: int = USE_BY_IDEAL_DAYS,
 ) -> tuple[datetime, datetime]:
     """A new window typed alone (``19h-20h``, ``demain 18h-19h``); the pickup keeps its day
     unless another one is written. Returns the new window."""
-    donation, acting = await _store_pickup(session, identity, donation_id)
+    donation, acting = await store_pickup_for(session, identity, donation_id)
     await _still_open(session, donation)
     window = window_from_text(text or "")
     if window is None:
@@ -250,51 +250,8 @@ async def change_window(
         antenna,
         now,
         "donation.window_changed",
+        ideal_days,
         before=list(before),
         after=[start.isoformat(), end.isoformat()],
     )
     return start, end
-
-
-@transaction
-async def cancel_pickup(
-    session: AsyncSession, *, identity: Identity, donation_id: int, now: datetime
-) -> int | None:
-    """The store calls its pickup off before collection; the driver who had claimed it (whose
-    id is returned) and the group are told, and the card says so."""
-    donation, acting = await _store_pickup(session, identity, donation_id)
-    _check_cancellable(donation)
-    before = donation.status
-    written = await session.exec(
-        update(Donation)
-        .where(col(Donation.id) == donation.id, col(Donation.status).in_(CANCELLABLE))
-        .values(status="cancelled", updated_at=now)
-    )
-    if written.rowcount != 1:
-        donation = await session.get(Donation, donation.id, populate_existing=True)
-        _check_cancellable(donation)
-        raise NotOpen(donation.status)
-    claim = (await session.exec(active_claim(donation.id))).first()
-    driver_id = claim.driver_id if claim else None
-    if claim is not None:
-        claim.released_at = now  # nobody holds it any more; not the driver's release
-        session.add(claim)
-        driver = await session.get(Member, driver_id)
-        notify_member(
-            session, member=driver, kind="donation_cancelled", now=now, donation_id=donation.id
-        )
-    antenna = await session.get(Antenna, donation.antenna_id)
-    notify_group(
-        session, antenna=antenna, kind="donation_cancelled", now=now, donation_id=donation.id
-    )
-    refresh_card(session, antenna=antenna, donation_id=donation.id, now=now)
-    _audit(
-        session,
-        acting,
-        donation,
-        now,
-        "donation.cancelled",
-        status_before=before,
-        driver_id=driver_id,
-    )
-    return driver_id

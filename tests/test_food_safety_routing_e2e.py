@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.callbacks import AnnounceCb, DeliverCb, PickupCb, ProblemCb, ReceiptCb, RouteCb
+from bot.config import FoodSafety
 from storage.engine import create_engine, create_session_factory
 from storage.models import Association, Delivery, DonationItem
 from tests.harness import running_bot
@@ -165,4 +166,30 @@ async def test_short_dated_chilled_food_goes_soonest_and_is_flagged(
         assert WITHHELD["fr"] in card and WITHHELD["nl"] in card
         assert TODAY["fr"] not in card  # withheld: not to be handed out at all
         await fake_api.wait_idle(grace=0.2)
+    assert fake_api.refused == []
+
+
+async def test_the_networks_ideal_days_decide_what_is_short_dated(settings, fake_api, clock):
+    """With `use_by_ideal_days = 0` in [food_safety], food to be used by tomorrow is not
+    short-dated: need decides, as for food dated far ahead."""
+    settings = settings.model_copy(update={"food_safety": FoodSafety(use_by_ideal_days=0)})
+    fake_api.group(GROUP, title="Antenne Ixelles-Etterbeek")
+    people = {tid: fake_api.user(tid) for tid in (MARC, SOFIE, CLAIRE, PIETER, 100006, 100007)}
+    async with running_bot(settings, clock=clock):
+        fake_api.send_text(people[MARC], WORDS["fr"]["announce"])
+        await fake_api.wait_for(method="sendMessage", chat_id=MARC)
+        fake_api.press_button(
+            people[MARC], fake_api.last_message(MARC), AnnounceCb(action="ok").pack()
+        )
+        await fake_api.wait_for(lambda: fake_api.sent(GROUP))
+        await use_by(settings.database_url, WEDNESDAY)
+        answers = len(fake_api.calls("answerCallbackQuery"))
+        told = len(fake_api.sent(CLAIRE))
+        fake_api.send_text(people[CLAIRE], "/pickups")
+        await fake_api.wait_for(lambda: len(fake_api.sent(CLAIRE)) > told)
+        await fake_api.wait_idle()
+        listing = last_with_button(fake_api, CLAIRE, "ro")
+        fake_api.press_button(people[CLAIRE], listing, RouteCb(donation_id=1, kind="r").pack())
+        await fake_api.wait_for(lambda: len(fake_api.calls("answerCallbackQuery")) > answers)
+        assert await destinations(settings.database_url) == [(EPICERIE, None)]
     assert fake_api.refused == []

@@ -23,13 +23,12 @@ from logistics.errors import (
 from logistics.people import identify
 from logistics.release import release_claim
 from logistics.store_announcements import (
-    cancel_pickup,
     change_items,
     change_window,
-    check_cancellable,
     check_changeable,
     store_pickups,
 )
+from logistics.store_cancellation import cancel_pickup, check_cancellable
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
     AuditLog,

@@ -18,6 +18,7 @@ from bot.refusals import explain
 from logistics.announce import Draft
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
+from logistics.food_dates import DateRules
 from logistics.people import Identity
 from logistics.store_announcements import change_items, change_window, check_changeable
 from logistics.views import donation_view
@@ -68,6 +69,7 @@ async def items_decided(
     identity: Identity,
     session: AsyncSession,
     clock: Clock,
+    date_rules: DateRules | None = None,
 ) -> None:
     data = await state.get_data()
     if callback_data.action == "cancel":
@@ -81,7 +83,13 @@ async def items_decided(
         await query.message.answer(question)
         return
     try:
-        await change_items(session, identity=identity, draft=draft, now=clock.now())
+        await change_items(
+            session,
+            identity=identity,
+            draft=draft,
+            now=clock.now(),
+            ideal_days=(date_rules or DateRules()).use_by_ideal_days,
+        )
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return
@@ -123,7 +131,12 @@ def _ask_window() -> str:
 
 
 async def window_written(
-    message: Message, state: FSMContext, identity: Identity, session: AsyncSession, clock: Clock
+    message: Message,
+    state: FSMContext,
+    identity: Identity,
+    session: AsyncSession,
+    clock: Clock,
+    date_rules: DateRules | None = None,
 ) -> None:
     donation_id = (await state.get_data())["donation_id"]
     try:
@@ -133,6 +146,7 @@ async def window_written(
             donation_id=donation_id,
             text=message.text or "",
             now=clock.now(),
+            ideal_days=(date_rules or DateRules()).use_by_ideal_days,
         )
     except InvalidInput as error:  # another try
         await message.answer(explain(error), parse_mode=None)

@@ -184,6 +184,7 @@ async def decided(
     identity: Identity,
     session: AsyncSession,
     clock: Clock,
+    date_rules: DateRules | None = None,
 ) -> None:
     data = await confirming(query, state)
     if data is None:
@@ -216,7 +217,13 @@ async def decided(
         )
         return
     try:
-        await announce(session, identity=identity, draft=draft, now=clock.now())
+        await announce(
+            session,
+            identity=identity,
+            draft=draft,
+            now=clock.now(),
+            ideal_days=(date_rules or DateRules()).use_by_ideal_days,
+        )
     except PastDate as error:  # the day changed since the echo: said in full, not in an alert
         await query.answer()
         await query.message.answer(explain(error))

@@ -15,6 +15,7 @@ from bot.edits import edit_markup, edit_text
 from bot.refusals import coordinators_only, explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
+from logistics.food_dates import DateRules
 from logistics.people import Identity
 from logistics.permissions import may_route_pickups
 from logistics.pickups import antenna_pickups
@@ -54,6 +55,7 @@ async def route(
     identity: Identity,
     session: AsyncSession,
     clock: Clock,
+    date_rules: DateRules | None = None,
 ) -> None:
     donation_id, kind = callback_data.donation_id, callback_data.kind
     try:
@@ -65,7 +67,13 @@ async def route(
             )
             return
         if kind == "r":
-            await replan(session, donation_id=donation_id, identity=identity, now=clock.now())
+            await replan(
+                session,
+                donation_id=donation_id,
+                identity=identity,
+                now=clock.now(),
+                ideal_days=(date_rules or DateRules()).use_by_ideal_days,
+            )
         else:
             await send_to(
                 session,

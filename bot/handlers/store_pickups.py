@@ -23,10 +23,9 @@ from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people import Identity
 from logistics.store_announcements import (
-    cancel_pickup,
-    check_cancellable,
     store_pickups,
 )
+from logistics.store_cancellation import cancel_pickup, check_cancellable
 from logistics.views import DonationView, donation_view, donation_views
 
 
