@@ -111,3 +111,23 @@ async def test_sqlite_file_gets_wal_and_enforced_foreign_keys(tmp_path):
                 await session.commit()
     finally:
         await engine.dispose()
+
+
+async def test_categories_seeded_before_the_dates_get_the_date_their_food_carries(database_url):
+    """An existing network's chilled categories ask for a use-by date after the upgrade."""
+    await upgrade(database_url, "0007")
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        for key, cold in (("yaourts", "chilled"), ("glaces", "frozen"), ("pain", "ambient")):
+            await connection.execute(
+                text(
+                    "INSERT INTO category (key, name_fr, name_nl, synonyms_fr, synonyms_nl, "
+                    "cold_chain) VALUES (:key, :key, :key, '[]', '[]', :cold)"
+                ),
+                {"key": key, "cold": cold},
+            )
+    await upgrade(database_url)
+    async with engine.connect() as connection:
+        kinds = dict((await connection.execute(text("SELECT key, date_kind FROM category"))).all())
+    await engine.dispose()
+    assert kinds == {"yaourts": "use_by", "glaces": "best_before", "pain": "none"}

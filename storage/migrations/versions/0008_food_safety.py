@@ -115,6 +115,10 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_category_category_grace_days"), "grace_days >= 0"
         )
+    # categories seeded before: chilled food carries a use-by date, frozen a best-before one
+    # (config.toml says it per category for a new network; the database is then the truth)
+    op.execute("UPDATE category SET date_kind = 'use_by' WHERE cold_chain = 'chilled'")
+    op.execute("UPDATE category SET date_kind = 'best_before' WHERE cold_chain = 'frozen'")
 
     with op.batch_alter_table("delivery", schema=None) as batch_op:
         batch_op.add_column(
