@@ -1,5 +1,6 @@
 """A store calls its pickup off before collection: the claiming driver and the group are
-told, the card says so, and the audit log keeps who did it."""
+told (or, when nobody had claimed it yet, the drivers it was offered to), the card says so,
+and the audit log keeps who did it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.claim_queries import active_claim
+from logistics.driver_offers import eligible_drivers
 from logistics.errors import AlreadyDone, NotOpen
 from logistics.notify import notify_group, notify_member, refresh_card
 from logistics.people import Identity
@@ -42,6 +44,7 @@ async def cancel_pickup(
     donation, acting = await store_pickup_for(session, identity, donation_id)
     _check_cancellable(donation)
     before = donation.status
+    offered = await eligible_drivers(session, donation_id=donation.id, now=now)
     written = await session.exec(
         update(Donation)
         .where(col(Donation.id) == donation.id, col(Donation.status).in_(CANCELLABLE))
@@ -59,6 +62,10 @@ async def cancel_pickup(
         driver = await session.get(Member, driver_id)
         notify_member(
             session, member=driver, kind="donation_cancelled", now=now, donation_id=donation.id
+        )
+    for other in offered if claim is None else ():  # their offer's button says it no more
+        notify_member(
+            session, member=other, kind="donation_cancelled", now=now, donation_id=donation.id
         )
     antenna = await session.get(Antenna, donation.antenna_id)
     notify_group(

@@ -43,6 +43,7 @@ from storage.models import (
 from tests.invariants import check_invariants, snapshot
 
 MARC, SOFIE, CLAIRE, JORIS, STRANGER = 100003, 100004, 100001, 100002, 999001
+LUCAS = 100007  # the other driver of Ixelles
 NADIA, PAUL = 100009, 100010  # Jourdan's manager; Flagey's suspended manager (added here)
 GROUP = -1001000000001
 
@@ -237,6 +238,26 @@ async def test_cancelling_tells_the_driver_and_the_group(session, now):
         )
     with pytest.raises(NotOpen, match="cancelled"):  # an old claim button
         await claim_pickup(session, donation_id=donation_id, identity=sofie, now=now)
+
+
+async def test_cancelling_an_open_pickup_tells_the_drivers_it_was_offered_to(session, now):
+    donation_id = await announced(session, now)
+    await session.exec(Outbox.__table__.delete())
+    await session.commit()
+
+    driver_id = await cancel_pickup(
+        session, identity=await who(session, MARC), donation_id=donation_id, now=now
+    )
+
+    assert driver_id is None
+    assert sorted(await outbox_kinds(session)) == sorted(
+        [
+            (SOFIE, "donation_cancelled"),
+            (LUCAS, "donation_cancelled"),
+            (GROUP, "donation_cancelled"),
+            (GROUP, "donation_card"),
+        ]
+    )
 
 
 async def test_a_collected_pickup_cannot_be_cancelled(session, now):
