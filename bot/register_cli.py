@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from aiogram.utils.i18n import I18n
@@ -23,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.config import Settings
 from bot.i18n import LOCALES, N_, create_i18n
 from bot.register_export import RegisterFiles, make_register
-from bot.report_cli import OUT, ReportRefused, database_url
+from bot.report_cli import OUT, ReportRefused, database_url, write_files
 from logistics.clock import Clock, SystemClock
 from logistics.periods import MAX_DAYS, Days, parse_days
 from storage.engine import create_engine, create_session_factory
@@ -115,17 +114,6 @@ async def build(
         await engine.dispose()
 
 
-def write_files(files: RegisterFiles, folder: str) -> list[Path]:
-    out = Path(folder)
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, data in files.files():
-        path = out / name
-        path.write_bytes(data)
-        written.append(path)
-    return written
-
-
 def run_register(settings: Settings, args: argparse.Namespace, clock: Clock | None = None) -> int:
     """Write the register's files and print their paths; mistakes go to standard error."""
     i18n = create_i18n()
@@ -137,6 +125,6 @@ def run_register(settings: Settings, args: argparse.Namespace, clock: Clock | No
     except NotMigrated as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    for path in write_files(files, args.out):
+    for path in write_files(files.files(), args.out):
         print(path)
     return 0

@@ -13,6 +13,7 @@ import asyncio
 import html
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from aiogram.utils.i18n import I18n
@@ -103,15 +104,12 @@ async def build(settings: Settings, args: argparse.Namespace, clock: Clock, i18n
     return bundle
 
 
-def write_files(bundle: Bundle, folder: str) -> list[Path]:
+def write_files(named: Iterable[tuple[str, bytes]], folder: str) -> list[Path]:
+    """Each (file name, content) written into the folder (made if missing); their paths."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, data in (
-        (bundle.csv_name, bundle.csv),
-        (bundle.xlsx_name, bundle.xlsx),
-        (bundle.chart_name, bundle.chart),
-    ):
+    for name, data in named:
         path = out / name
         path.write_bytes(data)
         written.append(path)
@@ -129,7 +127,14 @@ def run_report(settings: Settings, args: argparse.Namespace, clock: Clock | None
     except NotMigrated as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    written = write_files(bundle, args.out)
+    written = write_files(
+        [
+            (bundle.csv_name, bundle.csv),
+            (bundle.xlsx_name, bundle.xlsx),
+            (bundle.chart_name, bundle.chart),
+        ],
+        args.out,
+    )
     print(plain(bundle.text))
     print()
     print(plain(bundle.reliability))
