@@ -64,12 +64,21 @@ async def eligible_drivers(
 
 
 async def offer_to_drivers(
-    session: AsyncSession, *, donation_id: int, now: datetime, exclude: Collection[int] = ()
+    session: AsyncSession,
+    *,
+    donation_id: int,
+    now: datetime,
+    exclude: Collection[int] = (),
+    changed: bool = False,
 ) -> int:
-    """Queue a "donation_offer" to each eligible driver not excluded; the caller commits."""
+    """Queue a "donation_offer" to each eligible driver not excluded (``changed``: the store
+    changed the pickup since it was first offered); the caller commits."""
     drivers = await eligible_drivers(session, donation_id=donation_id, now=now)
+    extra = {"changed": True} if changed else {}
     return sum(
-        notify_member(session, member=d, kind="donation_offer", now=now, donation_id=donation_id)
+        notify_member(
+            session, member=d, kind="donation_offer", now=now, donation_id=donation_id, **extra
+        )
         for d in drivers
         if d.id not in exclude
     )

@@ -22,6 +22,7 @@ from logistics.announce import Draft, add_items, announcing_stores, check_dates
 from logistics.announce_items import window_from_text
 from logistics.claim_queries import active_claim
 from logistics.date_limits import USE_BY_IDEAL_DAYS
+from logistics.driver_offers import offer_to_drivers
 from logistics.errors import DriverComing, InvalidInput, NotFound, NotOpen
 from logistics.notify import refresh_card
 from logistics.people import Identity
@@ -138,9 +139,11 @@ async def _followed(
     ideal_days: int = USE_BY_IDEAL_DAYS,
     **detail: Any,
 ) -> None:
-    """After a change: the destinations, the group card and the audit log follow."""
+    """After a change: the destinations, the group card and the audit log follow, and the
+    drivers who may take it get the pickup as it is now (their earlier offer is out of date)."""
     await _replan(session, donation, antenna, now, ideal_days)
     refresh_card(session, antenna=antenna, donation_id=donation.id, now=now)
+    await offer_to_drivers(session, donation_id=donation.id, now=now, changed=True)
     audit_store_change(session, acting, donation, now, action, **detail)
 
 

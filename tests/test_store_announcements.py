@@ -142,6 +142,7 @@ async def test_quantities_change_before_a_claim_and_the_card_follows(session, no
     assert (draft.donation_id, draft.window_source) == (donation_id, "kept")
     assert draft.window_start == (await session.get(Donation, donation_id)).window_start
     later = now + timedelta(minutes=5)
+    queued = len(await outbox_kinds(session))
     await change_items(session, identity=await who(session, MARC), draft=draft, now=later)
 
     donation = await session.get(Donation, donation_id, populate_existing=True)
@@ -150,7 +151,17 @@ async def test_quantities_change_before_a_claim_and_the_card_follows(session, no
     ).all()
     assert donation.status == "announced" and donation.estimated_kg == 22
     assert sorted((i.quantity, i.unit) for i in items) == [(3, "crate"), (10, "kg")]
-    assert (GROUP, "donation_card") in (await outbox_kinds(session))[-1:]
+    after = (await outbox_kinds(session))[queued:]
+    assert (GROUP, "donation_card") in after
+    # the drivers who may take it get it as it is now, said to be changed
+    assert sorted(k for k in after if k[1] == "donation_offer") == [
+        (SOFIE, "donation_offer"),
+        (LUCAS, "donation_offer"),
+    ]
+    offers = await session.exec(
+        select(Outbox).where(col(Outbox.chat_id).in_((SOFIE, LUCAS))).order_by(col(Outbox.id))
+    )
+    assert [o.payload.get("changed") for o in offers.all()][-2:] == [True, True]
     assert "donation.items_changed" in await audit_actions(session, donation_id)
     planned = await session.exec(
         select(Outbox).where(Outbox.chat_id == GROUP).order_by(col(Outbox.id).desc())

@@ -33,6 +33,10 @@ from tests.test_store_announcements import NADIA, PAUL, add_managers
 
 GROUP = -1001000000001  # the Ixelles antenna's group in config.toml
 MARC, SOFIE, LUCAS, STRANGER = 100003, 100004, 100007, 999001
+OFFER_CHANGED = {
+    "fr": "✏️ Le magasin a modifié cette collecte\u202f; vous pouvez la prendre\u202f:",
+    "nl": "✏️ De winkel heeft deze ophaling gewijzigd; je kunt ze opnemen:",
+}
 OTHERS = {100001: "Claire", 100006: "Anne", 100008: "Pieter"}
 
 WORDS = {
@@ -180,6 +184,12 @@ async def test_a_store_follows_and_changes_its_announcement(settings, fake_api, 
         await chat.reply(MARC, words["changed"], 0)
         await fake_api.wait_for(lambda: "≈ 22 kg" in card_now()["text"])
         assert "20 kg" not in card_now()["text"]
+        # the drivers who may take it get it as it is now, said to be changed
+        await fake_api.wait_for(
+            lambda: any(
+                OFFER_CHANGED[lang] in text and "22 kg" in text for text in fake_api.texts(SOFIE)
+            )
+        )
 
         # A new window: one already over is refused, then the card follows the next one.
         await chat.press(marc, mine, StoreWindowCb(donation_id=donation_id).pack())

@@ -26,6 +26,12 @@ async def donation_card(ctx: Context, payload: dict) -> Rendered | None:
     )
 
 
+def offer_heading(payload: dict) -> str:
+    if payload.get("changed"):
+        return _("✏️ The store changed this pickup; you can take it:")
+    return _("A pickup you can take:")
+
+
 async def donation_offer(ctx: Context, payload: dict) -> Rendered | None:
     view = await view_of(ctx, payload)
     if view is None or view.status != "announced":
@@ -33,7 +39,7 @@ async def donation_offer(ctx: Context, payload: dict) -> Rendered | None:
     builder = InlineKeyboardBuilder()
     builder.button(text=ctx.label(N_("✋ I take it")), callback_data=ClaimCb(donation_id=view.id))
     return Rendered(
-        text=ctx.each(lambda: _("A pickup you can take:") + "\n" + cards.card_text(view)),
+        text=ctx.each(lambda: offer_heading(payload) + "\n" + cards.card_text(view)),
         reply_markup=builder.as_markup(),
     )
 
