@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.errors import NotAllowed, NotFound
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
-from logistics.recalls import LISTED_FOR
+from logistics.recalls import LISTED_FOR, recall_reach
 from storage.food_safety import Recall, RecallNotice
 from storage.models import Antenna, Association, Category, Hub, Member, Store
 
@@ -160,10 +160,7 @@ async def recalls_in_progress(
 ) -> list[RecallView]:
     """The recalls this person follows, confirmed within ``LISTED_FOR`` and not closed,
     newest first (at most ``LISTED_AT_MOST``)."""
-    if identity is None:
-        return []
-    antennas = {r.antenna_id for r in identity.roles if r.role == "coordinator"}
-    stores = {r.store_id for r in identity.roles if r.role == "store_manager" and r.store_id}
+    antennas, stores = recall_reach(identity)
     if not antennas and not stores:
         return []
     recalls = await session.exec(

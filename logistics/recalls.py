@@ -46,13 +46,20 @@ def may_recall(identity: Identity | None) -> bool:
     )
 
 
+def recall_reach(identity: Identity | None) -> tuple[set[int], set[int]]:
+    """The antennas a person coordinates and the stores they manage: where they may recall
+    food, and whose recalls they follow."""
+    if identity is None:
+        return set(), set()
+    antennas = {r.antenna_id for r in identity.roles if r.role == "coordinator"}
+    stores = {r.store_id for r in identity.roles if r.role == "store_manager" and r.store_id}
+    return antennas, stores
+
+
 async def recall_stores(session: AsyncSession, identity: Identity | None) -> list[Store]:
     """The stores this person may recall food of: every store of the antennas they coordinate,
     and the stores they manage (one query)."""
-    if identity is None:
-        return []
-    antennas = {r.antenna_id for r in identity.roles if r.role == "coordinator"}
-    stores = {r.store_id for r in identity.roles if r.role == "store_manager" and r.store_id}
+    antennas, stores = recall_reach(identity)
     if not antennas and not stores:
         return []
     rows = await session.exec(
