@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
@@ -21,6 +20,7 @@ from bot.handlers import routers
 from bot.i18n import create_i18n
 from bot.middlewares import IdentityMiddleware, LocaleMiddleware, SessionMiddleware
 from bot.outbox import OutboxSender
+from bot.telegram_session import BotApiSession
 from bot.throttle import ThrottleMiddleware
 from logistics.clock import Clock, SystemClock
 from scheduler.broadcasts import BroadcastJobs
@@ -40,7 +40,7 @@ def create_bot(settings: Settings) -> Bot:
         if settings.telegram_api_url
         else None
     )
-    session = AiohttpSession(api=api) if api else AiohttpSession()
+    session = BotApiSession(api=api) if api else BotApiSession()
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

@@ -666,10 +666,11 @@ class FakeTelegram:
     def make_bot(self, **kwargs: Any) -> Any:
         """An aiogram Bot talking to this server (its session closes without lingering)."""
         from aiogram import Bot
-        from aiogram.client.session.aiohttp import AiohttpSession
         from aiogram.client.telegram import TelegramAPIServer
 
-        class _Session(AiohttpSession):
+        from bot.telegram_session import BotApiSession
+
+        class _Session(BotApiSession):
             async def close(self) -> None:
                 if self._session is not None and not self._session.closed:
                     await self._session.close()
