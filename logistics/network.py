@@ -96,6 +96,19 @@ class _Config(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class _Located(_Config):
+    """A place tours drive to: its coordinates (WGS 84 degrees), both or neither."""
+
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _both(self) -> _Located:
+        if (self.latitude is None) != (self.longitude is None):
+            raise problems_error([(("latitude",), "give latitude and longitude together")])
+        return self
+
+
 class AntennaConfig(_Config):
     key: Key
     name: Name
@@ -116,20 +129,21 @@ class AntennaConfig(_Config):
         return self
 
 
-class HubConfig(_Config):
+class HubConfig(_Located):
     key: Key
     antenna: Key
     name: Name
     address: Address = ""
     cold_storage: bool = False
     reception_hours: WeeklyText = ""
+    distribution_time: ClockTime = "06:00"  # when the morning's distribution is proposed
 
     @property
     def reception_windows(self) -> list[WeeklyWindow]:
         return parse_weekly(self.reception_hours)
 
 
-class StoreConfig(_Config):
+class StoreConfig(_Located):
     key: Key
     antenna: Key
     name: Name
@@ -157,7 +171,7 @@ class StoreConfig(_Config):
 AssociationKind = Literal["epicerie_sociale", "colis", "restaurant_social", "other"]
 
 
-class AssociationConfig(_Config):
+class AssociationConfig(_Located):
     key: Key
     antenna: Key
     name: Name
@@ -192,7 +206,16 @@ class CategoryConfig(_Config):
     grace_days: int = Field(default=0, ge=0, le=365)
 
 
-Role = Literal["coordinator", "store_manager", "driver", "association"]
+class VehicleConfig(_Config):
+    key: Key
+    antenna: Key
+    name: Name
+    refrigerated: bool = False
+    capacity_kg: PositiveFloat
+    home_hub: Key | None = None  # where its tours start and end
+
+
+Role = Literal["coordinator", "store_manager", "driver", "association", "hub_staff"]
 
 
 class PersonConfig(_Config):
@@ -203,13 +226,15 @@ class PersonConfig(_Config):
     antenna: Key
     store: Key | None = None
     association: Key | None = None
+    hub: Key | None = None
     vehicle_refrigerated: bool = False
     vehicle_capacity_kg: PositiveFloat | None = None
 
     @model_validator(mode="after")
     def _check(self) -> PersonConfig:
         problems: list[Problem] = []
-        for field, role in (("store", "store_manager"), ("association", "association")):
+        placed = (("store", "store_manager"), ("association", "association"), ("hub", "hub_staff"))
+        for field, role in placed:
             given = getattr(self, field) is not None
             if self.role == role and not given:
                 problems.append(((field,), f"a person with role {role!r} needs a {field} key"))
@@ -228,6 +253,7 @@ class Network(_Config):
     stores: list[StoreConfig] = Field(default_factory=list)
     associations: list[AssociationConfig] = Field(default_factory=list)
     categories: list[CategoryConfig] = Field(default_factory=list)
+    vehicles: list[VehicleConfig] = Field(default_factory=list)
     people: list[PersonConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
 
-KEYED_KINDS = ("antennas", "hubs", "stores", "associations", "categories")
+KEYED_KINDS = ("antennas", "hubs", "stores", "associations", "categories", "vehicles")
 
 
 def check_network(network: Network) -> list[Problem]:
@@ -21,10 +21,11 @@ def check_network(network: Network) -> list[Problem]:
         problems += _unique(kind, getattr(network, kind), "key")
     problems += _unique("antennas", network.antennas, "group_chat_id")
     antennas = {a.key for a in network.antennas}
-    for kind in ("hubs", "stores", "associations"):
+    for kind in ("hubs", "stores", "associations", "vehicles"):
         for i, item in enumerate(getattr(network, kind)):
             if item.antenna not in antennas:
                 problems.append(((kind, i, "antenna"), _unknown("antenna", item.antenna, antennas)))
+    problems += _check_vehicles(network)
     problems += _check_people(network)
     problems += _check_words(network)
     return problems
@@ -47,11 +48,10 @@ def _unique(kind: str, items: Sequence[Any], field: str) -> list[Problem]:
 
 def _check_people(network: Network) -> list[Problem]:
     antennas = {a.key for a in network.antennas}
-    places: dict[str, dict[str, str]] = {"store": {}, "association": {}}
-    for place in network.stores:
-        places["store"].setdefault(place.key, place.antenna)
-    for place in network.associations:
-        places["association"].setdefault(place.key, place.antenna)
+    places: dict[str, dict[str, str]] = {"store": {}, "association": {}, "hub": {}}
+    for field, kind in (("store", "stores"), ("association", "associations"), ("hub", "hubs")):
+        for place in getattr(network, kind):
+            places[field].setdefault(place.key, place.antenna)
     problems: list[Problem] = []
     first: dict[int, int] = {}
     roles: dict[tuple[Any, ...], int] = {}
@@ -72,7 +72,14 @@ def _check_people(network: Network) -> list[Problem]:
                     f"not to this person's antenna {person.antenna!r}"
                 )
                 problems.append((("people", i, field), message))
-        role = (person.telegram_id, person.antenna, person.role, person.store, person.association)
+        role = (
+            person.telegram_id,
+            person.antenna,
+            person.role,
+            person.store,
+            person.association,
+            person.hub,
+        )
         if role in roles:
             problems.append((("people", i, "role"), f"same role as people[{roles[role]}]"))
         roles.setdefault(role, i)
@@ -83,6 +90,26 @@ def _check_people(network: Network) -> list[Problem]:
                 "name, language or vehicle: write them identically"
             )
             problems.append((("people", i, "telegram_id"), message))
+    return problems
+
+
+def _check_vehicles(network: Network) -> list[Problem]:
+    """A vehicle's home hub exists and belongs to the vehicle's antenna."""
+    hubs = {hub.key: hub.antenna for hub in network.hubs}
+    problems: list[Problem] = []
+    for i, vehicle in enumerate(network.vehicles):
+        if vehicle.home_hub is None:
+            continue
+        if vehicle.home_hub not in hubs:
+            problems.append(
+                (("vehicles", i, "home_hub"), _unknown("hub", vehicle.home_hub, set(hubs)))
+            )
+        elif hubs[vehicle.home_hub] != vehicle.antenna:
+            message = (
+                f"hub {vehicle.home_hub!r} belongs to antenna {hubs[vehicle.home_hub]!r}, "
+                f"not to this vehicle's antenna {vehicle.antenna!r}"
+            )
+            problems.append((("vehicles", i, "home_hub"), message))
     return problems
 
 

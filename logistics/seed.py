@@ -33,6 +33,7 @@ from logistics.network import (
     Network,
     PersonConfig,
     StoreConfig,
+    VehicleConfig,
 )
 from storage.models import (
     Antenna,
@@ -43,6 +44,7 @@ from storage.models import (
     Membership,
     RecurringSlot,
     Store,
+    Vehicle,
 )
 
 KINDS = (
@@ -51,6 +53,7 @@ KINDS = (
     "stores",
     "associations",
     "categories",
+    "vehicles",
     "slots",
     "members",
     "memberships",
@@ -92,13 +95,17 @@ async def seed_network(session: AsyncSession, network: Network, *, now: datetime
     def placed(build: Callable[[Any, int], Row]) -> Callable[[Any], Row]:
         return lambda cfg: build(cfg, antennas[cfg.antenna].id)
 
-    await seed.keyed("hubs", Hub, network.hubs, placed(_hub))
+    hubs = await seed.keyed("hubs", Hub, network.hubs, placed(_hub))
     stores = await seed.keyed("stores", Store, network.stores, placed(_store))
     associations = await seed.keyed(
         "associations", Association, network.associations, placed(_association)
     )
     await seed.keyed("categories", Category, network.categories, _category)
     await session.flush()
+    hub_ids = {key: hub.id for key, hub in hubs.items()}
+    await seed.keyed(
+        "vehicles", Vehicle, network.vehicles, lambda cfg: _vehicle(cfg, antennas, hub_ids)
+    )
 
     await seed.slots(network.stores, {key: store.id for key, store in stores.items()})
     people = [person for person in network.people if person.antenna in founded]
@@ -110,6 +117,7 @@ async def seed_network(session: AsyncSession, network: Network, *, now: datetime
         "antenna": {key: row.id for key, row in antennas.items()},
         "store": {key: row.id for key, row in stores.items()},
         "association": {key: row.id for key, row in associations.items()},
+        "hub": hub_ids,
     }
     await seed.memberships(people, members, places, now)
     await session.flush()
@@ -201,6 +209,7 @@ class _Seeder:
             Membership.role,
             Membership.store_id,
             Membership.association_id,
+            Membership.hub_id,
         )
         member_ids = [member.id for member in members.values()]
         found = await self.session.exec(
@@ -214,11 +223,12 @@ class _Seeder:
                 person.role,
                 places["store"][person.store] if person.store else None,
                 places["association"][person.association] if person.association else None,
+                places["hub"][person.hub] if person.hub else None,
             )
             self._count("memberships", key not in existing)
             if key not in existing:
                 existing.add(key)
-                names = ("member_id", "antenna_id", "role", "store_id", "association_id")
+                names = ("member_id", "antenna_id", "role", "store_id", "association_id", "hub_id")
                 values = dict(zip(names, key, strict=True))
                 self.session.add(Membership(**values, status="active", created_at=now))
 
@@ -234,12 +244,18 @@ def _hub(cfg: HubConfig, antenna_id: int) -> Hub:
 
 def _store(cfg: StoreConfig, antenna_id: int) -> Store:
     window = cfg.default_window
-    values = cfg.model_dump(include={"key", "name", "address"})
+    values = cfg.model_dump(include={"key", "name", "address", "latitude", "longitude"})
     return Store(**values, antenna_id=antenna_id, window_start=window.start, window_end=window.end)
 
 
 def _association(cfg: AssociationConfig, antenna_id: int) -> Association:
     return Association(antenna_id=antenna_id, **cfg.model_dump(exclude={"antenna"}))
+
+
+def _vehicle(cfg: VehicleConfig, antennas: dict[str, Antenna], hubs: dict[str, int]) -> Vehicle:
+    values = cfg.model_dump(exclude={"antenna", "home_hub"})
+    home = hubs[cfg.home_hub] if cfg.home_hub else None
+    return Vehicle(**values, antenna_id=antennas[cfg.antenna].id, home_hub_id=home)
 
 
 def _category(cfg: CategoryConfig) -> Category:

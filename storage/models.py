@@ -15,8 +15,6 @@ from sqlmodel import Field, SQLModel
 
 from storage.columns import one_of, utc
 
-ROLES = ("coordinator", "store_manager", "driver", "association")
-MEMBERSHIP_STATUSES = ("pending", "active", "suspended", "rejected")
 COLD_CHAINS = ("ambient", "chilled", "frozen")
 UNITS = ("kg", "crate", "piece", "pallet", "litre")
 DONATION_STATUSES = (
@@ -74,6 +72,9 @@ class HubBase(SQLModel):
     address: str = Field(default="", max_length=300)
     cold_storage: bool = Field(default=False)
     reception_hours: str = Field(default="", max_length=200)
+    distribution_time: str = Field(default="06:00", max_length=5)  # the morning plan, local
+    latitude: float | None = Field(default=None)
+    longitude: float | None = Field(default=None)
 
 
 class Hub(HubBase, table=True):
@@ -88,6 +89,8 @@ class StoreBase(SQLModel):
     window_start: str = Field(default="18:00", max_length=5)
     window_end: str = Field(default="19:00", max_length=5)
     active: bool = Field(default=True)
+    latitude: float | None = Field(default=None)
+    longitude: float | None = Field(default=None)
 
 
 class Store(StoreBase, table=True):
@@ -105,6 +108,8 @@ class AssociationBase(SQLModel):
     reception_hours: str = Field(default="", max_length=200)
     distribution_days: list[int] = Field(default_factory=list, sa_type=JSON)  # 0 is Monday
     active: bool = Field(default=True)
+    latitude: float | None = Field(default=None)
+    longitude: float | None = Field(default=None)
 
 
 class Association(AssociationBase, table=True):
@@ -169,50 +174,6 @@ class Member(MemberBase, table=True):
     created_at: datetime = utc()
     opened_at: datetime | None = utc(default=None)  # first wrote to the bot: reachable since
     forgotten_at: datetime | None = utc(default=None)
-
-
-class Membership(SQLModel, table=True):
-    """A role of a person in one antenna, for a store or an association where it applies."""
-
-    __table_args__ = (
-        CheckConstraint(one_of("role", ROLES), name="membership_role"),
-        CheckConstraint(one_of("status", MEMBERSHIP_STATUSES), name="membership_status"),
-        CheckConstraint(
-            "(role = 'store_manager') = (store_id IS NOT NULL)", name="membership_store"
-        ),
-        CheckConstraint(
-            "(role = 'association') = (association_id IS NOT NULL)",
-            name="membership_association",
-        ),
-        UniqueConstraint(
-            "member_id", "antenna_id", "role", "store_id", "association_id", name="uq_membership"
-        ),
-    )
-    id: int | None = Field(default=None, primary_key=True)
-    member_id: int = Field(foreign_key="member.id", index=True)
-    antenna_id: int = Field(foreign_key="antenna.id", index=True)
-    role: str = Field(max_length=16)
-    store_id: int | None = Field(default=None, foreign_key="store.id")
-    association_id: int | None = Field(default=None, foreign_key="association.id")
-    status: str = Field(default="active", max_length=12)
-    created_at: datetime = utc()
-
-
-class Invite(SQLModel, table=True):
-    """A single-use, expiring invitation; only the hash of the token is kept."""
-
-    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="invite_role"),)
-    id: int | None = Field(default=None, primary_key=True)
-    token_hash: str = Field(max_length=64, unique=True, index=True)
-    antenna_id: int = Field(foreign_key="antenna.id", index=True)
-    role: str = Field(max_length=16)
-    store_id: int | None = Field(default=None, foreign_key="store.id")
-    association_id: int | None = Field(default=None, foreign_key="association.id")
-    created_by_id: int | None = Field(default=None, foreign_key="member.id")
-    created_at: datetime = utc()
-    expires_at: datetime = utc()
-    used_at: datetime | None = utc(default=None)
-    used_by_id: int | None = Field(default=None, foreign_key="member.id")
 
 
 # --- Donations ----------------------------------------------------------------------------
@@ -364,6 +325,14 @@ class Receipt(SQLModel, table=True):
 
 # the tables of the other modules, so that importing this one registers every table
 from storage.food_safety import RECALL_ANSWERS, Recall, RecallNotice  # noqa: E402, F401
+from storage.hub_stock import (  # noqa: E402, F401
+    LOSS_REASONS,
+    STOCK_MOVE_KINDS,
+    StockLot,
+    StockMove,
+    Vehicle,
+)
+from storage.people import MEMBERSHIP_STATUSES, ROLES, Invite, Membership  # noqa: E402, F401
 from storage.plumbing import (  # noqa: E402, F401
     OUTBOX_STATUSES,
     AuditLog,

@@ -21,6 +21,7 @@ from storage.models import (
     Membership,
     RecurringSlot,
     Store,
+    Vehicle,
 )
 
 SHIPPED = Path(__file__).resolve().parents[1] / "config.toml"
@@ -30,13 +31,14 @@ TABLES = {
     "stores": Store,
     "associations": Association,
     "categories": Category,
+    "vehicles": Vehicle,
     "slots": RecurringSlot,
     "members": Member,
     "memberships": Membership,
 }
 SEED_SELECT = re.compile(
-    r"^\s*SELECT\b.*\bFROM (antenna|hub|store|association|category|recurring_slot|member|"
-    r"membership)\b",
+    r"^\s*SELECT\b.*\bFROM (antenna|hub|store|association|category|vehicle|recurring_slot|"
+    r"member|membership)\b",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -55,6 +57,7 @@ def _expected(network: Network) -> dict[str, int]:
         "stores": len(network.stores),
         "associations": len(network.associations),
         "categories": len(network.categories),
+        "vehicles": len(network.vehicles),
         "slots": sum(len(store.weekly_slots) for store in network.stores),
         "members": len({person.telegram_id for person in network.people}),
         "memberships": len(network.people),
@@ -104,6 +107,19 @@ async def test_seeded_rows_carry_the_configuration(session_factory, network, now
 
         hub = await _by_key(session, Hub, "hub-ixelles")
         assert hub.antenna_id == ixelles.id and hub.cold_storage
+        assert (hub.latitude, hub.longitude, hub.distribution_time) == (50.8321, 4.3702, "06:00")
+
+        van = await _by_key(session, Vehicle, "van-ixelles")
+        assert (van.antenna_id, van.home_hub_id, van.refrigerated, van.capacity_kg) == (
+            ixelles.id,
+            hub.id,
+            True,
+            800,
+        )
+        staff = (
+            await session.exec(select(Membership).where(Membership.role == "hub_staff"))
+        ).one()
+        assert (staff.antenna_id, staff.hub_id) == (ixelles.id, hub.id)
 
         flagey = await _by_key(session, Store, "super-flagey")
         assert flagey.antenna_id == ixelles.id
@@ -219,7 +235,7 @@ async def test_seeding_adds_only_what_is_missing(session_factory, network, now):
     data["people"] += [
         {"telegram_id": 100001, "name": "Claire Exemple", "language": "fr",
          "role": "coordinator", "antenna": "anderlecht"},
-        {"telegram_id": 100009, "name": "Nadia Exemple", "language": "fr",
+        {"telegram_id": 100010, "name": "Tom Voorbeeld", "language": "nl",
          "role": "driver", "antenna": "anderlecht"},
     ]  # fmt: skip
     grown = Network.model_validate(data)
