@@ -3,7 +3,7 @@
 Weights are kilograms rounded to 0.1 kg. The stops (``Delivery`` rows) were planned when the
 donation was announced; once the real weight is known they are rescaled to it, and each
 delivered stop gets its ``Receipt``: pending until the association answers, or confirmed at
-once, on the driver's word, for a delivery to the antenna's hub.
+once, on the driver's word, for a delivery to the antenna's hub, where it becomes stock.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen, Not
 from logistics.notify import notify_coordinators, notify_member
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
+from logistics.stock.receiving import receive_at_hub
 from logistics.transaction import transaction
 from logistics.weights import spread_kg, validate_kg
 from storage.models import (
@@ -173,6 +174,10 @@ async def record_delivery(
     delivery.delivered_kg, delivery.delivered_at = delivered, now
     session.add(delivery)
     receipt, asked = await _open_receipt(session, delivery, actor, now)
+    if delivery.hub_id is not None:  # food that stays: the hub's stock
+        await receive_at_hub(
+            session, delivery=delivery, donation=donation, member_id=actor.member_id, now=now
+        )
     actor.log(session, now, "delivery.delivered", delivery, kg=delivered, receipt=receipt.status)
     remaining = await advance_donation(session, donation=donation, now=now, actor=actor)
     await refresh(session, donation, now)

@@ -15,9 +15,18 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import InvalidInput, NotAllowed, NotFound
 from logistics.transaction import transaction
-from storage.models import LANGUAGES, Antenna, Association, AuditLog, Member, Membership, Store
+from storage.models import (
+    LANGUAGES,
+    Antenna,
+    Association,
+    AuditLog,
+    Hub,
+    Member,
+    Membership,
+    Store,
+)
 
-ROLE_ORDER = ("coordinator", "store_manager", "driver", "association")
+ROLE_ORDER = ("coordinator", "store_manager", "driver", "association", "hub_staff")
 MAX_CAPACITY_KG = 40_000  # a heavy lorry; anything above is a typing mistake
 _CAPACITY = re.compile(r"\s*(\d{1,6})(?:[.,](\d{1,2}))?\s*(?:kg|kilos?)?\s*", re.I)
 _PHONE = re.compile(r"\+?[0-9][0-9 ./()-]{5,24}")
@@ -30,7 +39,8 @@ class Role:
     antenna_name: str
     store_id: int | None = None
     association_id: int | None = None
-    place_name: str | None = None  # the store or association the role is for
+    place_name: str | None = None  # the store, association or hub the role is for
+    hub_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,10 +75,11 @@ async def identify(session: AsyncSession, *, telegram_id: int) -> Identity:
     if member is None:
         return Identity(member_id=None, telegram_id=telegram_id, name=None, language=None)
     rows = await session.exec(
-        select(Membership, Antenna, Store.name, Association.name)
+        select(Membership, Antenna, Store.name, Association.name, Hub.name)
         .join(Antenna, Antenna.id == Membership.antenna_id)
         .outerjoin(Store, Store.id == Membership.store_id)
         .outerjoin(Association, Association.id == Membership.association_id)
+        .outerjoin(Hub, Hub.id == Membership.hub_id)
         .where(Membership.member_id == member.id, Membership.status == "active")
     )
     roles = tuple(
@@ -80,9 +91,10 @@ async def identify(session: AsyncSession, *, telegram_id: int) -> Identity:
                     antenna_name=a.name,
                     store_id=m.store_id,
                     association_id=m.association_id,
-                    place_name=store_name or association_name,
+                    place_name=store_name or association_name or hub_name,
+                    hub_id=m.hub_id,
                 )
-                for m, a, store_name, association_name in rows.all()
+                for m, a, store_name, association_name, hub_name in rows.all()
             ),
             key=lambda r: (ROLE_ORDER.index(r.role), r.antenna_name),
         )

@@ -25,6 +25,7 @@ def has_role(
     *,
     store_id: int | None = None,
     association_id: int | None = None,
+    hub_id: int | None = None,
 ) -> bool:
     if identity is None:
         return False
@@ -33,6 +34,7 @@ def has_role(
         and r.antenna_id == antenna_id
         and (store_id is None or r.store_id == store_id)
         and (association_id is None or r.association_id == association_id)
+        and (hub_id is None or r.hub_id == hub_id)
         for r in identity.roles
     )
 

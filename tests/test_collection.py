@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from logistics.collection import record_delivery, record_pickup
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, NotOpen
 from logistics.people import identify
+from logistics.stock.balance import stock_balances
 from logistics.weights import spread_kg, validate_kg
 from storage.models import (
     Antenna,
@@ -30,6 +31,8 @@ from storage.models import (
     Membership,
     Outbox,
     Receipt,
+    StockLot,
+    StockMove,
     Store,
 )
 
@@ -583,6 +586,17 @@ async def test_the_hub_takes_the_drivers_word(session_factory, world, now):
         world.driver,
     )
     assert await notices(session_factory, "receipt_request") == []
+    # what stays at the hub is its stock: the 11 kg over the items as they were collected
+    lots = await rows(session_factory, StockLot)
+    assert [(lot.donation_item_id, lot.received_kg, lot.on_hand_kg) for lot in lots] == [
+        (world.items[0], 7.3, 7.3),
+        (world.items[1], 3.7, 3.7),
+    ]
+    moves = await rows(session_factory, StockMove)
+    assert [(m.kind, m.kg, m.lot_id, m.member_id) for m in moves] == [
+        ("in", lot.received_kg, lot.id, world.driver) for lot in lots
+    ]
+    assert all(b.holds for b in await stock_balances_of(session_factory))
 
 
 async def test_a_donation_delivered_only_to_the_hub_is_received_at_once(
@@ -682,3 +696,8 @@ async def test_a_double_tap_delivers_once(session_factory, world, now):
 
     assert sorted(type(r).__name__ for r in results) == ["AlreadyDone", "DeliveryResult"]
     assert len(await rows(session_factory, Receipt)) == 1
+
+
+async def stock_balances_of(session_factory):
+    async with session_factory() as s:
+        return await stock_balances(s)

@@ -116,9 +116,7 @@ async def test_seeded_rows_carry_the_configuration(session_factory, network, now
             True,
             800,
         )
-        staff = (
-            await session.exec(select(Membership).where(Membership.role == "hub_staff"))
-        ).one()
+        staff = (await session.exec(select(Membership).where(Membership.role == "hub_staff"))).one()
         assert (staff.antenna_id, staff.hub_id) == (ixelles.id, hub.id)
 
         flagey = await _by_key(session, Store, "super-flagey")

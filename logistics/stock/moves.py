@@ -1,0 +1,174 @@
+"""Stock leaving a hub or corrected: out to an association, a loss with its reason, a count.
+
+Each move changes one lot's ``on_hand_kg`` with a guarded UPDATE (never below zero, and a count
+only against the figure its author saw), so that two people moving the same lot at once cannot
+take more than is there; each is a ``StockMove`` and an audit line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from logistics.errors import DomainError, InvalidInput, NotFound
+from logistics.people import Identity
+from logistics.stock.access import handled_hub
+from logistics.transaction import transaction
+from logistics.weights import validate_kg
+from storage.models import LOSS_REASONS, AuditLog, StockLot, StockMove
+
+
+class StockShort(DomainError):
+    """More than the lot holds: ``on_hand_kg`` is what is there."""
+
+    def __init__(self, on_hand_kg: float) -> None:
+        super().__init__(f"on hand: {on_hand_kg}")
+        self.on_hand_kg = on_hand_kg
+
+
+class CountChanged(DomainError):
+    """Someone moved the lot since the count was started: counted against an old figure."""
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    lot_id: int
+    hub_id: int
+    kind: str
+    kg: float  # signed for a count
+    on_hand_kg: float
+
+
+async def _lot(session: AsyncSession, lot_id: int) -> StockLot:
+    lot = await session.get(StockLot, lot_id)
+    if lot is None:
+        raise NotFound("stock_lot")
+    return lot
+
+
+async def take(
+    session: AsyncSession,
+    lot: StockLot,
+    *,
+    kind: str,
+    kg: float,
+    member_id: int | None,
+    now: datetime,
+    reason: str | None = None,
+    association_id: int | None = None,
+) -> MoveResult:
+    """Take ``kg`` out of the lot (out or loss), never more than it holds."""
+    if abs(lot.on_hand_kg - kg) < 0.05:  # the whole lot, to the last float crumb
+        kg = lot.on_hand_kg
+    taken = await session.exec(
+        update(StockLot)
+        .where(col(StockLot.id) == lot.id, col(StockLot.on_hand_kg) >= kg)
+        .values(on_hand_kg=StockLot.on_hand_kg - kg)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        await session.refresh(lot)
+        raise StockShort(lot.on_hand_kg)
+    await session.refresh(lot)
+    return _moved(session, lot, kind, kg, member_id, now, reason, association_id)
+
+
+def _moved(
+    session: AsyncSession,
+    lot: StockLot,
+    kind: str,
+    kg: float,
+    member_id: int | None,
+    now: datetime,
+    reason: str | None = None,
+    association_id: int | None = None,
+) -> MoveResult:
+    session.add(
+        StockMove(
+            lot_id=lot.id,
+            hub_id=lot.hub_id,
+            category_id=lot.category_id,
+            kind=kind,
+            kg=kg,
+            reason=reason,
+            association_id=association_id,
+            member_id=member_id,
+            at=now,
+        )
+    )
+    detail = {"kg": kg, "hub_id": lot.hub_id, "on_hand_kg": lot.on_hand_kg}
+    if reason:
+        detail["reason"] = reason
+    if association_id:
+        detail["association_id"] = association_id
+    session.add(
+        AuditLog(
+            at=now,
+            actor_id=member_id,
+            action=f"stock.{kind}",
+            entity="stock_lot",
+            entity_id=lot.id,
+            detail=detail,
+        )
+    )
+    return MoveResult(lot.id, lot.hub_id, kind, kg, lot.on_hand_kg)
+
+
+@transaction
+async def record_loss(
+    session: AsyncSession,
+    *,
+    lot_id: int,
+    reason: str,
+    identity: Identity,
+    now: datetime,
+    kg: float | None = None,
+) -> MoveResult:
+    """Food discarded from a lot (all that is left of it when ``kg`` is not given)."""
+    if reason not in LOSS_REASONS:
+        raise InvalidInput("loss_reason")
+    lot = await _lot(session, lot_id)
+    await handled_hub(session, identity, lot.hub_id)
+    lost = validate_kg(kg) if kg is not None else lot.on_hand_kg
+    if lost <= 0:
+        raise StockShort(lot.on_hand_kg)
+    return await take(
+        session, lot, kind="loss", kg=lost, reason=reason, member_id=identity.member_id, now=now
+    )
+
+
+@transaction
+async def correct_count(
+    session: AsyncSession,
+    *,
+    lot_id: int,
+    counted_kg: float,
+    seen_kg: float,
+    identity: Identity,
+    now: datetime,
+) -> MoveResult:
+    """What a count found in a lot, against the figure shown to the person who counted
+    (``seen_kg``): refused if the lot moved meanwhile, so no move is counted twice."""
+    lot = await _lot(session, lot_id)
+    await handled_hub(session, identity, lot.hub_id)
+    counted = validate_kg(counted_kg)
+    delta = round(counted - seen_kg, 1)
+    if delta == 0:
+        raise InvalidInput("count_unchanged")
+    changed = await session.exec(
+        update(StockLot)
+        .where(
+            col(StockLot.id) == lot.id,
+            col(StockLot.on_hand_kg).between(seen_kg - 0.05, seen_kg + 0.05),
+        )
+        .values(on_hand_kg=counted)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise CountChanged()
+    await session.refresh(lot)
+    return _moved(session, lot, "count", delta, identity.member_id, now)
