@@ -341,5 +341,13 @@ from storage.plumbing import (  # noqa: E402, F401
     Outbox,
     ProcessedUpdate,
 )
+from storage.tours import (  # noqa: E402, F401
+    STOP_STATUSES,
+    TOUR_KINDS,
+    TOUR_STATUSES,
+    Tour,
+    TourLoad,
+    TourStop,
+)
 
 ALL_TABLES = SQLModel.metadata
