@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlmodel import select
+
 from logistics.people import identify
 from storage.models import (
     Antenna,
@@ -197,3 +199,35 @@ async def call(session_factory, use_case, telegram_id: int | None, **kwargs):
     async with session_factory() as s:
         identity = None if telegram_id is None else await identify(s, telegram_id=telegram_id)
         return await use_case(s, identity=identity, **kwargs)
+
+
+async def evaluated(session_factory, tour, capacity_kg: float = 800, refrigerated: bool = True):
+    """The solver's own evaluation of the tour's stored order (great-circle roads): what the
+    stored arrivals and the view's problems must say."""
+    from logistics.tour_distances import Point, travel_matrix
+    from logistics.tour_solver import TourStop, TourVehicle, evaluate_order
+    from logistics.tours.distribution_plan import SERVICE_S
+    from logistics.tours.distribution_times import morning_of
+
+    async with session_factory() as s:
+        places = {a.id: a for a in (await s.exec(select(Association))).all()}
+    points = [Point(*HUB_AT)] + [
+        Point(places[x.association_id].latitude, places[x.association_id].longitude)
+        for x in tour.stops
+    ]
+    morning = morning_of(tour.service_day, "06:00", tour.tz)
+    order = [
+        TourStop(
+            id=x.stop_id,
+            point=n,
+            window=(morning.seconds(x.window[0]), morning.seconds(x.window[1])),
+            service=SERVICE_S,
+            kg=x.kg,
+            kind="delivery",
+            cold=any(load.lot.cold_chain != "ambient" for load in x.loads),
+        )
+        for n, x in enumerate(tour.stops, start=1)
+    ]
+    vehicle = TourVehicle(capacity_kg, refrigerated, 0, morning.shift)
+    plan = evaluate_order(order, vehicle, travel_matrix(points))
+    return plan, [morning.instant(p.arrival) for p in plan.stops]

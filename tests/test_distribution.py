@@ -11,12 +11,8 @@ import pytest
 from sqlmodel import col, select
 
 from logistics.errors import NotAllowed, NotFound, NotOpen
-from logistics.tour_distances import Point, travel_matrix
-from logistics.tour_solver import TourStop as SolverStop
-from logistics.tour_solver import TourVehicle, evaluate_order
 from logistics.tours.distribution import propose_distribution
 from logistics.tours.distribution_plan import SERVICE_S
-from logistics.tours.distribution_times import morning_of
 from storage.models import (
     Association,
     AuditLog,
@@ -31,13 +27,13 @@ from tests.distribution_world import (
     COORDINATOR,
     DRIVER,
     FAR_COORDINATOR,
-    HUB_AT,
     STAFF,
     STRANGER,
     WEDNESDAY,
     add_lot,
     build_world,
     call,
+    evaluated,
 )
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -128,25 +124,8 @@ async def test_the_arrivals_are_those_of_the_order_on_the_roads(session_factory,
 
     tour = await propose(session_factory, now, world)
 
-    places = {a.id: a for a in await rows(session_factory, Association)}
-    points = [Point(*HUB_AT)] + [
-        Point(places[s.association_id].latitude, places[s.association_id].longitude)
-        for s in tour.stops
-    ]
-    morning = morning_of(WEDNESDAY, "06:00", "Europe/Brussels")
-    order = [
-        SolverStop(
-            id=s.stop_id,
-            point=n,
-            window=(morning.seconds(s.window[0]), morning.seconds(s.window[1])),
-            service=SERVICE_S,
-            kg=s.kg,
-            kind="delivery",
-        )
-        for n, s in enumerate(tour.stops, start=1)
-    ]
-    plan = evaluate_order(order, TourVehicle(800, True, 0, morning.shift), travel_matrix(points))
-    assert [morning.instant(p.arrival) for p in plan.stops] == [s.arrival_at for s in tour.stops]
+    plan, arrivals = await evaluated(session_factory, tour)
+    assert arrivals == [s.arrival_at for s in tour.stops]
     assert (tour.planned_m, tour.planned_s) == (plan.metres, plan.seconds)
     assert plan.feasible
 
