@@ -39,16 +39,11 @@ from pydantic_settings.exceptions import SettingsError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.config_errors import (
-    ConfigError,
-    ConfigProblem,
-    line_of,
-    syntax_error,
-    validation_problems,
-)
+from bot.config_errors import ConfigError, ConfigProblem, line_of, syntax_error, validation_problems
 from logistics.food_dates import DateRules
 from logistics.network import DEFAULT_TIMEZONE, ClockTime, Network, TimeZoneName
 from logistics.reminders import Timing
+from logistics.tour_distances import RoutingSettings
 from storage.engine import DEFAULT_DATABASE_URL
 
 __all__ = ["ENV_VARS", "BotDefaults", "ConfigError", "ConfigProblem", "Settings", "load_settings"]
@@ -145,6 +140,7 @@ class Settings(BaseSettings):
     impact: ImpactFactors = Field(default_factory=ImpactFactors)
     reminders: ReminderTimes = Field(default_factory=ReminderTimes)
     food_safety: FoodSafety = Field(default_factory=FoodSafety)
+    routing: RoutingSettings = Field(default_factory=RoutingSettings)
     network: Network = Field(default_factory=Network)
 
     @field_validator("log_level", mode="before")
