@@ -17,6 +17,7 @@ from logistics.stock.balance import stock_balances
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.confirmation import confirm_collection_tour
+from logistics.tours.editing import edit_stop
 from logistics.tours.views import tour_view
 from storage.models import Claim, Delivery, Donation, StockLot, Store, Tour, TourStop
 from tests.tour_world import (
@@ -289,3 +290,41 @@ async def test_a_tour_on_the_spring_daylight_saving_day(session_factory, now):
     assert len(tour.stops) == 5
     for stop in tour.stops:
         assert stop.window_start <= stop.arrival_at <= stop.window_end
+
+
+async def edit(session_factory, stop_id, move, now, who=COORDINATOR):
+    return await as_person(
+        session_factory, edit_stop, who, stop_id=stop_id, move=move, now=now, routing=ROUTING
+    )
+
+
+async def test_a_coordinator_moves_and_removes_stops_and_hears_the_truth(
+    session_factory, world, now
+):
+    tour_id = await propose(session_factory, world, now)
+    before = await view(session_factory, tour_id)
+    last = before.stops[-1]
+
+    edited = await edit(session_factory, last.stop_id, "up", now)
+
+    after = await view(session_factory, tour_id)
+    order = [s.donation_id for s in after.stops]
+    expected = [s.donation_id for s in before.stops]
+    expected[-2], expected[-1] = expected[-1], expected[-2]
+    assert order == expected and [s.position for s in after.stops] == [1, 2, 3, 4, 5]
+    # the evaluation of the new order says which stops it makes late, and they are
+    late = {s.donation_id for s in after.stops if s.arrival_at > s.window_end}
+    assert set(edited.late) == late
+
+    await edit(session_factory, after.stops[0].stop_id, "remove", now)
+
+    removed = await view(session_factory, tour_id)
+    assert [s.donation_id for s in removed.stops] == order[1:]
+    assert (order[0], "removed") in removed.left_out
+    for who in (STAFF_DRIVER, OTHER_COORDINATOR, STRANGER):
+        with pytest.raises(NotAllowed):
+            await edit(session_factory, removed.stops[0].stop_id, "down", now, who=who)
+
+    await confirm(session_factory, world, tour_id, now)
+    with pytest.raises(NotOpen):  # a confirmed tour is the driver's
+        await edit(session_factory, removed.stops[0].stop_id, "down", now)
