@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
-from logistics.errors import AlreadyClaimed, NotAllowed, NotOpen
+from logistics.errors import AlreadyClaimed, NotAllowed, TourClosed
 from logistics.release import release_claim
 from logistics.stock.balance import stock_balances
 from logistics.tour_distances import RoutingSettings
@@ -158,7 +158,7 @@ async def test_confirming_gives_the_driver_every_pickup_into_the_hub(session_fac
         await as_person(
             session_factory, claim_pickup, VOLUNTEER, donation_id=world.pickups[1], now=now
         )
-    with pytest.raises(NotOpen):
+    with pytest.raises(TourClosed):
         await confirm(session_factory, world, tour_id, now)
 
 
@@ -326,5 +326,5 @@ async def test_a_coordinator_moves_and_removes_stops_and_hears_the_truth(
             await edit(session_factory, removed.stops[0].stop_id, "down", now, who=who)
 
     await confirm(session_factory, world, tour_id, now)
-    with pytest.raises(NotOpen):  # a confirmed tour is the driver's
+    with pytest.raises(TourClosed):  # a confirmed tour is the driver's
         await edit(session_factory, removed.stops[0].stop_id, "down", now)

@@ -15,7 +15,7 @@ from logistics.allocation import HUB, Plan, Stop
 from logistics.claim_queries import moved
 from logistics.claims import audit_claim
 from logistics.delivery_plans import apply_plan
-from logistics.errors import InvalidInput, NotAllowed, NotFound, NotOpen
+from logistics.errors import InvalidInput, NotAllowed, NotFound, TourClosed
 from logistics.notify import notify_member, notify_store_managers, refresh_card
 from logistics.people import Identity
 from logistics.permissions import acting_as
@@ -80,7 +80,7 @@ async def confirm_collection_tour(
     if tour.kind != "collection":
         raise InvalidInput("not_collection_tour")
     if tour.status != "proposed":
-        raise NotOpen(tour.status)
+        raise TourClosed(tour.status)
     driver = await tour_driver(session, tour.antenna_id, driver_id)
     antenna = await session.get(Antenna, tour.antenna_id)
     hub = await session.get(Hub, tour.hub_id)
@@ -171,3 +171,19 @@ async def leave_tour(session: AsyncSession, *, donation_id: int, now: datetime) 
         )
     )
     return stop.tour_id
+
+
+async def tour_drivers(session: AsyncSession, antenna_id: int) -> list[tuple[int, str]]:
+    """Who may drive the antenna's tours: its active drivers and coordinators, by name."""
+    rows = await session.exec(
+        select(Member.id, Member.name)
+        .join(Membership, col(Membership.member_id) == Member.id)
+        .where(
+            Membership.antenna_id == antenna_id,
+            col(Membership.role).in_(("driver", "coordinator")),
+            Membership.status == "active",
+            col(Member.forgotten_at).is_(None),
+        )
+        .order_by(col(Member.name), col(Member.id))
+    )
+    return list(dict(rows.all()).items())

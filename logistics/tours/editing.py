@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.errors import InvalidInput, NotFound, NotOpen
+from logistics.errors import InvalidInput, NotFound, TourClosed
 from logistics.people import Identity
 from logistics.tour_distances import RoutingSettings, travel_matrix_for
 from logistics.tour_plans import TourPlan, evaluate_order
@@ -56,7 +56,7 @@ async def edit_stop(
         raise NotFound("tour_stop")
     tour = await load_tour(session, stop.tour_id, identity)
     if tour.status != "proposed" or tour.kind != "collection":
-        raise NotOpen(tour.status)
+        raise TourClosed(tour.status)
     stops = (
         await session.exec(
             select(TourStop).where(TourStop.tour_id == tour.id).order_by(col(TourStop.position))

@@ -6,10 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.errors import NotAllowed, NotFound
+from logistics.people import Identity
+from logistics.permissions import is_coordinator
 from storage.models import (
+    Antenna,
     Association,
     Donation,
     Hub,
@@ -43,6 +48,7 @@ class StopLine:
 class TourView:
     tour_id: int
     antenna_id: int
+    tz: str
     kind: str
     status: str
     service_day: date
@@ -68,7 +74,8 @@ async def tour_view(session: AsyncSession, tour_id: int) -> TourView | None:
     """The tour with its stops (three queries)."""
     row = (
         await session.exec(
-            select(Tour, Vehicle, Hub, Member)
+            select(Tour, Vehicle, Hub, Member, Antenna.timezone)
+            .join(Antenna, col(Antenna.id) == Tour.antenna_id)
             .join(Vehicle, col(Vehicle.id) == Tour.vehicle_id)
             .join(Hub, col(Hub.id) == Tour.hub_id)
             .outerjoin(Member, col(Member.id) == Tour.driver_id)
@@ -77,7 +84,7 @@ async def tour_view(session: AsyncSession, tour_id: int) -> TourView | None:
     ).first()
     if row is None:
         return None
-    tour, vehicle, hub, driver = row
+    tour, vehicle, hub, driver, tz = row
     pickups = await session.exec(
         select(TourStop, Donation, Store)
         .join(Donation, col(Donation.id) == TourStop.donation_id)
@@ -106,6 +113,7 @@ async def tour_view(session: AsyncSession, tour_id: int) -> TourView | None:
     return TourView(
         tour_id=tour.id,
         antenna_id=tour.antenna_id,
+        tz=tz,
         kind=tour.kind,
         status=tour.status,
         service_day=tour.service_day,
@@ -132,3 +140,68 @@ async def tours_of_day(session: AsyncSession, *, antenna_id: int, day: date) -> 
         .order_by(col(Tour.starts_at), col(Tour.id))
     )
     return list(rows.all())
+
+
+async def visible_tour(session: AsyncSession, identity: Identity | None, tour_id: int) -> TourView:
+    """The tour, for a coordinator of its antenna or its driver once confirmed; refused to
+    anyone else."""
+    view = await tour_view(session, tour_id)
+    if view is None:
+        raise NotFound("tour")
+    mine = identity is not None and identity.member_id is not None
+    mine = mine and view.driver_id == identity.member_id and view.status != "proposed"
+    if not mine and not is_coordinator(identity, view.antenna_id):
+        raise NotAllowed("not_your_tour")
+    return view
+
+
+async def left_out_names(session: AsyncSession, view: TourView) -> dict[int, str]:
+    """The store of each pickup left out of the tour (one query)."""
+    ids = [donation_id for donation_id, _ in view.left_out]
+    if not ids:
+        return {}
+    rows = await session.exec(
+        select(Donation.id, Store.name)
+        .join(Store, col(Store.id) == Donation.store_id)
+        .where(col(Donation.id).in_(ids))
+    )
+    return dict(rows.all())
+
+
+@dataclass(frozen=True)
+class TourLine:
+    """A tour in the run sheet: when it leaves, with which vehicle and driver, how many stops."""
+
+    kind: str
+    status: str
+    starts_at: datetime
+    vehicle: str
+    driver: str | None
+    stops: int
+    planned_km: float
+
+
+async def day_tours(session: AsyncSession, *, antenna_id: int, start: datetime, end: datetime):
+    """The antenna's proposed and confirmed tours leaving between two instants (one query)."""
+    count = (
+        select(func.count(col(TourStop.id)))
+        .where(TourStop.tour_id == Tour.id)
+        .correlate(Tour)
+        .scalar_subquery()
+    )
+    rows = await session.exec(
+        select(Tour, Vehicle.name, Member.name, count)
+        .join(Vehicle, col(Vehicle.id) == Tour.vehicle_id)
+        .outerjoin(Member, col(Member.id) == Tour.driver_id)
+        .where(
+            Tour.antenna_id == antenna_id,
+            col(Tour.status).in_(("proposed", "confirmed", "done")),
+            col(Tour.starts_at) >= start,
+            col(Tour.starts_at) < end,
+        )
+        .order_by(col(Tour.starts_at), col(Tour.id))
+    )
+    return tuple(
+        TourLine(t.kind, t.status, t.starts_at, v, d, n, round(t.planned_m / 1000, 1))
+        for t, v, d, n in rows.all()
+    )
