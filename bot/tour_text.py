@@ -23,7 +23,8 @@ def map_link(stop: StopLine) -> str:
         f"https://www.openstreetmap.org/?mlat={stop.latitude}&amp;mlon={stop.longitude}"
         f"#map=18/{stop.latitude}/{stop.longitude}"
     )
-    return f' · <a href="{url}">{_("map")}</a>'
+    label = _("map")
+    return f' · <a href="{url}">{label}</a>'
 
 
 def left_out_reason(reason: str) -> str:
