@@ -1,11 +1,11 @@
-# The commands of the README: `make demo`, `make run` and `make test`. Everything else is a
-# step of them.
+# The commands of the README: `make demo`, `make run`, `make test` and `make bench`.
+# Everything else is a step of them.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run demo test test-at lint catalogs-extract catalogs-update catalogs-compile clean
+.PHONY: run demo test test-at bench lint catalogs-extract catalogs-update catalogs-compile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: catalogs-compile
 #   make test-at AT="2026-10-25 00:30:00"   # 02:30 in Brussels, the autumn DST Sunday
 test-at: catalogs-compile
 	TZ=UTC faketime "$(AT)" $(BIN)/python -m pytest -q -m process
+
+# The tour solver's benchmark (not a test: it measures): 30 generated Brussels evening tours
+# of 25 stores; prints a table and writes bench/results-tours.json (see bench/README.md).
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.tours
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -307,3 +307,33 @@ class DateCb(CallbackData, prefix="dt"):
     item: int
     check: int
     days: int
+
+
+class TourPlanCb(CallbackData, prefix="tp"):
+    """/tours: propose the collection tour of ``vehicle_id`` for today (``day`` 0) or
+    tomorrow (1)."""
+
+    vehicle_id: RowId
+    day: int = 0
+
+
+class TourCb(CallbackData, prefix="tr"):
+    """A tour: ``show`` it, ``replan`` a proposal, ``drivers`` to confirm it with, ``sheet``
+    (the driver's sheet, shown again), ``unload`` (everything collected is in the hub)."""
+
+    tour_id: RowId
+    action: str
+
+
+class TourStopCb(CallbackData, prefix="ts"):
+    """A stop of a proposed tour: ``up``, ``down`` or ``remove``."""
+
+    stop_id: RowId
+    move: str
+
+
+class TourDriverCb(CallbackData, prefix="td"):
+    """Confirm the tour with this driver."""
+
+    tour_id: RowId
+    member_id: RowId

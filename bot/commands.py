@@ -39,6 +39,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("receipts", N_("Deliveries to confirm"), frozenset({"association", "coordinator"})),
     Command("pickups", N_("Pickups on the way, and where they go"), frozenset({"coordinator"})),
     Command("runsheet", N_("Today's run sheet"), frozenset({"coordinator"})),
+    Command(
+        "tours", N_("Van tours: plan, adjust, confirm, drive"), frozenset({"coordinator", "driver"})
+    ),
     Command("summary", N_("Today's summary: kg, pickups, disputes"), frozenset({"coordinator"})),
     Command("report", N_("Monthly report: kg, CSV and Excel files"), frozenset({"coordinator"})),
     Command(

@@ -20,6 +20,7 @@ from logistics.errors import (
     NotFound,
     NotOpen,
     NotYetOpen,
+    TourClosed,
     WindowPassed,
 )
 from logistics.food_dates import OutOfDate, PastDate
@@ -58,6 +59,10 @@ def explain(error: DomainError) -> str:
             "{driver} has claimed this pickup: its quantities and window can no longer be "
             "changed. You can still cancel it, or agree on it with the driver."
         ).format(driver=error.driver_name or "—")
+    if isinstance(error, TourClosed):
+        return _("This tour is already {status}: it can no longer be changed.").format(
+            status=tour_status_label(error.status)
+        )
     if isinstance(error, NotOpen) and error.status == "cancelled":
         return _("This pickup is cancelled: there is nothing to collect.")
     if isinstance(error, NotOpen):
@@ -122,8 +127,28 @@ def invalid_input(code: str) -> str:
         "draft_incomplete": lambda: _(
             "Something is missing: at least one item with a quantity, and a time window."
         ),
+        "vehicle_without_hub": lambda: _(
+            "This vehicle has no home hub: give it one (home_hub in config.toml) to plan its tours."
+        ),
+        "hub_without_coordinates": lambda: _(
+            "The hub has no coordinates: add its latitude and longitude to config.toml to plan "
+            "tours from it."
+        ),
+        "tour_empty": lambda: _("There is no stop on this tour: nothing to confirm."),
+        "tour_changed": lambda: _(
+            "The tour changed meanwhile (a pickup was claimed or changed): here it is again."
+        ),
     }
     return messages.get(code, lambda: _("This value cannot be used."))()
+
+
+def tour_status_label(status: str) -> str:
+    return {
+        "proposed": _("proposed"),
+        "confirmed": _("confirmed"),
+        "done": _("done"),
+        "cancelled": _("cancelled"),
+    }.get(status, status)
 
 
 def status_label(status: str) -> str:

@@ -32,6 +32,7 @@ from logistics.clock import Clock
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas
 from logistics.runsheet import RUN_SHEET, PendingReceipt, RunSheet, Unreachable, todays_run_sheet
+from logistics.tours.views import TourLine
 from logistics.views import DonationView
 from storage.models import Outbox
 
@@ -119,8 +120,28 @@ def unreachable_line(driver: Unreachable, first: bool) -> str:
     return heading + "\n" + line
 
 
+def tour_line(tour: TourLine, tz: str, first: bool) -> str:
+    lc = cards.locale()
+    kind = _("collection") if tour.kind == "collection" else _("distribution")
+    line = _("• {hour} · {vehicle} · {kind} · {driver} · {stops} stops, about {km} km").format(
+        hour=formatting.hour(tour.starts_at, lc, tz),
+        vehicle=escape(tour.vehicle),
+        kind=kind,
+        driver=escape(tour.driver) if tour.driver else _("driver not chosen"),
+        stops=tour.stops,
+        km=formatting.number(tour.planned_km, lc),
+    )
+    if tour.status == "proposed":
+        line += " " + _("(proposed, not confirmed)")
+    return (_("🚐 Tours of the day:") + "\n" + line) if first else line
+
+
 def _units(sheet: RunSheet) -> list[_Unit]:
     units = [
+        _Unit(lambda t=tour, f=(n == 0): tour_line(t, sheet.tz, f))
+        for n, tour in enumerate(sheet.tours)
+    ]
+    units += [
         _Unit(lambda v=view: pickup_block(v), view if view.status == "announced" else None)
         for view in sheet.pickups
     ]

@@ -65,3 +65,11 @@ class DriverComing(NotOpen):
     def __init__(self, driver_name: str | None) -> None:
         super().__init__("claimed")
         self.driver_name = driver_name
+
+
+class TourClosed(DomainError):
+    """The tour is no longer a proposal (or is over): ``status`` is its state."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.status = status

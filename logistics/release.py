@@ -22,6 +22,7 @@ from logistics.driver_offers import offer_to_drivers
 from logistics.notify import notify_coordinators, notify_group, notify_store_managers, refresh_card
 from logistics.people import Identity
 from logistics.permissions import acting_as, is_coordinator
+from logistics.tours.confirmation import leave_tour
 from logistics.transaction import transaction
 from storage.models import Antenna, Claim, Donation, Member
 
@@ -106,6 +107,7 @@ async def release_claim(
     if not await moved(session, donation_id, "claimed", "announced", now):
         raise errors.AlreadyDone()
 
+    await leave_tour(session, donation_id=donation_id, now=now)  # a tour's pickup is open again
     late = drivers_choice and is_late(donation, now)
     reason = reason if late else None  # asked under 24 hours only
     claim.released_at = now

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.claim_queries import drivers_of
 from logistics.notify import REACHABLE, notify_coordinators, notify_group
+from logistics.tours.views import TourLine, day_tours
 from logistics.transaction import take_write_lock
 from logistics.views import DonationView, StopView, donation_views
 from storage.models import Antenna, BroadcastLog, Delivery, Donation, Member, Receipt
@@ -49,6 +50,7 @@ class RunSheet:
     nothing_today: tuple[DonationView, ...]  # weekly slots' days the store has nothing for
     pending: tuple[PendingReceipt, ...]  # yesterday's deliveries still awaiting their receipt
     unreachable: tuple[Unreachable, ...] = ()  # drivers the bot cannot write to (offers lost)
+    tours: tuple[TourLine, ...] = ()  # the vans' tours leaving that day
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ async def run_sheet(session: AsyncSession, *, antenna_id: int, day: date) -> Run
         nothing_today=tuple(views[i] for i in nothing_ids),
         pending=tuple(pending),
         unreachable=unreachable,
+        tours=await day_tours(session, antenna_id=antenna_id, start=start, end=end),
     )
 
 

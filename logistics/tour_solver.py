@@ -66,7 +66,8 @@ def plan_tour(
     Stops that could not be served even alone (cold food in a van without cooling, more kg
     than the van holds, a window out of reach from the depot within the shift) are left out
     before solving; VROOM then serves as many of the others as it can, then minimises the
-    driving time.
+    driving time. It blocks for tens of milliseconds (25 stops): async code runs it in a
+    thread (``asyncio.to_thread``).
     """
     check_places(stops, vehicle, matrix)
     unassigned: list[UnassignedStop] = []

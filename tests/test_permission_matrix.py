@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import update
@@ -30,6 +31,8 @@ from logistics.recalls import confirm_recall
 from logistics.receipts import report_difference
 from logistics.recurring import open_due_slots
 from logistics.routing import send_to
+from logistics.tour_distances import RoutingSettings
+from logistics.tours.collection import propose_collection_tour
 from storage.engine import create_engine, create_session_factory
 from storage.food_safety import RecallNotice
 from storage.models import (
@@ -41,6 +44,8 @@ from storage.models import (
     Outbox,
     RecurringSlot,
     Store,
+    TourStop,
+    Vehicle,
 )
 from tests.harness import running_bot
 from tests.invariants import assert_consistent, database_snapshot
@@ -79,6 +84,7 @@ REFUSALS = (
     "This button is no longer valid.",
     "Recalls are for the coordinators and store managers of an antenna.",
     "This question is no longer open. Send /recall to start again.",
+    "Tours are for the coordinators and the drivers of an antenna.",
 )
 I18N = create_i18n()
 
@@ -107,6 +113,10 @@ class World:
     association: int = 0  # Anne's association, in Ixelles
     recall: int = 0  # a recall of the store's bread, its notices waiting
     recall_notice: int = 0  # that recall's notice to Anne's association
+    vehicle: int = 0  # Ixelles' van
+    tour: int = 0  # its collection tour of the day, proposed
+    tour_stop: int = 0  # the tour's first stop
+    sofie: int = 0  # Sofie's member id (a driver to confirm the tour with)
 
 
 Everyone = frozenset(PEOPLE)
@@ -174,6 +184,10 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
         frozenset({"coordinator", "association"}),
         lambda w: cb.RecallAnswerCb(notice_id=w.recall_notice, answer="seen"),
     ),
+    cb.TourPlanCb: (Manager, lambda w: cb.TourPlanCb(vehicle_id=w.vehicle, day=0)),
+    cb.TourCb: (Manager, lambda w: cb.TourCb(tour_id=w.tour, action="drivers")),
+    cb.TourStopCb: (Manager, lambda w: cb.TourStopCb(stop_id=w.tour_stop, move="down")),
+    cb.TourDriverCb: (Manager, lambda w: cb.TourDriverCb(tour_id=w.tour, member_id=w.sofie)),
 }
 
 
@@ -338,24 +352,46 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
             await session.exec(update(Outbox).values(status="sent"))
             await session.commit()
             anne_stop = next(s for s in stops["delivered"] if s.association_id == anne)
-            return World(
-                ixelles=antennas["ixelles"],
-                schaerbeek=antennas["schaerbeek"],
-                store=store.id,
-                slot=slot,
-                open=opened,
-                claimed=claimed,
-                picked_stop=stops["picked"][0].id,
-                delivered_stop=anne_stop.id,
-                slot_day=slot_day,
-                lucas_membership=lucas.id,
-                disputed_stop=disputed.id,
-                association=anne,
-                recall=recall.recall_id,
-                recall_notice=recall_notice,
-            )
+        tour = await _proposed_tour(engine, claire_id=100001, now=now)
+        return World(
+            ixelles=antennas["ixelles"],
+            schaerbeek=antennas["schaerbeek"],
+            store=store.id,
+            slot=slot,
+            open=opened,
+            claimed=claimed,
+            picked_stop=stops["picked"][0].id,
+            delivered_stop=anne_stop.id,
+            slot_day=slot_day,
+            lucas_membership=lucas.id,
+            disputed_stop=disputed.id,
+            association=anne,
+            recall=recall.recall_id,
+            recall_notice=recall_notice,
+            **tour,
+        )
     finally:
         await engine.dispose()
+
+
+async def _proposed_tour(engine, *, claire_id: int, now) -> dict[str, int]:
+    """The van's collection tour of the day, proposed by Claire (its own session: proposing
+    ends the session's transaction before solving)."""
+    async with create_session_factory(engine)() as session:
+        van = (await session.exec(select(Vehicle).where(Vehicle.key == "van-ixelles"))).one()
+        sofie = (await session.exec(select(Member.id).where(Member.telegram_id == 100004))).one()
+        tour = await propose_collection_tour(
+            session,
+            vehicle_id=van.id,
+            service_day=now.astimezone(ZoneInfo("Europe/Brussels")).date(),
+            identity=await identify(session, telegram_id=claire_id),
+            now=now,
+            routing=RoutingSettings(),
+        )
+        stop = (await session.exec(select(TourStop.id).where(TourStop.tour_id == tour))).first()
+        await session.exec(update(Outbox).values(status="sent"))
+        await session.commit()
+        return {"vehicle": van.id, "tour": tour, "tour_stop": stop, "sofie": sofie}
 
 
 def may_press(part: str, allowed: frozenset[str] | str) -> bool:

@@ -51,6 +51,7 @@ def routers() -> list[Router]:
         slots,
         start,
         store_pickups,
+        tours,
     )
 
     # groups first (commands there get a pointer to the private chat); then language:
@@ -84,6 +85,7 @@ def routers() -> list[Router]:
         receipts,
         routing,
         slots,
+        tours,
         runsheet,
         summary,
         report,

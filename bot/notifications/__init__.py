@@ -22,6 +22,7 @@ from bot.notifications import (
     people,
     recalls,
     receipts,
+    tours,
 )
 from bot.notifications import reports as report_notes
 from bot.notifications.base import Context, Rendered, languages_of
@@ -39,6 +40,7 @@ for _module in (
     report_notes,
     food_safety,
     recalls,
+    tours,
 ):
     assert not RENDERERS.keys() & _module.RENDERERS.keys(), _module.__name__
     RENDERERS.update(_module.RENDERERS)

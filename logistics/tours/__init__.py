@@ -1,3 +1,3 @@
-"""Tours of a hub's vehicle: the evening collection into the hub and the morning distribution
-of its stock to the associations, proposed by the rules and the routing solver, adjusted and
-confirmed by the coordinators, then recorded stop by stop by the driver."""
+"""Tours: a vehicle and a driver doing ordered stops, store pickups into the hub in the evening
+(collection) and the hub's stock out to associations in the morning (distribution), ordered by
+a vehicle-routing solver and held like claims once confirmed."""

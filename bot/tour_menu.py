@@ -1,0 +1,70 @@
+"""/tours for a coordinator: the tours of today and tomorrow, and a button per vehicle and
+day to propose one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot import cards, formatting
+from bot.callbacks import TourCb, TourPlanCb
+from logistics.clock import Clock
+from logistics.people import Identity
+from logistics.permissions import coordinated_antennas
+from storage.models import Antenna, Tour, Vehicle
+
+
+async def tours_menu(
+    session: AsyncSession, identity: Identity, clock: Clock
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The coordinator's tours from today on and the vehicles to plan (two queries)."""
+    antenna_ids = coordinated_antennas(identity)
+    vehicles = (
+        await session.exec(
+            select(Vehicle)
+            .where(col(Vehicle.antenna_id).in_(antenna_ids), col(Vehicle.active).is_(True))
+            .order_by(col(Vehicle.name), col(Vehicle.id))
+        )
+    ).all()
+    planned = (
+        await session.exec(
+            select(Tour, Vehicle.name, Antenna.timezone)
+            .join(Vehicle, col(Vehicle.id) == Tour.vehicle_id)
+            .join(Antenna, col(Antenna.id) == Tour.antenna_id)
+            .where(
+                col(Tour.antenna_id).in_(antenna_ids),
+                col(Tour.status).in_(("proposed", "confirmed")),
+                col(Tour.starts_at) >= clock.now() - timedelta(hours=12),
+            )
+            .order_by(col(Tour.starts_at), col(Tour.id))
+        )
+    ).all()
+    lc = cards.locale()
+    lines = [_("🚐 <b>Tours</b>")]
+    builder = InlineKeyboardBuilder()
+    for tour, vehicle_name, tz in planned:
+        status = _("proposed") if tour.status == "proposed" else _("confirmed")
+        label = (
+            f"{formatting.abbreviated_day(tour.starts_at, lc, tz)} "
+            f"{formatting.hour(tour.starts_at, lc, tz)} · {vehicle_name} · {status}"
+        )
+        lines.append("• " + escape(label))
+        builder.button(text=label[:60], callback_data=TourCb(tour_id=tour.id, action="show"))
+    if not planned:
+        lines.append(_("No tour planned for today or tomorrow."))
+    if not vehicles:
+        lines.append(_("No vehicle: add them under [[vehicles]] in config.toml."))
+    for vehicle in vehicles:
+        for day, label in ((0, _("today")), (1, _("tomorrow"))):
+            builder.button(
+                text=_("Plan {vehicle}, {day}").format(vehicle=vehicle.name[:40], day=label),
+                callback_data=TourPlanCb(vehicle_id=vehicle.id, day=day),
+            )
+    builder.adjust(1)
+    return "\n".join(lines), builder.as_markup()
