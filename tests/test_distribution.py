@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
-from logistics.errors import NotAllowed, NotFound, NotOpen
+from logistics.errors import NotAllowed, NotFound, TourClosed
 from logistics.tours.distribution import propose_distribution
 from logistics.tours.distribution_plan import SERVICE_S
 from storage.models import (
@@ -115,7 +115,7 @@ async def test_the_proposal_is_a_tour_of_deliveries_within_their_windows(
     assert all(s.donation_id is None and s.status == "pending" for s in stops)
     loads = await rows(session_factory, TourLoad)
     assert round(sum(x.kg for x in loads), 1) == 175
-    [audit] = await rows(session_factory, AuditLog, AuditLog.action == "tour.proposed")
+    [audit] = await rows(session_factory, AuditLog, AuditLog.action == "tour.distribution.proposed")
     assert (audit.entity_id, audit.detail["kg"]) == (row.id, 175)
 
 
@@ -265,7 +265,7 @@ async def test_proposing_again_replaces_the_proposed_tour(session_factory, world
     assert sorted(s.id for s in stops) == sorted(s.stop_id for s in second.stops)
     loads = await rows(session_factory, TourLoad)
     assert round(sum(x.kg for x in loads), 1) == second.total_kg
-    audits = await rows(session_factory, AuditLog, AuditLog.action == "tour.proposed")
+    audits = await rows(session_factory, AuditLog, AuditLog.action == "tour.distribution.proposed")
     assert [a.detail["replaced"] for a in audits] == [[], [first.tour_id]]
     assert [a.actor_id for a in audits] == [None, world.members[COORDINATOR]]
 
@@ -279,7 +279,7 @@ async def test_a_confirmed_tour_is_not_replaced(session_factory, world, now):
         s.add(tour)
         await s.commit()
 
-    with pytest.raises(NotOpen):
+    with pytest.raises(TourClosed):
         await propose(session_factory, now, world)
 
     assert len(await rows(session_factory, Tour)) == 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, TourClosed
 from logistics.stock.moves import StockShort
 from logistics.tours.distribution import propose_distribution
 from logistics.tours.distribution_adjust import (
@@ -220,7 +220,7 @@ async def test_confirmed_with_a_driver(session_factory, world, tour, now):
 
 async def test_a_coordinator_may_drive_but_not_anyone(session_factory, world, tour, now):
     for who in (ALICE, STAFF, STRANGER, FAR_COORDINATOR):
-        with pytest.raises(InvalidInput, match="not_a_driver"):
+        with pytest.raises(NotAllowed, match="not_driver"):
             await call(
                 session_factory,
                 confirm_tour,
@@ -314,7 +314,7 @@ async def test_a_done_tour_is_no_longer_adjusted(session_factory, tour, now):
         s.add(row)
         await s.commit()
 
-    with pytest.raises(NotOpen):
+    with pytest.raises(TourClosed):
         await call(
             session_factory,
             move_stop,
@@ -323,7 +323,7 @@ async def test_a_done_tour_is_no_longer_adjusted(session_factory, tour, now):
             up=False,
             now=now,
         )
-    with pytest.raises(NotOpen):
+    with pytest.raises(TourClosed):
         await call(
             session_factory,
             set_load_kg,

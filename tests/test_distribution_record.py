@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from logistics.errors import AlreadyDone, NotAllowed, NotOpen
+from logistics.errors import AlreadyDone, NotAllowed, TourClosed
 from logistics.people import identify
 from logistics.stock.balance import negative_lots, stock_balances
 from logistics.stock.moves import StockShort, record_loss
@@ -190,7 +190,7 @@ async def test_a_proposed_tour_is_not_recorded(session_factory, world, now):
         now=now,
     )
 
-    with pytest.raises(NotOpen):
+    with pytest.raises(TourClosed):
         await call(
             session_factory,
             record_stop_delivered,

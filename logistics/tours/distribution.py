@@ -25,7 +25,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.date_limits import USE_BY_IDEAL_DAYS
-from logistics.errors import DomainError, InvalidInput, NotFound, NotOpen
+from logistics.errors import DomainError, InvalidInput, NotFound, TourClosed
 from logistics.food_dates import local_today
 from logistics.people import Identity
 from logistics.tour_distances import RoutingSettings, travel_matrix_for
@@ -61,8 +61,8 @@ async def propose_distribution(
     distribution time. ``vehicle_id`` defaults to the hub's own van (refrigerated first).
     ``routing`` says where travel times come from (``[routing]`` of config.toml).
     Refused: ``NotAllowed`` (not a coordinator of the hub's antenna), ``NotFound`` (no such
-    hub, or no van), ``NotOpen`` (the van's tour of that day is already confirmed or done),
-    ``InvalidInput("hub_location")`` (the hub has no coordinates), ``StockChanged``.
+    hub, or no van), ``TourClosed`` (the van's tour of that day is already confirmed or done),
+    ``InvalidInput("hub_without_coordinates")`` (the hub has no coordinates), ``StockChanged``.
     """
     routing = routing or RoutingSettings()
     for attempt in range(1, ATTEMPTS + 1):
@@ -77,7 +77,7 @@ async def propose_distribution(
         finally:
             await session.rollback()  # end the read: no lock while the solver runs
         if day.hub_point is None:
-            raise InvalidInput("hub_location")
+            raise InvalidInput("hub_without_coordinates")
         points, receivers, closed = day.receivers()
         matrix = await travel_matrix_for(points, routing)
         plan = await asyncio.to_thread(
@@ -137,7 +137,7 @@ async def _write_proposal(
     ).all()
     for tour in tours:
         if tour.status != "proposed":
-            raise NotOpen(tour.status)
+            raise TourClosed(tour.status)
     replaced = [tour.id for tour in tours]
     await _check_stock(session, day, plan, replaced, now)
     if replaced:
@@ -169,7 +169,7 @@ async def _write_proposal(
         session,
         now,
         actor_id,
-        "tour.proposed",
+        "tour.distribution.proposed",
         tour,
         replaced=replaced,
         stops=len(plan.route.order),

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.errors import InvalidInput, NotAllowed, NotFound
+from logistics.errors import NotAllowed, NotFound
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
-from storage.models import AuditLog, Member, Membership, Tour
+from storage.models import AuditLog, Tour
 
 T = TypeVar("T")
 
@@ -70,26 +70,6 @@ async def fresh(session: AsyncSession, model: type[T], row_id: int) -> T:
     if row is None:
         raise NotFound(model.__tablename__)
     return row
-
-
-async def driver_choices(session: AsyncSession, antenna_id: int) -> list[tuple[int, str | None]]:
-    """Who may drive the antenna's tours: its active drivers and coordinators, by name."""
-    rows = await session.exec(
-        select(Member.id, Member.name)
-        .join(Membership, col(Membership.member_id) == Member.id)
-        .where(
-            Membership.antenna_id == antenna_id,
-            Membership.status == "active",
-            col(Membership.role).in_(("driver", "coordinator")),
-        )
-        .distinct()
-    )
-    return sorted(rows.all(), key=lambda row: ((row[1] or "").casefold(), row[0]))
-
-
-async def check_driver(session: AsyncSession, antenna_id: int, member_id: int) -> None:
-    if member_id not in {m for m, _ in await driver_choices(session, antenna_id)}:
-        raise InvalidInput("not_a_driver")
 
 
 def audit(

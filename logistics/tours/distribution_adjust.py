@@ -15,14 +15,14 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.errors import AlreadyDone, InvalidInput, NotOpen
+from logistics.errors import AlreadyDone, InvalidInput, TourClosed
 from logistics.food_dates import local_today
 from logistics.people import Identity
 from logistics.stock.moves import StockShort
 from logistics.tour_distances import RoutingSettings
+from logistics.tours.confirmation import tour_driver
 from logistics.tours.distribution_access import (
     audit,
-    check_driver,
     coordinator_of,
     distribution_tour_row,
     fresh,
@@ -244,7 +244,7 @@ async def _confirm(
     if tour.status == "confirmed":
         raise AlreadyDone()
     if tour.status != "proposed":
-        raise NotOpen(tour.status)
+        raise TourClosed(tour.status)
     loaded = (
         await session.exec(
             select(TourLoad.id).join(TourStop).where(TourStop.tour_id == tour.id).limit(1)
@@ -252,7 +252,7 @@ async def _confirm(
     ).first()
     if loaded is None:
         raise InvalidInput("tour_empty")
-    await check_driver(session, tour.antenna_id, driver_id)
+    await tour_driver(session, tour.antenna_id, driver_id)
     tour.status, tour.confirmed_at, tour.driver_id = "confirmed", now, driver_id
     session.add(tour)
     audit(session, now, actor_id, "tour.confirmed", tour, driver_id=driver_id)
@@ -268,7 +268,8 @@ async def confirm_tour(
     now: datetime,
 ) -> DistributionTour:
     """The proposed tour becomes the morning's tour, driven by ``driver_id`` (a driver or a
-    coordinator of the antenna: ``driver_choices``). Refused when nothing is on it
+    coordinator of the antenna: ``confirmation.tour_drivers``; anyone else is refused with
+    ``NotAllowed("not_driver")``). Refused when nothing is on it
     (``InvalidInput("tour_empty")``), when already confirmed (``AlreadyDone``)."""
     await _confirm(session, identity=identity, tour_id=tour_id, driver_id=driver_id, now=now)
     return await _view(session, tour_id, now)

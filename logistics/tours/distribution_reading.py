@@ -21,12 +21,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.allocation_plan import ASSOCIATION, COLD_CHAINS_COLD, Candidate
 from logistics.candidate_places import candidates_for, week_start_of
-from logistics.errors import NotFound, NotOpen
+from logistics.errors import NotFound, TourClosed
 from logistics.food_dates import local_today
 from logistics.tour_distances import Point
 from logistics.tours.distribution_plan import Receiver, Van
 from logistics.tours.distribution_rule import LotOnHand
 from logistics.tours.distribution_times import Morning, morning_of, reception_window
+from logistics.tours.geography import point_of
 from storage.models import (
     Antenna,
     Association,
@@ -86,12 +87,6 @@ class HubDay:
         return points, receivers, left
 
 
-def point_of(latitude: float | None, longitude: float | None) -> Point | None:
-    if latitude is None or longitude is None:
-        return None
-    return Point(latitude, longitude)
-
-
 async def read_hub_day(
     session: AsyncSession,
     *,
@@ -101,7 +96,7 @@ async def read_hub_day(
     vehicle_id: int | None = None,
 ) -> HubDay:
     """Everything the morning's plan needs. Refused when the van's distribution tour of
-    that day is already confirmed or done (``NotOpen``), or the hub has no van."""
+    that day is already confirmed or done (``TourClosed``), or the hub has no van."""
     tz = (await session.get(Antenna, hub.antenna_id)).timezone
     vehicle = await hub_vehicle(session, hub, vehicle_id)
     tours = (
@@ -116,7 +111,7 @@ async def read_hub_day(
     ).all()
     for _, status in tours:
         if status != "proposed":
-            raise NotOpen(status)
+            raise TourClosed(status)
     proposed = tuple(sorted(tour_id for tour_id, _ in tours))
     morning = morning_of(service_day, hub.distribution_time, tz)
     since = local_today(now, tz)
@@ -143,7 +138,7 @@ async def read_hub_day(
         hub_id=hub.id,
         antenna_id=hub.antenna_id,
         tz=tz,
-        hub_point=point_of(hub.latitude, hub.longitude),
+        hub_point=point_of(hub),
         vehicle_id=vehicle.id,
         van=Van(vehicle.capacity_kg, vehicle.refrigerated),
         morning=morning,
@@ -220,7 +215,7 @@ async def _places(
                 candidate=replace(
                     c, received_this_week_kg=c.received_this_week_kg + extra.get(c.id, 0.0)
                 ),
-                point=point_of(association.latitude, association.longitude),
+                point=point_of(association),
                 window=reception_window(association.reception_hours, morning),
             )
         )

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.errors import AlreadyDone, NotOpen
+from logistics.errors import AlreadyDone, TourClosed
 from logistics.people import Identity
 from logistics.stock.moves import StockShort, take
 from logistics.tours.distribution_access import (
@@ -72,7 +72,7 @@ async def _record(
     if stop.status != "pending":
         raise AlreadyDone()
     if tour.status != "confirmed":
-        raise NotOpen(tour.status)
+        raise TourClosed(tour.status)
     taken = 0.0
     if delivered:
         loads = await session.exec(

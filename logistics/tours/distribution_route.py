@@ -19,14 +19,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.allocation_plan import COLD_CHAINS_COLD
-from logistics.errors import DomainError, InvalidInput, NotOpen
+from logistics.errors import DomainError, InvalidInput, TourClosed
 from logistics.people import Identity
 from logistics.tour_distances import Point, RoutingSettings, travel_matrix_for
 from logistics.tours.distribution_access import audit, coordinator_of, distribution_tour_row
 from logistics.tours.distribution_plan import Route, RouteStop, Van, evaluate, solve
-from logistics.tours.distribution_reading import point_of
 from logistics.tours.distribution_rule import REMOVED
 from logistics.tours.distribution_times import Morning, morning_of, reception_window
+from logistics.tours.geography import point_of
 from logistics.transaction import transaction
 from storage.models import Antenna, Association, Hub, StockLot, TourLoad, TourStop, Vehicle
 
@@ -69,7 +69,7 @@ class RouteSnapshot:
 
 def editable(status: str) -> None:
     if status not in EDITABLE:
-        raise NotOpen(status)
+        raise TourClosed(status)
 
 
 async def read_route(session: AsyncSession, tour_id: int) -> RouteSnapshot:
@@ -93,13 +93,13 @@ async def read_route(session: AsyncSession, tour_id: int) -> RouteSnapshot:
             .where(col(TourLoad.stop_id).in_([s.id for s, _ in rows]))
         )
     ).all()
-    hub_point = point_of(hub.latitude, hub.longitude)
+    hub_point = point_of(hub)
     if hub_point is None:
-        raise InvalidInput("hub_location")
+        raise InvalidInput("hub_without_coordinates")
     points = [hub_point]
     stops = []
     for stop, association in rows:
-        point = point_of(association.latitude, association.longitude)
+        point = point_of(association)
         if point is None:
             raise InvalidInput("association_location")
         window = reception_window(association.reception_hours, morning)
