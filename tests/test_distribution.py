@@ -374,3 +374,18 @@ async def test_the_arrivals_are_the_local_hours_across_the_clock_change(
     assert 0 < travel < 20 * 60
     assert tour.planned_s == round(2 * travel) + SERVICE_S
     assert stop.problems == ()
+
+
+async def test_the_tours_common_view_reads_a_distribution_tour(session_factory, world, now):
+    """The run sheet's and /tours' view of any tour: its stops, and no pickups left out."""
+    from logistics.tours.views import tour_view
+
+    await stock_of_the_week(session_factory, world, now)
+    proposed = await propose(session_factory, now, world)
+
+    async with session_factory() as s:
+        common = await tour_view(s, proposed.tour_id)
+
+    assert (common.kind, common.left_out) == ("distribution", ())
+    assert [x.stop_id for x in common.stops] == [x.stop_id for x in proposed.stops]
+    assert common.kg == proposed.total_kg

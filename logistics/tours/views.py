@@ -127,7 +127,11 @@ async def tour_view(session: AsyncSession, tour_id: int) -> TourView | None:
         starts_at=tour.starts_at,
         planned_km=round(tour.planned_m / 1000, 1),
         planned_minutes=round(tour.planned_s / 60),
-        left_out=tuple((int(i), str(r)) for i, r in tour.left_out),
+        # pickups left out; a distribution tour keeps lots and associations there instead
+        # (logistics.tours.distribution_view reads them)
+        left_out=tuple((int(i), str(r)) for i, r in tour.left_out)
+        if tour.kind == "collection"
+        else (),
         stops=tuple(sorted(lines, key=lambda line: (line.position, line.stop_id))),
     )
 
