@@ -389,3 +389,27 @@ async def test_the_tours_common_view_reads_a_distribution_tour(session_factory, 
     assert (common.kind, common.left_out) == ("distribution", ())
     assert [x.stop_id for x in common.stops] == [x.stop_id for x in proposed.stops]
     assert common.kg == proposed.total_kg
+
+
+async def test_the_hub_lists_its_tours_of_the_day(session_factory, world, now):
+    from logistics.tours.distribution import distribution_tours
+
+    await stock_of_the_week(session_factory, world, now)
+    proposed = await propose(session_factory, now, world)
+
+    async def listed(who, day=WEDNESDAY):
+        return await call(
+            session_factory,
+            distribution_tours,
+            who,
+            hub_id=world.hub,
+            service_day=day,
+            now=now,
+        )
+
+    assert [t.tour_id for t in await listed(COORDINATOR)] == [proposed.tour_id]
+    assert [t.tour_id for t in await listed(STAFF)] == [proposed.tour_id]
+    assert await listed(COORDINATOR, WEDNESDAY + timedelta(days=1)) == []
+    for who in (DRIVER, FAR_COORDINATOR, STRANGER):
+        with pytest.raises(NotAllowed):
+            await listed(who)

@@ -25,14 +25,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.date_limits import USE_BY_IDEAL_DAYS
-from logistics.errors import DomainError, InvalidInput, NotFound, TourClosed
+from logistics.errors import DomainError, InvalidInput, NotAllowed, NotFound, TourClosed
 from logistics.food_dates import local_today
 from logistics.people import Identity
+from logistics.stock.access import may_handle
 from logistics.tour_distances import RoutingSettings, travel_matrix_for
 from logistics.tours.distribution_access import audit, coordinator_of, distribution_tour_row
 from logistics.tours.distribution_plan import DistributionPlan, plan_distribution
 from logistics.tours.distribution_reading import HubDay, read_hub_day, reserved_kg
-from logistics.tours.distribution_view import DistributionTour, tour_view
+from logistics.tours.distribution_view import DistributionTour, view_of_tour
 from logistics.transaction import transaction
 from storage.models import Hub, StockLot, Tour, TourLoad, TourStop, Vehicle
 
@@ -98,8 +99,31 @@ async def propose_distribution(
             if attempt == ATTEMPTS:
                 raise
             continue
-        return await tour_view(session, await distribution_tour_row(session, tour_id), now=now)
+        return await view_of_tour(session, await distribution_tour_row(session, tour_id), now=now)
     raise AssertionError("unreachable")
+
+
+async def distribution_tours(
+    session: AsyncSession, *, identity: Identity | None, hub_id: int, service_day: date, now
+) -> list[DistributionTour]:
+    """The hub's distribution tours of the day (cancelled ones aside), by departure: for the
+    coordinators of its antenna and its staff."""
+    hub = await session.get(Hub, hub_id)
+    if hub is None:
+        raise NotFound("hub")
+    if not may_handle(identity, hub):
+        raise NotAllowed("not_hub_staff")
+    tours = await session.exec(
+        select(Tour)
+        .where(
+            Tour.hub_id == hub_id,
+            Tour.kind == "distribution",
+            Tour.service_day == service_day,
+            Tour.status != "cancelled",
+        )
+        .order_by(col(Tour.starts_at), col(Tour.id))
+    )
+    return [await view_of_tour(session, tour, now=now) for tour in tours.all()]
 
 
 def _left_out(plan: DistributionPlan, closed: list[tuple[int, str]]) -> list[list[str]]:

@@ -37,14 +37,14 @@ from logistics.tours.distribution_route import (
     rearrange,
 )
 from logistics.tours.distribution_rule import REMOVED
-from logistics.tours.distribution_view import DistributionTour, tour_view
+from logistics.tours.distribution_view import DistributionTour, view_of_tour
 from logistics.transaction import transaction
 from logistics.weights import validate_kg
 from storage.models import Antenna, StockLot, TourLoad, TourStop
 
 
 async def _view(session: AsyncSession, tour_id: int, now: datetime) -> DistributionTour:
-    return await tour_view(session, await distribution_tour_row(session, tour_id), now=now)
+    return await view_of_tour(session, await distribution_tour_row(session, tour_id), now=now)
 
 
 async def _tour_of_stop(session: AsyncSession, stop_id: int) -> int:

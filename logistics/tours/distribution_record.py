@@ -26,7 +26,7 @@ from logistics.tours.distribution_access import (
     fresh,
     recorder_of,
 )
-from logistics.tours.distribution_view import DistributionTour, tour_view
+from logistics.tours.distribution_view import DistributionTour, view_of_tour
 from logistics.transaction import transaction
 from storage.models import StockLot, TourLoad, TourStop
 
@@ -45,7 +45,7 @@ async def record_stop_delivered(
 ) -> DistributionTour:
     """The stop's loads were handed to the association: they leave the stock."""
     tour_id = await _record(session, identity=identity, stop_id=stop_id, now=now, delivered=True)
-    return await tour_view(session, await distribution_tour_row(session, tour_id), now=now)
+    return await view_of_tour(session, await distribution_tour_row(session, tour_id), now=now)
 
 
 async def record_stop_nothing(
@@ -53,7 +53,7 @@ async def record_stop_nothing(
 ) -> DistributionTour:
     """Nobody was there to receive: the loads stay at the hub."""
     tour_id = await _record(session, identity=identity, stop_id=stop_id, now=now, delivered=False)
-    return await tour_view(session, await distribution_tour_row(session, tour_id), now=now)
+    return await view_of_tour(session, await distribution_tour_row(session, tour_id), now=now)
 
 
 @transaction

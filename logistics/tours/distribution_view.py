@@ -128,10 +128,10 @@ async def distribution_tour(
     tour = await distribution_tour_row(session, tour_id)
     if not may_read(identity, tour):
         raise NotAllowed("not_coordinator")
-    return await tour_view(session, tour, now=now)
+    return await view_of_tour(session, tour, now=now)
 
 
-async def tour_view(session: AsyncSession, tour: Tour, *, now: datetime) -> DistributionTour:
+async def view_of_tour(session: AsyncSession, tour: Tour, *, now: datetime) -> DistributionTour:
     """The view of a tour already checked (eight small queries)."""
     hub = await session.get(Hub, tour.hub_id)
     vehicle = await session.get(Vehicle, tour.vehicle_id)
