@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-from logistics.errors import AlreadyDone, NotAllowed, TourClosed
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, TourClosed
 from logistics.people import identify
 from logistics.stock.balance import negative_lots, stock_balances
 from logistics.stock.moves import StockShort, record_loss
@@ -190,7 +190,7 @@ async def test_a_proposed_tour_is_not_recorded(session_factory, world, now):
         now=now,
     )
 
-    with pytest.raises(TourClosed):
+    with pytest.raises(InvalidInput, match="tour_not_confirmed"):
         await call(
             session_factory,
             record_stop_delivered,
@@ -253,3 +253,16 @@ async def test_the_view_marks_a_load_its_lot_no_longer_holds(session_factory, wo
 
     marked = [(x.load_id, x.short) for s in seen.stops for x in s.loads]
     assert marked == [(x.load_id, x.lot == load.lot) for s in tour.stops for x in s.loads]
+
+
+async def test_a_cancelled_tour_is_not_recorded(session_factory, tour, now):
+    async with session_factory() as s:
+        row = await s.get(Tour, tour.tour_id)
+        row.status = "cancelled"
+        s.add(row)
+        await s.commit()
+
+    with pytest.raises(TourClosed):
+        await call(
+            session_factory, record_stop_nothing, DRIVER, stop_id=tour.stops[0].stop_id, now=now
+        )

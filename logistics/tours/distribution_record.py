@@ -4,10 +4,12 @@ a stop delivered takes each of its loads out of the hub's stock to the associati
 takes nothing, its loads stay in stock. When every stop is delivered or found closed, the
 tour is done.
 
-A load its lot no longer holds (a loss was recorded since the plan) refuses the whole stop
-truthfully with ``LoadShort``: nothing of the stop leaves the stock, and a coordinator
-changes the load (``distribution_adjust.set_load_kg``) before it is recorded again. The hub's
-staff hand the stock out but do not record the tour: the driver says what arrived.
+Only a confirmed tour is recorded (``InvalidInput("tour_not_confirmed")`` before, and
+``TourClosed`` once done or cancelled). A load its lot no longer holds (a loss was recorded
+since the plan) refuses the whole stop truthfully with ``LoadShort``: nothing of the stop
+leaves the stock, and a coordinator changes the load (``distribution_adjust.set_load_kg``)
+before it is recorded again. The hub's staff hand the stock out but do not record the tour:
+the driver says what arrived.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.errors import AlreadyDone, TourClosed
+from logistics.errors import AlreadyDone, InvalidInput, TourClosed
 from logistics.people import Identity
 from logistics.stock.moves import StockShort, take
 from logistics.tours.distribution_access import (
@@ -71,6 +73,8 @@ async def _record(
     stop = await fresh(session, TourStop, stop_id)  # as it is now that the tour is ours
     if stop.status != "pending":
         raise AlreadyDone()
+    if tour.status == "proposed":
+        raise InvalidInput("tour_not_confirmed")
     if tour.status != "confirmed":
         raise TourClosed(tour.status)
     taken = 0.0
