@@ -413,3 +413,21 @@ async def test_the_hub_lists_its_tours_of_the_day(session_factory, world, now):
     for who in (DRIVER, FAR_COORDINATOR, STRANGER):
         with pytest.raises(NotAllowed):
             await listed(who)
+
+
+async def test_an_association_the_van_cannot_reach_in_its_window_leaves_its_share(
+    session_factory, world, now
+):
+    await stock_of_the_week(session_factory, world, now)
+    async with session_factory() as s:  # open one minute, as the van leaves the hub
+        epicerie = await s.get(Association, world.associations["epicerie"])
+        epicerie.reception_hours = "mon-sat 06:00-06:01"
+        s.add(epicerie)
+        await s.commit()
+
+    tour = await propose(session_factory, now, world)
+
+    assert "Epicerie" not in {s.association_name for s in tour.stops}
+    assert ("Epicerie", "out_of_reach") in {(p.name, p.reason) for p in tour.left_places}
+    assert tour.total_kg == 175 and tour.unplanned == ()  # the others took its share
+    assert tour.problems == ()
