@@ -12,7 +12,7 @@ import io
 from datetime import date, datetime
 
 import openpyxl
-from sqlalchemy import event, func
+from sqlalchemy import delete, event, func
 from sqlmodel import select
 
 from bot.i18n import create_i18n
@@ -24,9 +24,10 @@ from bot.summary import render_summary
 from logistics.periods import Month
 from logistics.reports import monthly_report
 from logistics.summary import summary
-from storage.models import Antenna, StockLot
+from storage.models import Antenna, Outbox, StockLot
+from tests.harness import running_bot
 from tests.hub_stock_world import HUB, IXELLES, NNBSP, build_hub_stock_world, ids_of, pdf_words
-from tests.test_reports import FACTORS
+from tests.test_reports import CLAIRE, FACTORS
 
 MARCH, FEBRUARY, JANUARY = Month(2026, 3), Month(2026, 2), Month(2026, 1)
 
@@ -198,6 +199,24 @@ async def test_the_command_line_writes_the_hubs_paper(
         "stock-hubs-2026-03.pdf",
     ]
     assert HUB in pdf_words((out / "stock-hubs-2026-03.pdf").read_bytes())
+
+
+async def test_report_sends_the_hubs_paper(settings, session_factory, fake_api, clock, now):
+    async with session_factory() as s:
+        await build_hub_stock_world(s, now)
+        await s.exec(delete(Outbox))  # the month's notices went out at the time
+        await s.commit()
+    claire = fake_api.user(CLAIRE, language_code="fr")
+    async with running_bot(settings, clock=clock):
+        fake_api.send_text(claire, "/report mars 2026")
+        await fake_api.wait_for(method="sendPhoto", chat_id=CLAIRE, timeout=20)
+    assert fake_api.refused == []
+    sent = fake_api.sent(CLAIRE)
+    assert f"• sorti vers les associations{NNBSP}: 16 kg" in sent[0]["text"]
+    [paper] = [m for m in sent if m.get("document", {}).get("file_name", "").endswith(".pdf")]
+    assert paper["caption"] == "Le stock des hubs, à imprimer"
+    uploads = {u.filename: u.data for u in fake_api.uploads if u.chat_id == CLAIRE}
+    assert HUB in pdf_words(uploads["stock-hubs-2026-03.pdf"])
 
 
 # --- the evening summary ------------------------------------------------------------------
