@@ -25,7 +25,7 @@ LINES_SHOWN = 10  # of each breakdown in the message; the files hold them all
 STOCK_NOTE = N_(
     "The same food as the kg collected, on its way through the hub: not added to the tonnage."
 )
-LOSS_REASONS = {
+LOSS_LABELS = {
     "past_date": N_("past its date"),
     "damaged": N_("damaged"),
     "cold_chain": N_("cold chain broken"),
@@ -134,7 +134,7 @@ def signed(value: float, locale: str) -> str:
 def losses_text(lost_kg: dict[str, float], locale: str) -> str:
     """``3 kg (past its date: 2 kg · damaged: 1 kg)``: the reasons that lost something."""
     reasons = [
-        _("{reason}: {kg}").format(reason=_(LOSS_REASONS[r]), kg=formatting.kg(kg, locale))
+        _("{reason}: {kg}").format(reason=_(LOSS_LABELS[r]), kg=formatting.kg(kg, locale))
         for r, kg in lost_kg.items()
         if kg
     ]

@@ -2,8 +2,8 @@
 their dates and lots, claimed, sent to the hub, weighed and delivered there (where they become
 lots), then handed out to associations, lost with a reason and counted by the hub's staff.
 
-``now`` is Tuesday 2026-03-10 10:00 in Brussels. The figures the tests expect are written
-out in ``HubStockWorld`` from the moves below, not read back from the database.
+``now`` is Tuesday 2026-03-10 10:00 in Brussels. What the moves add up to is written in
+``build_hub_stock_world``'s docstring, from the moves below, not read back from a database.
 """
 
 from __future__ import annotations
