@@ -127,6 +127,7 @@ def summary_text(lines: list[RegisterLine], heading: Heading, locale: str) -> st
     text.append(
         _("Deliveries: {count}, {kg}").format(count=len(stops), kg=formatting.kg(kept, locale))
     )
+    text += stock_summary(lines, locale)
     withheld = sum(1 for line in lines if line.remark == "withheld")
     if withheld:
         text.append(_("⚠️ Chilled lines not to be distributed: {count}").format(count=withheld))
@@ -135,6 +136,23 @@ def summary_text(lines: list[RegisterLine], heading: Heading, locale: str) -> st
         text.append(_("Lines recorded as lost: {count}").format(count=lost))
     text.append(_("Every line is in the files below (Excel, CSV and PDF)."))
     return "\n".join(text)
+
+
+def stock_summary(lines: list[RegisterLine], locale: str) -> list[str]:
+    """How much left the hubs' stock: handed out, lost, corrected by a count."""
+    said = []
+    for movement, message in (
+        ("stock_out", _("Out of hub stock: {count}, {kg}")),
+        ("stock_loss", _("Stock losses: {count}, {kg}")),
+    ):
+        moved = [line for line in lines if line.movement == movement]
+        if moved:
+            kg = formatting.kg(sum(line.kg for line in moved), locale)
+            said.append(message.format(count=len(moved), kg=kg))
+    counts = sum(1 for line in lines if line.movement == "stock_count")
+    if counts:
+        said.append(_("Stock count corrections: {count}").format(count=counts))
+    return said
 
 
 def render(lines: list[RegisterLine], heading: Heading, locale: str) -> Rendered:

@@ -40,13 +40,22 @@ HEADERS = (
     N_("Carried by"),
     N_("Remark"),
 )
-MOVEMENTS = {"pickup": N_("Pickup"), "delivery": N_("Delivery")}
+MOVEMENTS = {
+    "pickup": N_("Pickup"),
+    "delivery": N_("Delivery"),
+    "stock_out": N_("Out of hub stock"),
+    "stock_loss": N_("Stock loss"),
+    "stock_count": N_("Stock count"),
+}
 DATE_KINDS = {"use_by": N_("use by (DLC)"), "best_before": N_("best before (DDM)")}
 TEMPERATURES = {"ambient": N_("ambient"), "chilled": N_("chilled"), "frozen": N_("frozen")}
 REMARKS = {
     "withheld": N_("Not to be distributed: arrived too warm"),
     "lost": N_("Recorded as lost"),
     "pending": N_("Receipt not confirmed yet"),
+    "past_date": N_("Discarded: past its date"),
+    "damaged": N_("Discarded: damaged"),
+    "cold_chain": N_("Discarded: cold chain broken"),
 }
 KG_COLUMN, WHEN_COLUMN, LIMIT_COLUMN = 7, 0, 11
 ESTIMATE_COLUMN, KIND_COLUMN = 8, 10
@@ -121,8 +130,18 @@ def row(line: RegisterLine, tz: str, locale: str) -> list[Cell]:
         line.lot or "",
         _(TEMPERATURES.get(line.cold_chain, line.cold_chain)),
         line.driver,
-        _(REMARKS[line.remark]) if line.remark else "",
+        remark(line, tz, locale),
     ]
+
+
+def remark(line: RegisterLine, tz: str, locale: str) -> str:
+    """What the line's remark says, and for a stock move the pickup its lot came from."""
+    said = [_(REMARKS[line.remark])] if line.remark else []
+    if line.picked_at is not None:
+        day = formatting.local(line.picked_at, tz)
+        picked = format_date(day, "dd/MM/yyyy", locale=BABEL_LOCALES[locale])
+        said.append(_("from the pickup of {day}").format(day=picked))
+    return " · ".join(said)
 
 
 def text_row(cells: list[Cell], locale: str) -> list[str]:

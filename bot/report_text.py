@@ -22,6 +22,14 @@ from logistics.periods import Period
 from logistics.reports import DisputeLine, Report
 
 LINES_SHOWN = 10  # of each breakdown in the message; the files hold them all
+STOCK_NOTE = N_(
+    "The same food as the kg collected, on its way through the hub: not added to the tonnage."
+)
+LOSS_LABELS = {
+    "past_date": N_("past its date"),
+    "damaged": N_("damaged"),
+    "cold_chain": N_("cold chain broken"),
+}
 
 
 def _babel(locale: str) -> str:
@@ -107,6 +115,7 @@ def report_text(report: Report) -> str:
         lines += [dispute_line(d) for d in report.disputes[:LINES_SHOWN]]
         if len(report.disputes) > LINES_SHOWN:
             lines.append(_("… and {count} more").format(count=len(report.disputes) - LINES_SHOWN))
+    lines += stock_lines(report)
     lines += [
         "",
         _("Factors: {meals} meals and {co2e} kg CO2e per kg (config.toml, [impact]).").format(
@@ -115,6 +124,52 @@ def report_text(report: Report) -> str:
         ),
     ]
     return "\n".join(lines)
+
+
+def signed(value: float, locale: str) -> str:
+    """``+2,5`` / ``−2,5``: what a count added or found missing."""
+    return ("+" if value >= 0 else "−") + formatting.number(abs(value), locale)
+
+
+def losses_text(lost_kg: dict[str, float], locale: str) -> str:
+    """``3 kg (past its date: 2 kg · damaged: 1 kg)``: the reasons that lost something."""
+    reasons = [
+        _("{reason}: {kg}").format(reason=_(LOSS_LABELS[r]), kg=formatting.kg(kg, locale))
+        for r, kg in lost_kg.items()
+        if kg
+    ]
+    total = formatting.kg(sum(lost_kg.values()), locale)
+    return f"{total} ({' · '.join(reasons)})" if reasons else total
+
+
+def stock_lines(report: Report) -> list[str]:
+    """A short section per hub that moved stock in the period. Its kg are the food's way
+    through the hub, already in the kg collected: said once, above them."""
+    moved = [hub for hub in report.hubs if hub.moves]
+    if not moved:
+        return []
+    lc = current_locale()
+    lines = [
+        "",
+        "<b>{}</b>".format(_("Hub stock")),
+        f"<i>{_(STOCK_NOTE)}</i>",
+    ]
+    for hub in moved:
+        lines += [
+            f"🏬 {escape(hub.hub)}",
+            _("• into stock: {kg}").format(kg=formatting.kg(hub.received_kg, lc)),
+            _("• out to associations: {kg}").format(kg=formatting.kg(hub.out_kg, lc)),
+            _("• lost: {kg}").format(kg=losses_text(hub.lost_kg, lc)),
+        ]
+        if hub.count_kg:
+            count = signed(hub.count_kg, lc) + " kg"
+            lines.append(_("• count corrections: {kg}").format(kg=count))
+        lines.append(
+            _("• on hand on {day}: {kg}").format(
+                day=long_date(report.period.last, lc), kg=formatting.kg(hub.on_hand_kg, lc)
+            )
+        )
+    return lines
 
 
 def dispute_what(dispute: DisputeLine) -> str:

@@ -5,7 +5,8 @@ Belgium (where ``,`` is the decimal mark, so numbers are written ``12,5``). The 
 follow each other, each with its header row; the first column names the section on every
 row, so that a filter on it shows one breakdown. XLSX: one sheet per breakdown, and one for
 the drivers' and stores' reliability, headers in the reader's language, numbers stored as
-numbers.
+numbers. When a hub held or moved stock, its figures are one more section and sheet, and a
+printable PDF (``bot.report_stock``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.charts import render_month_png
 from bot.i18n import N_
 from bot.reliability_table import reliability_table
 from bot.reliability_text import reliability_text
+from bot.report_stock import stock_pdf, stock_pdf_name, stock_table
 from bot.report_text import (
     dispute_outcome,
     dispute_what,
@@ -124,6 +126,7 @@ def tables(report: Report, i18n: I18n, locale: str) -> list[Table]:
         (t(N_("By category")), [t(N_("Category")), kg, t(N_("Share (%)"))], categories),
         reliability_table(report, t, month_name(report, locale)),
         *disputes_table(report, i18n, locale),
+        *stock_table(report, t),
     ]
 
 
@@ -218,6 +221,8 @@ class Bundle:
     chart_name: str
     chart: bytes
     chart_caption: str
+    stock_pdf_name: str | None = None  # the hubs' stock on paper, when a hub had some
+    stock_pdf: bytes | None = None
 
 
 async def bundle(
@@ -233,6 +238,7 @@ async def bundle(
     name = file_names(report, i18n, locale)
     xlsx = await asyncio.to_thread(to_xlsx, report, i18n, locale)
     png = await render_month_png(chart, locale, labels)
+    paper = await asyncio.to_thread(stock_pdf, report, i18n, locale)
     return Bundle(
         text=text,
         reliability=reliability,
@@ -243,6 +249,8 @@ async def bundle(
         chart_name=name("png"),
         chart=png,
         chart_caption=caption,
+        stock_pdf_name=stock_pdf_name(report, i18n, locale) if paper else None,
+        stock_pdf=paper,
     )
 
 

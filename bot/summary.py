@@ -2,7 +2,8 @@
 
 Figures are written the way a Belgian reader expects them (Babel, through ``formatting``);
 the week to date is set against the same days of last week, as a percentage, or in kg when
-last week brought nothing to compare with.
+last week brought nothing to compare with. Each hub holding or moving stock gets a few lines:
+the day's moves, what is on hand, and what passes its date, first expired first.
 """
 
 from __future__ import annotations
@@ -19,12 +20,21 @@ from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
+from bot.i18n import N_
+from bot.report_text import losses_text, signed
 from logistics.clock import Clock
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas
+from logistics.stock.day_figures import HubDay
 from logistics.summary import Summary, todays_summary
 
 CATEGORIES_SHOWN = 20  # keeps the message far below Telegram's 4096 characters
+DUE_SHOWN = 6  # categories per line of food passing its date
+DUE_LINES = {
+    "past": N_("⚠️ Past its date, still on hand: {food}"),
+    "today": N_("⏳ Its date is today: {food}"),
+    "tomorrow": N_("📅 Its date is tomorrow: {food}"),
+}
 
 
 def change(current: float, before: float, locale: str) -> str:
@@ -68,7 +78,37 @@ def summary_text(summary: Summary) -> str:
             late=summary.released_late, disputed=summary.disputed
         ),
     ]
+    for hub in summary.hubs:
+        lines += ["", *hub_lines(hub, lc)]
     return "\n".join(lines)
+
+
+def hub_lines(hub: HubDay, lc: str) -> list[str]:
+    """The hub's day: its moves (when it had some), what it holds, what passes its date."""
+    lines = [
+        _("🏬 <b>{hub}</b>: {kg} on hand now").format(
+            hub=escape(hub.hub), kg=formatting.kg(hub.on_hand_kg, lc)
+        )
+    ]
+    if hub.in_kg or hub.out_kg or hub.lost_total_kg or hub.count_kg:
+        lines.append(
+            _("Today into stock: {put} · out to associations: {out} · lost: {lost}").format(
+                put=formatting.kg(hub.in_kg, lc),
+                out=formatting.kg(hub.out_kg, lc),
+                lost=losses_text(hub.lost_kg, lc),
+            )
+        )
+    if hub.count_kg:
+        lines.append(_("Count corrections: {kg}").format(kg=signed(hub.count_kg, lc) + " kg"))
+    for due, message in DUE_LINES.items():
+        food = hub.due_on(due)
+        if not food:
+            continue
+        shown = [f"{escape(d.name(lc))} {formatting.kg(d.kg, lc)}" for d in food[:DUE_SHOWN]]
+        if len(food) > DUE_SHOWN:
+            shown.append(_("… and {count} more").format(count=len(food) - DUE_SHOWN))
+        lines.append(_(message).format(food=", ".join(shown)))
+    return lines
 
 
 def render_summary(i18n: I18n, summary: Summary, languages: tuple[str, ...]) -> str:

@@ -9,8 +9,14 @@ The kg a stop counts follow its settlement (``counted_kg``); food recorded as lo
 driver's figure and says so. Chilled and frozen food withheld after a too-warm receipt (as
 the stops' cards say) says so too.
 
-Three queries whatever the period, each bounded by the antenna's indexed
-``(antenna_id, window_start)`` on the donations.
+Food delivered to a hub is its stop's lines (the stock's moves "in" are not repeated); what
+then leaves the stock is a line per move: handed out to an association, lost with its
+reason, or corrected by a count, each with its lot's origin (store, pickup, dates, lot
+number), so that every kg that entered a hub can be followed to where it went.
+
+Four queries whatever the period: three bounded by the antenna's indexed
+``(antenna_id, window_start)`` on the donations, and one by the indexed ``(hub_id, at)`` of
+the antenna's hubs' stock moves.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.donation_progress import PICKED_UP_OR_LATER
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas
-from logistics.register_lines import RegisterLine, pickup_lines, stop_lines
+from logistics.register_lines import RegisterLine, pickup_lines, stock_line, stop_lines
 from storage.models import (
     Association,
     AuditLog,
@@ -40,6 +46,8 @@ from storage.models import (
     Hub,
     Member,
     Receipt,
+    StockLot,
+    StockMove,
     Store,
 )
 
@@ -183,5 +191,58 @@ async def register_lines(
             items[delivery.donation_id],
             whole=stop_count[delivery.donation_id] == 1,
         )
+    lines += await stock_lines(session, scope=scope, start=start, end=end)
     lines.sort(key=lambda line: (line.at, line.donation_id, line.movement != "pickup"))
     return lines
+
+
+async def stock_lines(
+    session: AsyncSession, *, scope: Scope, start: datetime, end: datetime
+) -> list[RegisterLine]:
+    """The moves out of the antenna's hubs' stock (out, losses, counts) in the period; an
+    association sees what was handed to it, a hub its own moves."""
+    conditions = [
+        Hub.antenna_id == scope.antenna_id,
+        StockMove.at >= start,
+        StockMove.at < end,
+        StockMove.kind != "in",
+    ]
+    if scope.association_id is not None:
+        conditions.append(StockMove.association_id == scope.association_id)
+    if scope.hub_id is not None:
+        conditions.append(StockMove.hub_id == scope.hub_id)
+    rows = await session.exec(
+        select(
+            StockMove,
+            StockLot,
+            Category,
+            Hub.name,
+            Association.name,
+            Store.name,
+            Member.name,
+            func.coalesce(_pickup_time(), Donation.window_start),
+        )
+        .select_from(Hub)
+        .join(StockMove, col(StockMove.hub_id) == Hub.id)
+        .join(StockLot, col(StockLot.id) == StockMove.lot_id)
+        .join(Category, col(Category.id) == StockLot.category_id)
+        .outerjoin(Association, col(Association.id) == StockMove.association_id)
+        .outerjoin(Donation, col(Donation.id) == StockLot.donation_id)
+        .outerjoin(Store, col(Store.id) == Donation.store_id)
+        .outerjoin(Member, col(Member.id) == StockMove.member_id)
+        .where(*conditions)
+        .order_by(StockMove.at, StockMove.id)
+    )
+    return [
+        stock_line(
+            move,
+            lot,
+            category,
+            hub=hub,
+            association=association,
+            store=store or "",
+            member=member,
+            picked_at=picked_at,
+        )
+        for move, lot, category, hub, association, store, member, picked_at in rows.all()
+    ]

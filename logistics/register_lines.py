@@ -1,5 +1,5 @@
-"""The lines of the traceability register: one item in one movement, and how a pickup or a
-delivered stop becomes lines (see ``logistics.register``)."""
+"""The lines of the traceability register: one item in one movement, and how a pickup, a
+delivered stop or a move of a hub's stock becomes lines (see ``logistics.register``)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,18 @@ from typing import Any
 
 from logistics.settlement import StopFigures, counted_kg, lost_kg
 from logistics.weights import spread_kg
-from storage.models import Category, Delivery, DonationItem, Receipt
+from storage.models import Category, Delivery, DonationItem, Receipt, StockLot, StockMove
+
+STOCK_MOVEMENTS = {"out": "stock_out", "loss": "stock_loss", "count": "stock_count"}
 
 
 @dataclass(frozen=True)
 class RegisterLine:
-    """One item in one movement. ``movement`` is "pickup" or "delivery"; ``remark`` is None,
-    "withheld" (chilled or frozen food not to be distributed), "lost" (recorded as lost) or
-    "pending" (delivered, receipt not confirmed yet)."""
+    """One item in one movement. ``movement`` is "pickup", "delivery", or a move of a hub's
+    stock: "stock_out" (handed to an association), "stock_loss" or "stock_count" (a count's
+    signed correction). ``remark`` is None, "withheld" (chilled or frozen food not to be
+    distributed), "lost" (recorded as lost), "pending" (delivered, receipt not confirmed
+    yet), or a stock loss's reason ("past_date", "damaged", "cold_chain")."""
 
     at: datetime
     movement: str
@@ -38,6 +42,7 @@ class RegisterLine:
     lot: str | None
     cold_chain: str
     remark: str | None = None
+    picked_at: datetime | None = None  # a stock move: when its lot was picked up
 
     def category(self, locale: str) -> str:
         return self.category_nl if locale == "nl" else self.category_fr
@@ -147,3 +152,43 @@ def stop_lines(
             )
         )
     return lines
+
+
+def stock_line(
+    move: StockMove,
+    lot: StockLot,
+    category: Category,
+    *,
+    hub: str,
+    association: str | None,
+    store: str,
+    member: str | None,
+    picked_at: datetime | None,
+) -> RegisterLine:
+    """A move out of a hub's stock, or corrected in it: the lot's origin one step back (its
+    store, pickup day, dates and lot number) and its destination one step forward."""
+    kind = "use_by" if lot.use_by else "best_before" if lot.best_before else None
+    out = move.kind == "out"
+    return RegisterLine(
+        at=move.at,
+        movement=STOCK_MOVEMENTS[move.kind],
+        donation_id=lot.donation_id or 0,
+        store=store,
+        origin=hub,
+        destination=(association or "") if out else "",
+        destination_kind="association" if out else "hub",
+        driver=(member or "") if out else "",
+        product=lot.label or category.name_fr,
+        category_fr=category.name_fr,
+        category_nl=category.name_nl,
+        kg=move.kg,
+        estimated=False,
+        quantity=None,
+        unit=None,
+        date_kind=kind,
+        limit=lot.use_by or lot.best_before,
+        lot=lot.lot,
+        cold_chain=lot.cold_chain,
+        remark=move.reason,
+        picked_at=picked_at,
+    )

@@ -8,6 +8,10 @@ breakdowns add up. Each breakdown is one grouped query bounded by the indexed
 
 A pickup is *done* when it was collected with a weight above zero (picked up, delivered or
 received); *missed* when the driver did not go; *unclaimed* when its window passed untaken.
+
+The hubs' stock (``hubs``) is counted apart, by when each move happened: food delivered to a
+hub is in the tonnage once, as collected, and what the hub hands out later is not added again
+(see ``logistics.stock.month_figures``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from logistics.report_queries import (
     dispute_lines,
     store_lines,
 )
+from logistics.stock.month_figures import HubMonth, hub_months
 from storage.models import Antenna, Donation
 
 __all__ = [
@@ -42,6 +47,7 @@ __all__ = [
     "DestinationLine",
     "DisputeLine",
     "Factors",
+    "HubMonth",
     "Reliability",
     "Report",
     "StoreLine",
@@ -70,6 +76,7 @@ class Report:
     factors: Factors
     reliability: Reliability  # per driver and store, the month and the last 90 days
     disputes: tuple[DisputeLine, ...] = ()  # with their reasons; "lost" kg leave the tonnage
+    hubs: tuple[HubMonth, ...] = ()  # the stock's flow through each hub, not more tonnage
 
     def _sum(self, name: str) -> float:
         return sum(getattr(a, name) for a in self.antennas)
@@ -112,6 +119,7 @@ async def monthly_report(
     """The report of ``month`` for these antennas (each counted in its own time zone); the
     period's last day and the 90 days of the reliability figures are taken from ``now``."""
     antennas, stores, destinations, categories, windows, disputes = [], [], [], {}, [], []
+    hubs: list[HubMonth] = []
     scope = await _scope(session, antenna_ids)
     for tz, group in scope.items():
         start, end = month.bounds(tz)
@@ -126,6 +134,7 @@ async def monthly_report(
         stores += await store_lines(session, inside)
         destinations += await destination_lines(session, inside)
         disputes += await dispute_lines(session, inside)
+        hubs += await hub_months(session, antenna_ids=ids, start=start, end=end)
         for line in await category_lines(session, inside):
             known = categories.get(line.key)
             kg = line.kg + (known.kg if known else 0)
@@ -145,4 +154,5 @@ async def monthly_report(
         categories=tuple(sorted(categories.values(), key=lambda c: (-c.kg, c.name_fr))),
         factors=factors,
         disputes=tuple(disputes),
+        hubs=tuple(sorted(hubs, key=lambda h: (h.antenna, h.hub))),
     )

@@ -2,6 +2,8 @@
 
 Every figure is read with a fixed number of aggregate queries (one per kind of figure, grouped
 in the database), never one per donation, and counted between the antenna's local midnights.
+The hubs' stock of the day comes with it (``logistics.stock.day_figures``): moves apart from
+the kg collected, which already hold the food delivered to a hub.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.runsheet import day_bounds, local_day, queue_coordinators_once
 from logistics.settlement import kept_kg, kept_kg_of_item
+from logistics.stock.day_figures import HubDay, hub_days
 from logistics.weekly import queue_summary_chart
 from storage.models import Antenna, Category, Claim, Delivery, Donation, DonationItem, Receipt
 
@@ -46,6 +49,7 @@ class Summary:
     unclaimed: int
     released_late: int
     disputed: int  # delivered that day, disputed and not settled yet
+    hubs: tuple[HubDay, ...] = ()  # the hubs holding stock now or moving some that day
 
 
 def _collected():
@@ -156,6 +160,7 @@ async def summary(session: AsyncSession, *, antenna_id: int, day: date) -> Summa
         unclaimed=by_status.get("expired", 0),
         released_late=released_late,
         disputed=disputed,
+        hubs=await hub_days(session, antenna_id=antenna_id, day=day, tz=tz),
     )
 
 

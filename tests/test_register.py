@@ -226,15 +226,20 @@ async def test_a_fixed_number_of_queries_whatever_the_period(
         await build_register_world(session, now)
     for days in (MARCH, Days(date(2026, 2, 1), date(2026, 3, 10)), Days(MARCH.last, MARCH.last)):
         lines, executed = await counted_lines(session_factory, engine, Scope(antenna), days)
-        assert len(executed) == len(on_nothing) == 3, executed
+        assert len(executed) == len(on_nothing) == 4, executed
     assert empty == [] and len(lines) == 0  # the 10th: nothing moved that day
-    assert all("donation.antenna_id" in s and "window_start" in s for s, _given in executed)
-    if engine.dialect.name == "sqlite":  # each reads the donations through their index
+    *donations, (stock, _given) = executed
+    assert all("donation.antenna_id" in s and "window_start" in s for s, _given in donations)
+    assert "stock_move.at" in stock and "hub.antenna_id" in stock
+    if engine.dialect.name == "sqlite":  # each reads the donations (or moves) through an index
         async with engine.connect() as connection:
             for statement, given in executed:
                 plan = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", given)
                 details = " ".join(str(row[-1]) for row in plan.all())
-                assert "ix_donation_antenna_window" in details, details
+                wanted = "ix_donation_antenna_window"
+                if statement == stock:
+                    wanted = "ix_stock_move_hub_at"
+                assert wanted in details, details
 
 
 @pytest.mark.parametrize(

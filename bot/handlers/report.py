@@ -1,5 +1,6 @@
 """/report [month]: the monthly report of the coordinator's antennas, who keeps missing or
-releasing late, its CSV and XLSX files and the chart of the month's days."""
+releasing late, its CSV and XLSX files, the hubs' stock on paper when a hub had some, and the
+chart of the month's days."""
 
 from __future__ import annotations
 
@@ -68,6 +69,11 @@ async def send_report(
         caption=_("CSV for Excel (separated by “;”)"),
     )
     await message.answer_document(BufferedInputFile(files.xlsx, filename=files.xlsx_name))
+    if files.stock_pdf is not None:
+        await message.answer_document(
+            BufferedInputFile(files.stock_pdf, filename=files.stock_pdf_name),
+            caption=_("The hubs' stock, to print"),
+        )
     await message.answer_photo(
         BufferedInputFile(files.chart, filename=files.chart_name), caption=files.chart_caption
     )
