@@ -10,6 +10,7 @@ from sqlmodel import col, select
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, TourClosed
 from logistics.people import identify
+from logistics.register import Scope, stock_lines
 from logistics.stock.balance import negative_lots, stock_balances
 from logistics.stock.moves import StockShort, record_loss
 from logistics.tours.distribution import propose_distribution
@@ -266,3 +267,23 @@ async def test_a_cancelled_tour_is_not_recorded(session_factory, tour, now):
         await call(
             session_factory, record_stop_nothing, DRIVER, stop_id=tour.stops[0].stop_id, now=now
         )
+
+
+async def test_what_a_stop_received_is_in_its_association_register(
+    session_factory, world, tour, now
+):
+    stop = tour.stops[0]
+    await call(session_factory, record_stop_delivered, DRIVER, stop_id=stop.stop_id, now=now)
+
+    async with session_factory() as s:
+        lines = await stock_lines(
+            s,
+            scope=Scope(world.antenna, association_id=stop.association_id),
+            start=now - timedelta(days=1),
+            end=now + timedelta(days=1),
+        )
+
+    assert [(x.movement, x.destination, x.kg, x.limit) for x in lines] == [
+        ("stock_out", stop.association_name, x.kg, x.lot.use_by or x.lot.best_before)
+        for x in stop.loads
+    ]
