@@ -132,6 +132,7 @@ async def create_application(
             clock=clock,
             on_queued=outbox.wake,
             timing=settings.reminders.timing(),
+            routing=settings.routing,
         )
         if schedule
         else None

@@ -337,3 +337,10 @@ class TourDriverCb(CallbackData, prefix="td"):
 
     tour_id: RowId
     member_id: RowId
+
+
+class TourDeliverCb(CallbackData, prefix="tv"):
+    """A distribution stop recorded by its driver: ``done`` (delivered) or ``nothing``."""
+
+    stop_id: RowId
+    action: str

@@ -16,13 +16,18 @@ from logistics.tours.views import StopLine, TourView
 PICKED_UP = ("picked_up", "delivered", "received")
 
 
+def map_url(latitude: float, longitude: float) -> str:
+    """OpenStreetMap at the place, its marker set (escaped for Telegram's HTML)."""
+    return (
+        f"https://www.openstreetmap.org/?mlat={latitude}&amp;mlon={longitude}"
+        f"#map=18/{latitude}/{longitude}"
+    )
+
+
 def map_link(stop: StopLine) -> str:
     if stop.latitude is None or stop.longitude is None:
         return ""
-    url = (
-        f"https://www.openstreetmap.org/?mlat={stop.latitude}&amp;mlon={stop.longitude}"
-        f"#map=18/{stop.latitude}/{stop.longitude}"
-    )
+    url = map_url(stop.latitude, stop.longitude)
     label = _("map")
     return f' · <a href="{url}">{label}</a>'
 

@@ -155,7 +155,7 @@ async def todays_run_sheet(session: AsyncSession, *, antenna_id: int, now: datet
     return await run_sheet(session, antenna_id=antenna_id, day=local_day(now, antenna.timezone))
 
 
-async def _insert_log(
+async def insert_broadcast_key(
     session: AsyncSession, *, antenna_id: int, day: date, kind: str, now: datetime
 ) -> bool:
     """Add the broadcast's key to the open transaction; False (rolled back) when it exists."""
@@ -173,7 +173,7 @@ async def claim_broadcast(
 ) -> bool:
     """Take the (antenna, day, kind) key for good; False when it was already taken."""
     await take_write_lock(session)
-    if not await _insert_log(session, antenna_id=antenna_id, day=day, kind=kind, now=now):
+    if not await insert_broadcast_key(session, antenna_id=antenna_id, day=day, kind=kind, now=now):
         return False
     await session.commit()
     return True
@@ -190,7 +190,7 @@ async def queue_coordinators_once(
         await session.rollback()
         return 0
     day = local_day(now, antenna.timezone)
-    if not await _insert_log(session, antenna_id=antenna_id, day=day, kind=kind, now=now):
+    if not await insert_broadcast_key(session, antenna_id=antenna_id, day=day, kind=kind, now=now):
         return 0
     queued = await notify_coordinators(
         session,
@@ -212,7 +212,9 @@ async def queue_run_sheet(session: AsyncSession, *, antenna_id: int, now: dateti
         await session.rollback()
         return False
     day = local_day(now, antenna.timezone)
-    if not await _insert_log(session, antenna_id=antenna_id, day=day, kind=RUN_SHEET, now=now):
+    if not await insert_broadcast_key(
+        session, antenna_id=antenna_id, day=day, kind=RUN_SHEET, now=now
+    ):
         return False
     notify_group(
         session,

@@ -19,7 +19,9 @@ from logistics.followups import due_followups
 from logistics.recall_followups import due_recall_followups
 from logistics.recurring import open_due_slots
 from logistics.reminders import DEFAULT_TIMING, Timing, due_reminders
+from logistics.tour_distances import RoutingSettings
 from scheduler.broadcasts import register_broadcasts
+from scheduler.distributions import register_distributions
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ def create_scheduler(
     clock: Clock,
     on_queued: Callable[[], None],
     timing: Timing = DEFAULT_TIMING,
+    routing: RoutingSettings | None = None,
 ) -> AsyncIOScheduler:
     """The scheduler with its jobs registered, not started (``start()`` needs a running loop)."""
     scheduler = AsyncIOScheduler(timezone=UTC)
@@ -69,6 +72,13 @@ def create_scheduler(
     )
     register_broadcasts(
         scheduler, session_factory=session_factory, clock=clock, on_queued=on_queued
+    )
+    register_distributions(
+        scheduler,
+        session_factory=session_factory,
+        clock=clock,
+        on_queued=on_queued,
+        routing=routing or RoutingSettings(),
     )
     return scheduler
 

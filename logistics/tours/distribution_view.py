@@ -73,6 +73,7 @@ class StopLine:
     done_at: datetime | None
     loads: tuple[LoadLine, ...]
     problems: tuple[str, ...]  # "window", "capacity", "cold_chain"
+    coordinates: tuple[float, float] | None = None  # the association's, for a map link
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,11 @@ async def view_of_tour(session: AsyncSession, tour: Tour, *, now: datetime) -> D
                     for x in mine
                 ),
                 problems=tuple(problems),
+                coordinates=(
+                    (association.latitude, association.longitude)
+                    if association.latitude is not None and association.longitude is not None
+                    else None
+                ),
             )
         )
     return DistributionTour(
