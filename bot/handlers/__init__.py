@@ -20,6 +20,7 @@ def routers() -> list[Router]:
         problem_note,
         recall,
         recurring,
+        stock_weights,
         store_changes,
         surplus,
         surplus_dates,
@@ -50,6 +51,7 @@ def routers() -> list[Router]:
         routing,
         slots,
         start,
+        stock,
         store_pickups,
     )
 
@@ -75,6 +77,7 @@ def routers() -> list[Router]:
         guided_correction,
         recurring,
         weights,
+        stock_weights,
         problem_note,
         recall,
         recalls,
@@ -83,6 +86,7 @@ def routers() -> list[Router]:
         collection,
         receipts,
         routing,
+        stock,
         slots,
         runsheet,
         summary,
