@@ -36,6 +36,7 @@ from storage.models import (
     Antenna,
     Delivery,
     Donation,
+    Hub,
     Member,
     Membership,
     Outbox,
@@ -53,6 +54,7 @@ from tests.permission_parts import (  # noqa: F401 (other tests import them from
     Chats,
     may_use,
 )
+from tests.stock_world import add_other_hub, put_lot
 from tests.test_hostile_input import ErrorLog, callback_classes
 
 # what the bot says to someone who may not do something (msgids, checked in their language)
@@ -79,6 +81,7 @@ REFUSALS = (
     "This button is no longer valid.",
     "Recalls are for the coordinators and store managers of an antenna.",
     "This question is no longer open. Send /recall to start again.",
+    "A hub's stock is for its staff and the coordinators of its antenna.",
 )
 I18N = create_i18n()
 
@@ -107,12 +110,15 @@ class World:
     association: int = 0  # Anne's association, in Ixelles
     recall: int = 0  # a recall of the store's bread, its notices waiting
     recall_notice: int = 0  # that recall's notice to Anne's association
+    hub: int = 0  # the Ixelles hub
+    lot: int = 0  # a lot of its stock (another hub of the antenna has its own staff)
 
 
 Everyone = frozenset(PEOPLE)
 Manager = frozenset({"coordinator"})
 Holder = frozenset({"coordinator", "driver"})  # the driver on the pickup, or a coordinator
 StoreSide = frozenset({"coordinator", "store_manager"})  # the store's manager, or a coordinator
+HubSide = frozenset({"coordinator", "hub_staff"})  # the hub's staff, or a coordinator
 FLOW = "flow"  # acts only inside the presser's own conversation step: never from outside
 
 # who may press each button (allowed ones act), and what the pressed data points at
@@ -173,6 +179,12 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.RecallAnswerCb: (
         frozenset({"coordinator", "association"}),
         lambda w: cb.RecallAnswerCb(notice_id=w.recall_notice, answer="seen"),
+    ),
+    cb.StockCb: (HubSide, lambda w: cb.StockCb(hub_id=w.hub)),
+    cb.StockLotCb: (HubSide, lambda w: cb.StockLotCb(lot_id=w.lot, action="c")),
+    cb.StockLossCb: (
+        HubSide,
+        lambda w: cb.StockLossCb(lot_id=w.lot, reason="damaged", amount="all"),
     ),
 }
 
@@ -334,6 +346,11 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
             ).one()
             lucas.status = "suspended" if suspend else lucas.status
             session.add(lucas)
+            lot = await put_lot(
+                session, hub_key="hub-ixelles", category_key="viande", kg=6, now=now,
+                use_by=date(2026, 3, 11), lot="M7",
+            )  # fmt: skip
+            await add_other_hub(session, now)
             # what the setting up queued is not what this test looks at
             await session.exec(update(Outbox).values(status="sent"))
             await session.commit()
@@ -353,6 +370,8 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
                 association=anne,
                 recall=recall.recall_id,
                 recall_notice=recall_notice,
+                hub=(await session.exec(select(Hub.id).where(Hub.key == "hub-ixelles"))).one(),
+                lot=lot,
             )
     finally:
         await engine.dispose()
