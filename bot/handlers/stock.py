@@ -39,7 +39,9 @@ AMOUNTS = ("-", "all", "kg")
 NOTICE = 200  # characters Telegram shows of a button's notice
 
 
-async def stock(message: Message, identity: Identity | None, session: AsyncSession, clock: Clock):
+async def stock(
+    message: Message, identity: Identity | None, session: AsyncSession, clock: Clock
+) -> None:
     """Every hub the person handles, one message each (a page at a time)."""
     if not may_see_stock(identity):
         await message.answer(stock_only())
