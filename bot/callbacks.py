@@ -344,3 +344,36 @@ class TourDeliverCb(CallbackData, prefix="tv"):
 
     stop_id: RowId
     action: str
+
+
+StockPage = Annotated[int, Field(ge=0, le=999)]
+"""A page of a hub's stock, from 0 (a forged page past the last shows the last)."""
+
+
+class StockCb(CallbackData, prefix="sk"):
+    """/stock: a page of one hub's stock (also the way back from a lot, leaving any typed
+    step about it)."""
+
+    hub_id: RowId
+    page: StockPage = 0
+
+
+class StockLotCb(CallbackData, prefix="sa"):
+    """A lot of /stock: ``v`` shows it and what can be done, ``l`` a loss (its reason is
+    chosen next), ``c`` a count (the kg counted are then typed); ``page`` is the stock's page
+    to come back to."""
+
+    lot_id: RowId
+    action: str = "v"
+    page: StockPage = 0
+
+
+class StockLossCb(CallbackData, prefix="sz"):
+    """A loss from a lot of /stock for a ``reason`` (``past_date``, ``damaged``,
+    ``cold_chain``): ``amount`` ``-`` asks how much, ``all`` records all that is left of the
+    lot, ``kg`` asks for the kg (then typed)."""
+
+    lot_id: RowId
+    reason: str
+    amount: str = "-"
+    page: StockPage = 0

@@ -38,6 +38,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("mine", N_("My pickups"), frozenset({"driver", "coordinator", "store_manager"})),
     Command("receipts", N_("Deliveries to confirm"), frozenset({"association", "coordinator"})),
     Command("pickups", N_("Pickups on the way, and where they go"), frozenset({"coordinator"})),
+    Command(
+        "stock",
+        N_("The hub's stock, oldest date first: losses and counts"),
+        frozenset({"coordinator", "hub_staff"}),
+    ),
     Command("runsheet", N_("Today's run sheet"), frozenset({"coordinator"})),
     Command(
         "tours", N_("Van tours: plan, adjust, confirm, drive"), frozenset({"coordinator", "driver"})

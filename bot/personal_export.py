@@ -45,6 +45,7 @@ LABELS = {
     "status": N_("status"),
     "store": N_("store"),
     "association": N_("association"),
+    "hub": N_("hub"),
     "donation": N_("pickup number"),
     "window_start": N_("pickup time"),
     "estimated_kg": N_("estimated kg"),

@@ -77,7 +77,7 @@ def _roles(memberships: list[dict[str, Any]]) -> list[str]:
         return []
     lines = ["", _("Your roles:")]
     for m in memberships[:ROLES_SHOWN]:
-        place = m["store"] or m["association"]
+        place = m["store"] or m["association"] or m.get("hub")
         place = f" — {escape(place[:NAME_SHOWN])}" if place else ""
         lines.append(
             f"• {role_label(m['role'])}{place} ({escape(m['antenna'][:NAME_SHOWN])}): "

@@ -24,6 +24,7 @@ from logistics.errors import (
     WindowPassed,
 )
 from logistics.food_dates import OutOfDate, PastDate
+from logistics.stock.moves import CountChanged, StockShort
 
 
 def explain(error: DomainError) -> str:
@@ -71,6 +72,10 @@ def explain(error: DomainError) -> str:
         )
     if isinstance(error, PastDate):
         return "\n".join([*(out_of_date_line(item) for item in error.items), remove_or_date()])
+    if isinstance(error, StockShort):
+        return stock_short(error.on_hand_kg)
+    if isinstance(error, CountChanged):
+        return _("Someone moved this lot meanwhile: here is the stock again.")
     if isinstance(error, AlreadyDone):
         return _("This was already recorded.")
     if isinstance(error, NotAllowed):
@@ -99,6 +104,13 @@ def out_of_date_line(item: OutOfDate) -> str:
         "⛔ {item}: its best-before date ({date}) is past by more than {days} days: it may "
         "not be given."
     ).format(item=shown, date=day, days=item.grace_days)
+
+
+def stock_short(on_hand_kg: float) -> str:
+    """A loss of more than the lot holds."""
+    if on_hand_kg < 0.05:
+        return _("Nothing of this lot is on hand any more.")
+    return _("Only {kg} of it is on hand.").format(kg=formatting.kg(on_hand_kg, locale()))
 
 
 def remove_or_date() -> str:
@@ -137,6 +149,9 @@ def invalid_input(code: str) -> str:
         "tour_empty": lambda: _("There is no stop on this tour: nothing to confirm."),
         "tour_changed": lambda: _(
             "The tour changed meanwhile (a pickup was claimed or changed): here it is again."
+        ),
+        "count_unchanged": lambda: _(
+            "That is the figure the stock shows already: nothing to correct."
         ),
     }
     return messages.get(code, lambda: _("This value cannot be used."))()
@@ -198,6 +213,11 @@ def associations_only() -> str:
         "Confirming deliveries is for the associations and coordinators of an antenna. "
         "Ask your coordinator."
     )
+
+
+def stock_only() -> str:
+    """/stock and its buttons, for someone who neither staffs that hub nor coordinates it."""
+    return _("A hub's stock is for its staff and the coordinators of its antenna.")
 
 
 def coordinators_only() -> str:

@@ -17,6 +17,7 @@ def role_label(role: str) -> str:
         "store_manager": _("store manager"),
         "driver": _("driver"),
         "association": _("association member"),
+        "hub_staff": _("hub staff"),
     }
     return labels[role]
 
@@ -75,6 +76,11 @@ def first_step(role: str) -> str:
         return _(
             "First steps: /invite brings in your stores, drivers and associations, "
             "/members shows them, /runsheet shows today's pickups."
+        )
+    if role == "hub_staff":
+        return _(
+            "/stock shows what the hub holds, the oldest date first, with what passes its "
+            "date today or tomorrow marked; its buttons record a loss or a count."
         )
     return _("/runs shows the pickups you can claim.")
 

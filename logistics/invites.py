@@ -1,7 +1,7 @@
 """Invitations: single-use, expiring links created by coordinators, and checking them.
 
 Only the SHA-256 hash of a token is kept. A coordinator creates an invitation to the antenna
-for a role (and a store or association where the role needs one); a person opening the link
+for a role (and a store, association or hub where the role needs one); a person opening the link
 learns what it is for, if it is still unused, unexpired, and for a role they do not hold yet.
 Joining through it and the approval of drivers are in ``logistics.joining``.
 """
@@ -26,13 +26,14 @@ from storage.models import (
     Antenna,
     Association,
     AuditLog,
+    Hub,
     Invite,
     Member,
     Membership,
     Store,
 )
 
-MAX_PLACES = 50  # buttons offered for stores or associations
+MAX_PLACES = 50  # buttons offered for stores, associations or hubs
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
@@ -76,7 +77,7 @@ def hash_token(token: str) -> str:
 class NewInvite:
     token: str  # never stored: only its hash
     antenna_name: str
-    place_name: str | None  # the store or association, for those roles
+    place_name: str | None  # the store, association or hub, for those roles
 
 
 @transaction
@@ -98,7 +99,7 @@ async def create_invite(
     antenna = await session.get(Antenna, antenna_id)
     if antenna is None:
         raise NotFound("antenna")
-    store_id = association_id = place_name = None
+    store_id = association_id = hub_id = place_name = None
     if role == "store_manager":
         store = await session.get(Store, place_id or 0)
         if store is None or store.antenna_id != antenna_id or not store.active:
@@ -109,6 +110,11 @@ async def create_invite(
         if association is None or association.antenna_id != antenna_id or not association.active:
             raise NotFound("association")
         association_id, place_name = association.id, association.name
+    elif role == "hub_staff":
+        hub = await session.get(Hub, place_id or 0)
+        if hub is None or hub.antenna_id != antenna_id:
+            raise NotFound("hub")
+        hub_id, place_name = hub.id, hub.name
     token = secrets.token_urlsafe(24)
     invite = Invite(
         token_hash=hash_token(token),
@@ -116,6 +122,7 @@ async def create_invite(
         role=role,
         store_id=store_id,
         association_id=association_id,
+        hub_id=hub_id,
         created_by_id=identity.member_id,
         created_at=now,
         expires_at=now + valid_for,
@@ -138,14 +145,18 @@ async def create_invite(
 async def invite_places(
     session: AsyncSession, *, antenna_id: int, role: str
 ) -> list[tuple[int, str]]:
-    """The antenna's active stores (for a store manager) or associations, by name."""
-    table = Store if role == "store_manager" else Association
-    rows = await session.exec(
-        select(table.id, table.name)
-        .where(table.antenna_id == antenna_id, col(table.active).is_(True))
-        .order_by(table.name)
-        .limit(MAX_PLACES)
-    )
+    """The antenna's active stores (for a store manager), active associations, or hubs (for
+    hub staff), by name."""
+    if role == "hub_staff":
+        query = select(Hub.id, Hub.name).where(Hub.antenna_id == antenna_id).order_by(Hub.name)
+    else:
+        table = Store if role == "store_manager" else Association
+        query = (
+            select(table.id, table.name)
+            .where(table.antenna_id == antenna_id, col(table.active).is_(True))
+            .order_by(table.name)
+        )
+    rows = await session.exec(query.limit(MAX_PLACES))
     return [(i, n) for i, n in rows.all()]
 
 
@@ -163,17 +174,18 @@ async def usable_invite(
 ) -> InviteView:
     row = (
         await session.exec(
-            select(Invite, Antenna.name, Store.name, Association.name)
+            select(Invite, Antenna.name, Store.name, Association.name, Hub.name)
             .join(Antenna, col(Antenna.id) == Invite.antenna_id)
             .outerjoin(Store, col(Store.id) == Invite.store_id)
             .outerjoin(Association, col(Association.id) == Invite.association_id)
+            .outerjoin(Hub, col(Hub.id) == Invite.hub_id)
             .where(Invite.token_hash == token_hash)
             .execution_options(populate_existing=True)
         )
     ).first()
     if row is None:
         raise InviteInvalid()
-    invite, antenna_name, store_name, association_name = row
+    invite, antenna_name, store_name, association_name, hub_name = row
     if invite.used_at is not None:
         raise InviteUsed()
     if invite.expires_at <= now:
@@ -188,7 +200,7 @@ async def usable_invite(
                 Membership.role == invite.role,
                 col(Membership.status) != "rejected",
             )
-            .where(same_place(invite.store_id, invite.association_id))
+            .where(same_place(invite.store_id, invite.association_id, invite.hub_id))
         )
     ).first()
     if held is not None:
@@ -198,13 +210,18 @@ async def usable_invite(
         antenna_id=invite.antenna_id,
         antenna_name=antenna_name,
         role=invite.role,
-        place_name=store_name or association_name,
+        place_name=store_name or association_name or hub_name,
     )
 
 
-def same_place(store_id: int | None, association_id: int | None):
-    store = col(Membership.store_id)
-    association = col(Membership.association_id)
-    return (store.is_(None) if store_id is None else store == store_id) & (
-        association.is_(None) if association_id is None else association == association_id
+def same_place(store_id: int | None, association_id: int | None, hub_id: int | None):
+    """A membership for exactly this store, association or hub (or none of them)."""
+
+    def same(column, value):
+        return col(column).is_(None) if value is None else col(column) == value
+
+    return (
+        same(Membership.store_id, store_id)
+        & same(Membership.association_id, association_id)
+        & same(Membership.hub_id, hub_id)
     )

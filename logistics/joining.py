@@ -76,7 +76,7 @@ async def join(
                 Membership.antenna_id == invite.antenna_id,
                 Membership.role == invite.role,
                 Membership.status == "rejected",
-                same_place(invite.store_id, invite.association_id),
+                same_place(invite.store_id, invite.association_id, invite.hub_id),
             )
         )
     ).first() or Membership(
@@ -85,6 +85,7 @@ async def join(
         role=invite.role,
         store_id=invite.store_id,
         association_id=invite.association_id,
+        hub_id=invite.hub_id,
         created_at=now,
     )
     membership.status = status

@@ -27,6 +27,7 @@ from storage.models import (
     ROLES,
     Antenna,
     Association,
+    Hub,
     Membership,
     Store,
 )
@@ -85,44 +86,50 @@ async def change_role(
     place_id: int | None,
     now: datetime,
 ) -> Membership:
-    """Give the person another role in the same antenna (a store or association where needed)."""
+    """Give the person another role in the same antenna (a store, association or hub where
+    needed)."""
     membership = await _managed(session, identity, membership_id)
     if role not in ROLES:
         raise InvalidInput("role")
     if membership.status not in ("active", "suspended"):
         raise AlreadyDone()
-    store_id = association_id = None
-    if role == "store_manager":
-        store = await session.get(Store, place_id or 0)
-        if store is None or store.antenna_id != membership.antenna_id:
-            raise NotFound("store")
-        store_id = store.id
-    elif role == "association":
-        association = await session.get(Association, place_id or 0)
-        if association is None or association.antenna_id != membership.antenna_id:
-            raise NotFound("association")
-        association_id = association.id
-    if (role, store_id, association_id) == (
+    place = await _place(session, membership, role, place_id)
+    if (role, *place) == (
         membership.role,
         membership.store_id,
         membership.association_id,
+        membership.hub_id,
     ):
         raise AlreadyDone()
-    if await _holds(session, membership, role, store_id, association_id):
+    if await _holds(session, membership, role, *place):
         raise AlreadyMember("active")
     if role != "coordinator":
         await _keep_a_coordinator(session, membership)
     released = await release_driver(session, identity, membership, now) if role != "driver" else []
     old = membership.role
-    membership.role, membership.store_id, membership.association_id = (
-        role,
-        store_id,
-        association_id,
-    )
+    membership.role = role
+    membership.store_id, membership.association_id, membership.hub_id = place
     session.add(membership)
     await session.flush()
     await tell(session, identity, membership, now, "role_changed", released=released, old_role=old)
     return membership
+
+
+async def _place(
+    session: AsyncSession, membership: Membership, role: str, place_id: int | None
+) -> tuple[int | None, int | None, int | None]:
+    """(store, association, hub) of the new role: the one it needs, of the same antenna."""
+    tables = {"store_manager": Store, "association": Association, "hub_staff": Hub}
+    if role not in tables:
+        return None, None, None
+    place = await session.get(tables[role], place_id or 0)
+    if place is None or place.antenna_id != membership.antenna_id:
+        raise NotFound(tables[role].__tablename__)
+    return (
+        place.id if role == "store_manager" else None,
+        place.id if role == "association" else None,
+        place.id if role == "hub_staff" else None,
+    )
 
 
 async def _managed(session: AsyncSession, identity: Identity, membership_id: int) -> Membership:
@@ -171,6 +178,7 @@ async def _holds(
     role: str,
     store_id: int | None,
     association_id: int | None,
+    hub_id: int | None,
 ) -> bool:
     query = select(Membership.id).where(
         Membership.member_id == membership.member_id,
@@ -183,4 +191,6 @@ async def _holds(
         query = query.where(Membership.store_id == store_id)
     if association_id is not None:
         query = query.where(Membership.association_id == association_id)
+    if hub_id is not None:
+        query = query.where(Membership.hub_id == hub_id)
     return (await session.exec(query)).first() is not None

@@ -217,10 +217,11 @@ async def person(session: AsyncSession, *, identity: Identity, membership_id: in
 
 async def _people(session: AsyncSession, where: Any) -> list[Person]:
     rows = await session.exec(
-        select(Membership, Member, Store.name, Association.name)
+        select(Membership, Member, Store.name, Association.name, Hub.name)
         .join(Member, col(Member.id) == Membership.member_id)
         .outerjoin(Store, col(Store.id) == Membership.store_id)
         .outerjoin(Association, col(Association.id) == Membership.association_id)
+        .outerjoin(Hub, col(Hub.id) == Membership.hub_id)
         .where(where)
         .execution_options(populate_existing=True)
     )
@@ -233,7 +234,7 @@ async def _people(session: AsyncSession, where: Any) -> list[Person]:
             username=p.username,
             role=m.role,
             status=m.status,
-            place_name=store_name or association_name,
+            place_name=store_name or association_name or hub_name,
             refrigerated=p.vehicle_refrigerated,
             capacity_kg=p.vehicle_capacity_kg,
             telegram_id=p.telegram_id,
@@ -241,5 +242,5 @@ async def _people(session: AsyncSession, where: Any) -> list[Person]:
             unreachable=p.unreachable,
             opened=p.opened_at is not None,
         )
-        for m, p, store_name, association_name in rows.all()
+        for m, p, store_name, association_name, hub_name in rows.all()
     ]

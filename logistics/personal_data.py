@@ -70,9 +70,11 @@ async def personal_data(session: AsyncSession, *, telegram_id: int) -> dict[str,
     person = {name: _plain(getattr(member, name)) for name in MEMBER_FIELDS}
     memberships = await session.exec(
         select(Antenna.name, Membership.role, Membership.status, Store.name, Association.name)
+        .add_columns(Hub.name)
         .join(Antenna, col(Antenna.id) == Membership.antenna_id)
         .outerjoin(Store, col(Store.id) == Membership.store_id)
         .outerjoin(Association, col(Association.id) == Membership.association_id)
+        .outerjoin(Hub, col(Hub.id) == Membership.hub_id)
         .where(Membership.member_id == m)
         .order_by(col(Membership.id))
     )
@@ -127,7 +129,9 @@ async def personal_data(session: AsyncSession, *, telegram_id: int) -> dict[str,
     )
     return {
         "member": person,
-        "memberships": _rows(memberships, ("antenna", "role", "status", "store", "association")),
+        "memberships": _rows(
+            memberships, ("antenna", "role", "status", "store", "association", "hub")
+        ),
         "announcements": _rows(
             announced,
             ("donation", "store", "window_start", "status", "estimated_kg", "collected_kg", "text"),

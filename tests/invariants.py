@@ -21,6 +21,7 @@ from sqlalchemy import String, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.donation_progress import PICKED_UP_OR_LATER, SETTLED
+from logistics.stock.balance import negative_lots, stock_balances
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
     ALL_TABLES,
@@ -156,7 +157,8 @@ async def check_invariants(session: AsyncSession) -> list[str]:
                 if receipt is None or receipt.status not in SETTLED:
                     problems.append(f"donation {donation.id}: received, stop {stop.id} unsettled")
 
-    problems += await _membership_problems(session, members, stores, associations)
+    problems += await _membership_problems(session, members, stores, associations, hubs)
+    problems += await _stock_problems(session)
     problems += await _outbox_problems(session)
     problems += await _length_problems(session)
     return problems
@@ -198,6 +200,7 @@ async def _membership_problems(
     members: dict[int, Member],
     stores: dict[int, Store],
     associations: dict[int, Association],
+    hubs: dict[int, Hub],
 ) -> list[str]:
     problems = []
     for m in await _all(session, Membership):
@@ -213,6 +216,10 @@ async def _membership_problems(
         if m.association_id is not None:
             if associations[m.association_id].antenna_id != m.antenna_id:
                 problems.append(f"{where}: an association of another antenna")
+        if (m.role == "hub_staff") != (m.hub_id is not None):
+            problems.append(f"{where}: hub given or missing")
+        if m.hub_id is not None and hubs[m.hub_id].antenna_id != m.antenna_id:
+            problems.append(f"{where}: a hub of another antenna")
     for member in members.values():
         if member.forgotten_at is not None and any(
             (member.telegram_id, member.name, member.username, member.phone)
@@ -223,6 +230,13 @@ async def _membership_problems(
                 f"member {member.id}", {"capacity": member.vehicle_capacity_kg}
             )
     return problems
+
+
+async def _stock_problems(session: AsyncSession) -> list[str]:
+    """Per hub and category: in + corrections = out + losses + on hand; no lot below zero."""
+    broken = [b for b in await stock_balances(session) if not b.holds]
+    problems = [f"hub {b.hub_id}, category {b.category_id}: {b.difference_kg} kg" for b in broken]
+    return problems + [f"stock lot {lot}: below zero" for lot in await negative_lots(session)]
 
 
 async def _outbox_problems(session: AsyncSession) -> list[str]:

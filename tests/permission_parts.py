@@ -14,11 +14,25 @@ PEOPLE = {  # who plays each part, and the roles that part holds in the Ixelles 
     "suspended": (100007, set()),  # Lucas, a driver whose membership is suspended here
     "other_coordinator": (100002, set()),  # Joris coordinates Schaerbeek, not Ixelles
     "other_driver": (100005, set()),  # Karim drives for Schaerbeek
+    "hub_staff": (100020, {"hub_staff"}),  # Hélène, at the Ixelles hub
+    "other_hub_staff": (100021, set()),  # Bram, at another hub of the antenna
 }
-LANGUAGES = {100001: "fr", 100002: "nl", 100003: "fr", 100004: "nl", 100005: "fr"}
+LANGUAGES = {
+    100001: "fr",
+    100002: "nl",
+    100003: "fr",
+    100004: "nl",
+    100005: "fr",
+    100020: "fr",
+    100021: "nl",
+}
 NOT_YOURS = ("Ce n'est pas à vous de le faire", "Dat is niet aan jou")
 # roles each person holds anywhere, for the commands (which do not depend on the antenna)
-ANYWHERE = {"other_coordinator": {"coordinator"}, "other_driver": {"driver"}}
+ANYWHERE = {
+    "other_coordinator": {"coordinator"},
+    "other_driver": {"driver"},
+    "other_hub_staff": {"hub_staff"},
+}
 
 
 def may_use(part: str, roles: frozenset[str] | None) -> bool:

@@ -252,3 +252,35 @@ async def test_a_long_list_comes_in_pages(settings, fake_api, clock):
         await press(fake_api, claire, first, MembersCb(antenna_id=IXELLES, page=3))
         await fake_api.wait_for(lambda: "Page 4 sur 4" in fake_api.last_message(CLAIRE)["text"])
     assert fake_api.refused == []
+
+
+async def test_a_role_changes_to_hub_staff_of_a_hub_and_back(settings, fake_api, clock):
+    """The hub is asked like a store or an association; a hub of another antenna is refused,
+    and a role without a hub keeps none."""
+    claire = fake_api.user(CLAIRE)
+    fake_api.user(LUCAS)
+    async with running_bot(settings, clock=clock):
+        message = await say(fake_api, claire, "/members")
+        lucas_id = (await membership_of(settings.database_url, LUCAS))["id"]
+        await press(fake_api, claire, message, MemberCb(membership_id=lucas_id, action="c"))
+        await fake_api.wait_for(lambda: "Magasinier·ère" in str(fake_api.last_message(CLAIRE)))
+        hub_staff = MemberCb(membership_id=lucas_id, action="c", role="hub_staff")
+        await press(fake_api, claire, message, hub_staff)
+        await fake_api.wait_for(lambda: "Quel hub" in fake_api.last_message(CLAIRE)["text"])
+        [(name, data)] = buttons(fake_api.last_message(CLAIRE))[:1]
+        assert name == "Hub Exemple Ixelles"
+        elsewhere = MemberCb(membership_id=lucas_id, action="c", role="hub_staff", place_id=99)
+        assert "n'existe plus" in await press(fake_api, claire, message, elsewhere)
+        assert "Rôle changé" in await press(fake_api, claire, message, data)
+        changed = await membership_of(settings.database_url, LUCAS)
+        assert (changed["role"], changed["hub_id"], changed["store_id"]) == ("hub_staff", 1, None)
+        await fake_api.wait_for(
+            lambda: any("magasinier·ère (au lieu de" in t for t in fake_api.texts(LUCAS))
+        )
+        card = "magasinier·ère · Hub Exemple Ixelles"  # the person's page names the hub
+        await fake_api.wait_for(lambda: card in fake_api.last_message(CLAIRE)["text"])
+        driver = MemberCb(membership_id=lucas_id, action="c", role="driver")
+        assert "Rôle changé" in await press(fake_api, claire, message, driver)
+        back = await membership_of(settings.database_url, LUCAS)
+        assert (back["role"], back["hub_id"]) == ("driver", None)
+    assert fake_api.refused == []

@@ -39,6 +39,7 @@ from storage.models import (
     Antenna,
     Delivery,
     Donation,
+    Hub,
     Member,
     Membership,
     Outbox,
@@ -58,6 +59,7 @@ from tests.permission_parts import (  # noqa: F401 (other tests import them from
     Chats,
     may_use,
 )
+from tests.stock_world import add_other_hub, put_lot
 from tests.test_hostile_input import ErrorLog, callback_classes
 
 # what the bot says to someone who may not do something (msgids, checked in their language)
@@ -85,6 +87,7 @@ REFUSALS = (
     "Recalls are for the coordinators and store managers of an antenna.",
     "This question is no longer open. Send /recall to start again.",
     "Tours are for the coordinators and the drivers of an antenna.",
+    "A hub's stock is for its staff and the coordinators of its antenna.",
 )
 I18N = create_i18n()
 
@@ -117,12 +120,15 @@ class World:
     tour: int = 0  # its collection tour of the day, proposed
     tour_stop: int = 0  # the tour's first stop
     sofie: int = 0  # Sofie's member id (a driver to confirm the tour with)
+    hub: int = 0  # the Ixelles hub
+    lot: int = 0  # a lot of its stock (another hub of the antenna has its own staff)
 
 
 Everyone = frozenset(PEOPLE)
 Manager = frozenset({"coordinator"})
 Holder = frozenset({"coordinator", "driver"})  # the driver on the pickup, or a coordinator
 StoreSide = frozenset({"coordinator", "store_manager"})  # the store's manager, or a coordinator
+HubSide = frozenset({"coordinator", "hub_staff"})  # the hub's staff, or a coordinator
 FLOW = "flow"  # acts only inside the presser's own conversation step: never from outside
 
 # who may press each button (allowed ones act), and what the pressed data points at
@@ -188,6 +194,12 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.TourCb: (Manager, lambda w: cb.TourCb(tour_id=w.tour, action="drivers")),
     cb.TourStopCb: (Manager, lambda w: cb.TourStopCb(stop_id=w.tour_stop, move="down")),
     cb.TourDriverCb: (Manager, lambda w: cb.TourDriverCb(tour_id=w.tour, member_id=w.sofie)),
+    cb.StockCb: (HubSide, lambda w: cb.StockCb(hub_id=w.hub)),
+    cb.StockLotCb: (HubSide, lambda w: cb.StockLotCb(lot_id=w.lot, action="c")),
+    cb.StockLossCb: (
+        HubSide,
+        lambda w: cb.StockLossCb(lot_id=w.lot, reason="damaged", amount="all"),
+    ),
 }
 
 
@@ -348,10 +360,16 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
             ).one()
             lucas.status = "suspended" if suspend else lucas.status
             session.add(lucas)
+            lot = await put_lot(
+                session, hub_key="hub-ixelles", category_key="viande", kg=6, now=now,
+                use_by=date(2026, 3, 11), lot="M7",
+            )  # fmt: skip
+            await add_other_hub(session, now)
             # what the setting up queued is not what this test looks at
             await session.exec(update(Outbox).values(status="sent"))
             await session.commit()
             anne_stop = next(s for s in stops["delivered"] if s.association_id == anne)
+            hub = (await session.exec(select(Hub.id).where(Hub.key == "hub-ixelles"))).one()
         tour = await _proposed_tour(engine, claire_id=100001, now=now)
         return World(
             ixelles=antennas["ixelles"],
@@ -368,6 +386,8 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
             association=anne,
             recall=recall.recall_id,
             recall_notice=recall_notice,
+            hub=hub,
+            lot=lot,
             **tour,
         )
     finally:

@@ -1,5 +1,5 @@
-"""/invite: a coordinator picks the antenna (if several), the role, the store or association
-where it applies, and gets a single-use link to share. Also the approve / reject buttons
+"""/invite: a coordinator picks the antenna (if several), the role, the store, association or
+hub where it applies, and gets a single-use link to share. Also the approve / reject buttons
 the coordinators get when a driver joins."""
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from logistics.people import Identity
 from logistics.permissions import coordinated_antennas, is_coordinator
 from storage.models import ROLES
 
-PLACED_ROLES = ("store_manager", "association")
+PLACED_ROLES = ("store_manager", "association", "hub_staff")
+INVITED_ROLES = ("store_manager", "driver", "association", "coordinator", "hub_staff")
 
 
 async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -54,7 +55,7 @@ def antenna_keyboard(identity: Identity, make) -> InlineKeyboardMarkup:
 
 def role_keyboard(antenna_id: int) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
-    for role in ("store_manager", "driver", "association", "coordinator"):
+    for role in INVITED_ROLES:
         builder.button(
             text=role_label(role).capitalize(),
             callback_data=InviteCb(antenna_id=antenna_id, role=role),
@@ -107,7 +108,7 @@ async def invite_pressed(
             data = InviteCb(antenna_id=antenna_id, role=role, place_id=place_id)
             builder.button(text=name[:60], callback_data=data)
         builder.adjust(1)
-        question = _("Which store?") if role == "store_manager" else _("Which association?")
+        question = place_question(role)
         await query.answer()
         await show(query, question, builder.as_markup())
         return
@@ -150,6 +151,15 @@ async def invite_pressed(
     await edit_text(query.message, text, markup)
 
 
+def place_question(role: str) -> str:
+    """Which store, association or hub the role is for."""
+    if role == "store_manager":
+        return _("Which store?")
+    if role == "hub_staff":
+        return _("Which hub?")
+    return _("Which association?")
+
+
 def share_text(i18n: I18n, role: str, invitation: NewInvite) -> str:
     """What goes with the shared link, in both languages: the coordinator does not know the
     invitee's."""
@@ -159,6 +169,7 @@ def share_text(i18n: I18n, role: str, invitation: NewInvite) -> str:
         "association": N_("Join {antenna} on Telegram to receive food for {place}."),
         "driver": N_("Join {antenna} on Telegram as a driver."),
         "coordinator": N_("Join {antenna} on Telegram as a coordinator."),
+        "hub_staff": N_("Join {antenna} on Telegram to handle the stock of {place}."),
     }[role]
     return "\n".join(
         i18n.gettext(msgid, locale=lc).format(antenna=invitation.antenna_name, place=place)

@@ -15,7 +15,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import MemberCb, MembersCb
-from bot.handlers.invites import antenna_keyboard, not_coordinator, show
+from bot.handlers.invites import (
+    PLACED_ROLES,
+    antenna_keyboard,
+    not_coordinator,
+    place_question,
+    show,
+)
 from bot.members_view import back, card_view, confirm_removal, page_view, short
 from bot.refusals import explain
 from bot.reliability_text import driver_card_lines
@@ -139,21 +145,22 @@ async def role_choice(
     p: Person,
     callback_data: MemberCb,
 ) -> bool:
-    """Show the next choice (role, then store or association); False once it is complete."""
+    """Show the next choice (role, then store, association or hub); False once it is
+    complete."""
     role, mid = callback_data.role, p.membership_id
     builder = InlineKeyboardBuilder()
     if role == "-":
-        for choice in ("coordinator", "store_manager", "driver", "association"):
-            if choice == p.role and choice not in ("store_manager", "association"):
+        for choice in ("coordinator", "store_manager", "driver", "association", "hub_staff"):
+            if choice == p.role and choice not in PLACED_ROLES:
                 continue
             data = MemberCb(membership_id=mid, action="c", role=choice)
             builder.button(text=role_label(choice).capitalize(), callback_data=data)
         question = _("Which role for {name}?").format(name=escape(short(p.name, 100)))
-    elif role in ("store_manager", "association") and not callback_data.place_id:
+    elif role in PLACED_ROLES and not callback_data.place_id:
         for place_id, name in await invite_places(session, antenna_id=p.antenna_id, role=role):
             data = MemberCb(membership_id=mid, action="c", role=role, place_id=place_id)
             builder.button(text=short(name, 60), callback_data=data)
-        question = _("Which store?") if role == "store_manager" else _("Which association?")
+        question = place_question(role)
     elif role in ROLES:
         await rules.change_role(
             session,

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.commands import set_personal_menu
 from bot.flows import joining
-from bot.handlers import pickups, receipts
+from bot.handlers import pickups, receipts, stock
 from bot.texts import first_step, greeting, role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError
@@ -55,6 +55,8 @@ async def what_waits(
         await pickups.runs(message, identity, session, clock)
     if "association" in roles:
         await receipts.receipts(message, identity, session)
+    if "hub_staff" in roles:
+        await stock.stock(message, identity, session, clock)
 
 
 async def start_with_invite(

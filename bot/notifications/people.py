@@ -15,7 +15,7 @@ from bot.i18n import N_
 from bot.notifications.base import Context, Rendered
 from bot.texts import role_label
 from logistics.views import donation_views
-from storage.models import Antenna, Association, Member, Membership, Store
+from storage.models import Antenna, Association, Hub, Member, Membership, Store
 
 
 async def member_unreachable(ctx: Context, payload: dict) -> Rendered | None:
@@ -119,6 +119,9 @@ async def place_name(ctx: Context, membership: Membership) -> str | None:
     if membership.association_id is not None:
         association = await ctx.session.get(Association, membership.association_id)
         return association.name if association else None
+    if membership.hub_id is not None:
+        hub = await ctx.session.get(Hub, membership.hub_id)
+        return hub.name if hub else None
     return None
 
 

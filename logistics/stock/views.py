@@ -9,7 +9,10 @@ from datetime import date, datetime, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.errors import NotFound
 from logistics.food_dates import local_today
+from logistics.people import Identity
+from logistics.stock.access import handled_hub
 from storage.models import Antenna, Category, Hub, StockLot
 
 COLD_ORDER = ("frozen", "chilled", "ambient")  # the most fragile first
@@ -90,6 +93,7 @@ async def hub_stocks(session: AsyncSession, hubs: list[Hub], *, now: datetime) -
         select(StockLot, Category)
         .join(Category, col(Category.id) == StockLot.category_id)
         .where(col(StockLot.hub_id).in_([hub.id for hub in hubs]), col(StockLot.on_hand_kg) > 0)
+        .execution_options(populate_existing=True)  # as it is now, after a move in this session
     )
     by_hub: dict[int, list[tuple[StockLot, Category]]] = {}
     for lot, category in rows.all():
@@ -118,3 +122,23 @@ async def hub_stocks(session: AsyncSession, hubs: list[Hub], *, now: datetime) -
             HubStock(hub.id, hub.name, hub.cold_storage, today, tuple(sorted(lines, key=fefo_key)))
         )
     return stocks
+
+
+async def hub_stock(
+    session: AsyncSession, identity: Identity, hub_id: int, *, now: datetime
+) -> HubStock:
+    """One hub's stock, for someone who may handle it (refused otherwise)."""
+    hub = await handled_hub(session, identity, hub_id)
+    return (await hub_stocks(session, [hub], now=now))[0]
+
+
+async def lot_stock(
+    session: AsyncSession, identity: Identity, lot_id: int, *, now: datetime
+) -> tuple[HubStock, LotLine | None]:
+    """The stock of the hub holding this lot, for someone who may handle it, and the lot's
+    line in it (None once nothing of it is left)."""
+    lot = await session.get(StockLot, lot_id)
+    if lot is None:
+        raise NotFound("stock_lot")
+    stock = await hub_stock(session, identity, lot.hub_id, now=now)
+    return stock, next((line for line in stock.lines if line.lot_id == lot_id), None)
