@@ -310,11 +310,12 @@ class DateCb(CallbackData, prefix="dt"):
 
 
 class TourPlanCb(CallbackData, prefix="tp"):
-    """/tours: propose the collection tour of ``vehicle_id`` for today (``day`` 0) or
-    tomorrow (1)."""
+    """/tours: propose the tour of ``vehicle_id`` for today (``day`` 0) or tomorrow (1): the
+    evening's collection (``kind`` "c") or the distribution of its hub's stock ("d")."""
 
     vehicle_id: RowId
     day: int = 0
+    kind: str = "c"
 
 
 class TourCb(CallbackData, prefix="tr"):

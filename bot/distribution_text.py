@@ -16,6 +16,14 @@ from bot.tour_text import map_url
 from logistics.tours.distribution_view import DistributionTour, LotInfo, StopLine
 
 
+def fit(text: str, limit: int = 4096) -> str:
+    """The text within Telegram's limit, cut between two stops (never inside a tag)."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n\n", 0, limit - 2)
+    return text[: cut if cut > 0 else text.rfind("\n", 0, limit)]
+
+
 def lot_name(lot: LotInfo) -> str:
     name = lot.category_nl if cards.locale() == "nl" else lot.category_fr
     if lot.label:

@@ -66,5 +66,13 @@ async def tours_menu(
                 text=_("Plan {vehicle}, {day}").format(vehicle=vehicle.name[:40], day=label),
                 callback_data=TourPlanCb(vehicle_id=vehicle.id, day=day),
             )
+        if vehicle.home_hub_id is not None:
+            for day, label in ((0, _("today")), (1, _("tomorrow"))):
+                builder.button(
+                    text=_("Distribute the hub's stock with {vehicle}, {day}").format(
+                        vehicle=vehicle.name[:30], day=label
+                    ),
+                    callback_data=TourPlanCb(vehicle_id=vehicle.id, day=day, kind="d"),
+                )
     builder.adjust(1)
     return "\n".join(lines), builder.as_markup()

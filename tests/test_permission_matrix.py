@@ -33,6 +33,8 @@ from logistics.recurring import open_due_slots
 from logistics.routing import send_to
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
+from logistics.tours.distribution import propose_distribution
+from logistics.tours.distribution_adjust import confirm_tour
 from storage.engine import create_engine, create_session_factory
 from storage.food_safety import RecallNotice
 from storage.models import (
@@ -120,6 +122,7 @@ class World:
     tour: int = 0  # its collection tour of the day, proposed
     tour_stop: int = 0  # the tour's first stop
     sofie: int = 0  # Sofie's member id (a driver to confirm the tour with)
+    delivery_stop: int = 0  # a stop of the hub's distribution tour, confirmed with Sofie
     hub: int = 0  # the Ixelles hub
     lot: int = 0  # a lot of its stock (another hub of the antenna has its own staff)
 
@@ -194,6 +197,10 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
     cb.TourCb: (Manager, lambda w: cb.TourCb(tour_id=w.tour, action="drivers")),
     cb.TourStopCb: (Manager, lambda w: cb.TourStopCb(stop_id=w.tour_stop, move="down")),
     cb.TourDriverCb: (Manager, lambda w: cb.TourDriverCb(tour_id=w.tour, member_id=w.sofie)),
+    cb.TourDeliverCb: (
+        Holder,
+        lambda w: cb.TourDeliverCb(stop_id=w.delivery_stop, action="nothing"),
+    ),
     cb.StockCb: (HubSide, lambda w: cb.StockCb(hub_id=w.hub)),
     cb.StockLotCb: (HubSide, lambda w: cb.StockLotCb(lot_id=w.lot, action="c")),
     cb.StockLossCb: (
@@ -371,6 +378,7 @@ async def build_world(database_url: str, now, *, suspend: bool = True) -> World:
             anne_stop = next(s for s in stops["delivered"] if s.association_id == anne)
             hub = (await session.exec(select(Hub.id).where(Hub.key == "hub-ixelles"))).one()
         tour = await _proposed_tour(engine, claire_id=100001, now=now)
+        tour["delivery_stop"] = await _distribution_stop(engine, hub, tour["sofie"], now=now)
         return World(
             ixelles=antennas["ixelles"],
             schaerbeek=antennas["schaerbeek"],
@@ -412,6 +420,20 @@ async def _proposed_tour(engine, *, claire_id: int, now) -> dict[str, int]:
         await session.exec(update(Outbox).values(status="sent"))
         await session.commit()
         return {"vehicle": van.id, "tour": tour, "tour_stop": stop, "sofie": sofie}
+
+
+async def _distribution_stop(engine, hub_id: int, sofie: int, *, now) -> int:
+    """The first stop of the hub's distribution tour of the day, confirmed with Sofie."""
+    async with create_session_factory(engine)() as session:
+        claire = await identify(session, telegram_id=100001)
+        tour = await propose_distribution(
+            session, hub_id=hub_id, service_day=now.astimezone(ZoneInfo("Europe/Brussels")).date(),
+            now=now, identity=claire, routing=RoutingSettings(),
+        )  # fmt: skip
+        await confirm_tour(session, identity=claire, tour_id=tour.tour_id, driver_id=sofie, now=now)
+        await session.exec(update(Outbox).values(status="sent"))
+        await session.commit()
+        return tour.stops[0].stop_id
 
 
 def may_press(part: str, allowed: frozenset[str] | str) -> bool:

@@ -17,20 +17,23 @@ from bot import cards, formatting
 from bot.callbacks import TourCb, TourDriverCb, TourPlanCb, TourStopCb
 from bot.config import Settings
 from bot.edits import edit_text
+from bot.handlers import distribution_tours
 from bot.refusals import explain
 from bot.tour_menu import tours_menu
 from bot.tour_text import drivers_keyboard, proposal_keyboard, sheet_keyboard, tour_text
 from logistics.clock import Clock
-from logistics.errors import DomainError, NotAllowed
+from logistics.errors import DomainError, InvalidInput, NotAllowed
 from logistics.food_dates import local_today
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas, is_coordinator
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.confirmation import confirm_collection_tour, load_tour, tour_drivers
+from logistics.tours.distribution import propose_distribution
+from logistics.tours.distribution_view import distribution_tour
 from logistics.tours.editing import edit_stop
 from logistics.tours.unloading import unload_at_hub
 from logistics.tours.views import TourView, left_out_names, tour_view, visible_tour
-from storage.models import Antenna, Tour, Vehicle
+from storage.models import Antenna, Tour, TourStop, Vehicle
 
 LIMIT = 4096
 
@@ -64,7 +67,13 @@ async def tours_command(
     elif not driven:
         await message.answer(_("You have no tour to drive today or tomorrow."))
     for view in driven or []:
-        text, markup = await _render(session, view, identity)
+        if view.kind == "distribution":
+            whole = await distribution_tour(
+                session, identity=identity, tour_id=view.tour_id, now=clock.now()
+            )
+            text, markup = distribution_tours.render(whole, identity)
+        else:
+            text, markup = await _render(session, view, identity)
         await message.answer(text, reply_markup=markup)
 
 
@@ -100,7 +109,17 @@ async def plan(
             raise NotAllowed("not_coordinator")
         antenna = await session.get(Antenna, vehicle.antenna_id)
         day = local_today(clock.now(), antenna.timezone) + timedelta(days=callback_data.day > 0)
-        await query.answer(_("Planning the tour…"))
+        if callback_data.kind == "d":  # the hub's stock, out to the associations
+            if vehicle.home_hub_id is None:
+                raise InvalidInput("vehicle_without_hub")
+            view = await propose_distribution(
+                session, hub_id=vehicle.home_hub_id, service_day=day, now=clock.now(),
+                identity=identity, vehicle_id=vehicle.id, routing=settings.routing,
+            )  # fmt: skip
+            await query.answer()
+            text, markup = distribution_tours.render(view, identity)
+            await edit_text(query.message, text, markup)
+            return
         tour_id = await propose_collection_tour(
             session,
             vehicle_id=vehicle.id,
@@ -112,7 +131,7 @@ async def plan(
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
         return
-    await _show(query, session, identity, tour_id, answered=True)
+    await _show(query, session, identity, tour_id)
 
 
 async def _show(query, session, identity, tour_id: int, *, answered: bool = False) -> None:
@@ -138,6 +157,10 @@ async def pressed(
 ) -> None:
     tour_id, action = callback_data.tour_id, callback_data.action
     try:
+        tour = await session.get(Tour, tour_id)
+        if tour is not None and tour.kind == "distribution":
+            await distribution_tours.act(query, tour, action, identity, session, clock, settings)
+            return
         if action in ("show", "sheet"):
             await _show(query, session, identity, tour_id)
             return
@@ -153,7 +176,6 @@ async def pressed(
             return
         tour = await load_tour(session, tour_id, identity)
         if action == "replan":
-            await query.answer(_("Planning the tour…"))
             await propose_collection_tour(
                 session,
                 vehicle_id=tour.vehicle_id,
@@ -163,7 +185,7 @@ async def pressed(
                 routing=settings.routing,
             )
             new = await _proposal_of(session, tour)
-            await _show(query, session, identity, new, answered=True)
+            await _show(query, session, identity, new)
             return
         if action == "drivers":
             drivers = await tour_drivers(session, tour.antenna_id)
@@ -204,6 +226,12 @@ async def moved(
     settings: Settings,
 ) -> None:
     try:
+        stop = await session.get(TourStop, callback_data.stop_id)
+        tour = await session.get(Tour, stop.tour_id) if stop else None
+        if tour is not None and tour.kind == "distribution":
+            move = callback_data.move
+            await distribution_tours.move(query, stop.id, move, identity, session, clock, settings)
+            return
         edited = await edit_stop(
             session,
             stop_id=callback_data.stop_id,
@@ -233,6 +261,12 @@ async def driver_chosen(
     clock: Clock,
 ) -> None:
     try:
+        tour = await session.get(Tour, callback_data.tour_id)
+        if tour is not None and tour.kind == "distribution":
+            await distribution_tours.confirm(
+                query, tour.id, callback_data.member_id, identity, session, clock
+            )
+            return
         done = await confirm_collection_tour(
             session,
             tour_id=callback_data.tour_id,

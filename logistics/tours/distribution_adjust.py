@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import AlreadyDone, InvalidInput, TourClosed
 from logistics.food_dates import local_today
+from logistics.notify import notify_member
 from logistics.people import Identity
 from logistics.stock.moves import StockShort
 from logistics.tour_distances import RoutingSettings
@@ -252,10 +253,11 @@ async def _confirm(
     ).first()
     if loaded is None:
         raise InvalidInput("tour_empty")
-    await tour_driver(session, tour.antenna_id, driver_id)
+    driver = await tour_driver(session, tour.antenna_id, driver_id)
     tour.status, tour.confirmed_at, tour.driver_id = "confirmed", now, driver_id
     session.add(tour)
     audit(session, now, actor_id, "tour.confirmed", tour, driver_id=driver_id)
+    notify_member(session, member=driver, kind="tour_sheet", now=now, tour_id=tour.id)
     return tour.id
 
 
