@@ -73,8 +73,8 @@ def tour_lines(report: Report) -> list[str]:
 
 
 def day_tour_line(tour: TourFigures, locale: str) -> str:
-    """``• Camionnette · Sofie · collecte: stops made 4/5 · 180 kg carried · …``."""
-    made = _("stops made: {done}/{stops}").format(done=tour.stops_done, stops=tour.stops)
+    """``• Camionnette · Sofie · collection: 4/5 stops made · 180 kg carried · …``."""
+    made = _("{done}/{stops} stops made").format(done=tour.stops_done, stops=tour.stops)
     figures = [made, *carried(tour.kg, tour.km, tour.kg_per_km, locale)]
     return _("• {vehicle} · {driver} · {kind}: {figures}").format(
         vehicle=escape(tour.vehicle),
