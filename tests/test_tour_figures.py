@@ -66,8 +66,11 @@ async def test_each_vehicle_s_month_counts_the_tours_driven(session_factory, eng
     assert van.kg_per_km == round(112.5 / 40, 2) == 2.81
     assert (car.tours, car.collection_tours, car.stops, car.stops_done) == (1, 1, 2, 1)
     assert (car.kg, car.km, car.kg_per_km) == (car_kg, CAR_M / 1000, round(30 / 9.8, 2))
-    # the tonnage is the pickups' (Colruyt's 0 kg apart): the tours' kg are not added to it
+    # the tonnage is the pickups' (Colruyt's 0 kg apart), and what the distribution carried
+    # is the hub's stock out: the tours' kg are not added to either
     assert report.kg == sum(w for w in (38.5, 30, 47.5)) == van_collected + car_kg
+    [hub] = report.hubs
+    assert (hub.received_kg, hub.out_kg) == (van_collected, van.delivered_kg)
 
     # the evening's tours come from the rules: a tour's made stops follow its pickups'
     async with session_factory() as s:

@@ -6,7 +6,8 @@
   stop recorded (Colruyt had no food: 0 kg) and unloaded into the hub: done.
 - Tuesday 10 March, morning (today for the ``now`` fixture): the van's distribution tour out
   of that stock, inserted as rows (the distribution rules are not needed to read it): two
-  stops done, one where nobody was there, whose load does not count.
+  stops done, their loads taken out of the hub's stock, and one where nobody was there,
+  whose load does not count.
 - Not counted: a cancelled tour and a proposed one (their stops done and loaded, so that
   counting them would show), and a tour confirmed for Wednesday, after today.
 - Friday 27 February: a done distribution tour without an estimated length (no kg per km).
@@ -26,6 +27,7 @@ from bot.i18n import create_i18n
 from logistics.collection import record_pickup
 from logistics.periods import Month
 from logistics.reports import Factors, monthly_report
+from logistics.stock.moves import take
 from logistics.summary import summary
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
@@ -106,10 +108,10 @@ async def build_tour_reports_world(session_factory, now: datetime) -> TourReport
             tour = await s.get(Tour, tour_id)
             tour.planned_m = metres
             s.add(tour)
-        lots = (await s.exec(select(StockLot.id).order_by(col(StockLot.id)))).all()
+        lots = (await s.exec(select(StockLot).order_by(col(StockLot.id)))).all()
         driver = world.members[STAFF_DRIVER]
 
-        async def tour(day, status, metres, stops, vehicle=world.van) -> int:
+        async def tour(day, status, metres, stops, vehicle=world.van, handed_out=False) -> int:
             row = Tour(
                 antenna_id=world.antenna, hub_id=world.hub, vehicle_id=vehicle,
                 driver_id=driver, kind="distribution", service_day=day, status=status,
@@ -124,13 +126,19 @@ async def build_tour_reports_world(session_factory, now: datetime) -> TourReport
                 )  # fmt: skip
                 s.add(stop)
                 await s.flush()
-                s.add_all(
-                    TourLoad(stop_id=stop.id, lot_id=lots[n % len(lots)], kg=kg)
-                    for n, kg in enumerate(loads)
-                )
+                for n, kg in enumerate(loads):
+                    lot = lots[n % len(lots)]
+                    s.add(TourLoad(stop_id=stop.id, lot_id=lot.id, kg=kg))
+                    if handed_out and stop_status == "done":  # out of the hub's stock
+                        await take(
+                            s, lot, kind="out", kg=kg, member_id=driver,
+                            now=local(day, "09:00"), association_id=stop.association_id,
+                        )  # fmt: skip
             return row.id
 
-        distribution_tour = await tour(TUESDAY, "done", DISTRIBUTION_M, DISTRIBUTION)
+        distribution_tour = await tour(
+            TUESDAY, "done", DISTRIBUTION_M, DISTRIBUTION, handed_out=True
+        )
         await tour(TUESDAY, "cancelled", 50_000, ((0, "done", (100.0,)),))
         await tour(TUESDAY, "proposed", 7_000, ((1, "done", (70.0,)),), world.small_car)
         await tour(WEDNESDAY, "confirmed", 9_000, ((2, "pending", (9.0,)),))
