@@ -1,9 +1,9 @@
 """``python -m bot report``: the monthly report on the command line.
 
-Prints the figures and writes the CSV, the XLSX, the chart (and the hubs' stock as a PDF
-when a hub had some) into ``--out`` (``reports/`` by default, ignored by git); the same
-figures and files as /report, every line in ``--lang``. Standard output holds the report
-alone: log lines go to standard error. Without ``--antenna``, every antenna.
+Prints the figures and writes the CSV, the XLSX, the chart (and the hubs' stock and the
+vehicles' tours as PDFs when there were some) into ``--out`` (``reports/`` by default, ignored
+by git); the same figures and files as /report, every line in ``--lang``. Standard output
+holds the report alone: log lines go to standard error. Without ``--antenna``, every antenna.
 """
 
 from __future__ import annotations
@@ -130,6 +130,8 @@ def run_report(settings: Settings, args: argparse.Namespace, clock: Clock | None
     named = [(bundle.csv_name, bundle.csv), (bundle.xlsx_name, bundle.xlsx)]
     if bundle.stock_pdf is not None:
         named.append((bundle.stock_pdf_name, bundle.stock_pdf))
+    if bundle.tours_pdf is not None:
+        named.append((bundle.tours_pdf_name, bundle.tours_pdf))
     written = write_files([*named, (bundle.chart_name, bundle.chart)], args.out)
     print(plain(bundle.text))
     print()

@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 from bot import cards, formatting
 from bot.charts import ChartLabels
 from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE, N_
+from bot.tour_figures_text import tour_lines
 from logistics.periods import Period
 from logistics.reports import DisputeLine, Report
 
@@ -116,6 +117,7 @@ def report_text(report: Report) -> str:
         if len(report.disputes) > LINES_SHOWN:
             lines.append(_("… and {count} more").format(count=len(report.disputes) - LINES_SHOWN))
     lines += stock_lines(report)
+    lines += tour_lines(report)
     lines += [
         "",
         _("Factors: {meals} meals and {co2e} kg CO2e per kg (config.toml, [impact]).").format(

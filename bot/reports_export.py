@@ -6,7 +6,7 @@ follow each other, each with its header row; the first column names the section 
 row, so that a filter on it shows one breakdown. XLSX: one sheet per breakdown, and one for
 the drivers' and stores' reliability, headers in the reader's language, numbers stored as
 numbers. When a hub held or moved stock, its figures are one more section and sheet, and a
-printable PDF (``bot.report_stock``).
+printable PDF (``bot.report_stock``); so are the vehicles' tours (``bot.report_tours``).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from bot.report_text import (
     period_text,
     report_text,
 )
+from bot.report_tours import tours_pdf, tours_pdf_name, tours_table
 from logistics.month_chart import MonthChart, month_chart
 from logistics.periods import Month
 from logistics.reports import Factors, Report, monthly_report
@@ -127,6 +128,7 @@ def tables(report: Report, i18n: I18n, locale: str) -> list[Table]:
         reliability_table(report, t, month_name(report, locale)),
         *disputes_table(report, i18n, locale),
         *stock_table(report, t),
+        *tours_table(report, t),
     ]
 
 
@@ -223,6 +225,8 @@ class Bundle:
     chart_caption: str
     stock_pdf_name: str | None = None  # the hubs' stock on paper, when a hub had some
     stock_pdf: bytes | None = None
+    tours_pdf_name: str | None = None  # the vehicles' tours on paper, when there were some
+    tours_pdf: bytes | None = None
 
 
 async def bundle(
@@ -239,6 +243,7 @@ async def bundle(
     xlsx = await asyncio.to_thread(to_xlsx, report, i18n, locale)
     png = await render_month_png(chart, locale, labels)
     paper = await asyncio.to_thread(stock_pdf, report, i18n, locale)
+    tours = await asyncio.to_thread(tours_pdf, report, i18n, locale)
     return Bundle(
         text=text,
         reliability=reliability,
@@ -251,6 +256,8 @@ async def bundle(
         chart_caption=caption,
         stock_pdf_name=stock_pdf_name(report, i18n, locale) if paper else None,
         stock_pdf=paper,
+        tours_pdf_name=tours_pdf_name(report, i18n, locale) if tours else None,
+        tours_pdf=tours,
     )
 
 

@@ -3,7 +3,8 @@
 Figures are written the way a Belgian reader expects them (Babel, through ``formatting``);
 the week to date is set against the same days of last week, as a percentage, or in kg when
 last week brought nothing to compare with. Each hub holding or moving stock gets a few lines:
-the day's moves, what is on hand, and what passes its date, first expired first.
+the day's moves, what is on hand, and what passes its date, first expired first. The day's
+tours follow, one line each: stops made, kg carried, km estimated and kg per km.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards, formatting
 from bot.i18n import N_
 from bot.report_text import losses_text, signed
+from bot.tour_figures_text import day_tour_lines
 from logistics.clock import Clock
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas
@@ -80,6 +82,8 @@ def summary_text(summary: Summary) -> str:
     ]
     for hub in summary.hubs:
         lines += ["", *hub_lines(hub, lc)]
+    if summary.tours:
+        lines += ["", *day_tour_lines(summary.tours, lc)]
     return "\n".join(lines)
 
 

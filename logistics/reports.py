@@ -11,7 +11,9 @@ received); *missed* when the driver did not go; *unclaimed* when its window pass
 
 The hubs' stock (``hubs``) is counted apart, by when each move happened: food delivered to a
 hub is in the tonnage once, as collected, and what the hub hands out later is not added again
-(see ``logistics.stock.month_figures``).
+(see ``logistics.stock.month_figures``). So are the vehicles' tours (``tours``): their kg are
+the same food, carried; their km are the planner's estimates (``logistics.tours.figures``).
+The tours of the month in progress are those up to today.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from logistics.report_queries import (
     store_lines,
 )
 from logistics.stock.month_figures import HubMonth, hub_months
+from logistics.tours.figures import TourFigures, VehicleMonth, tour_figures, vehicle_months
 from storage.models import Antenna, Donation
 
 __all__ = [
@@ -51,6 +54,7 @@ __all__ = [
     "Reliability",
     "Report",
     "StoreLine",
+    "VehicleMonth",
     "monthly_report",
 ]
 
@@ -77,6 +81,7 @@ class Report:
     reliability: Reliability  # per driver and store, the month and the last 90 days
     disputes: tuple[DisputeLine, ...] = ()  # with their reasons; "lost" kg leave the tonnage
     hubs: tuple[HubMonth, ...] = ()  # the stock's flow through each hub, not more tonnage
+    tours: tuple[VehicleMonth, ...] = ()  # each vehicle's tours: km estimated, kg carried
 
     def _sum(self, name: str) -> float:
         return sum(getattr(a, name) for a in self.antennas)
@@ -120,6 +125,7 @@ async def monthly_report(
     period's last day and the 90 days of the reliability figures are taken from ``now``."""
     antennas, stores, destinations, categories, windows, disputes = [], [], [], {}, [], []
     hubs: list[HubMonth] = []
+    tours: list[TourFigures] = []
     scope = await _scope(session, antenna_ids)
     for tz, group in scope.items():
         start, end = month.bounds(tz)
@@ -135,6 +141,10 @@ async def monthly_report(
         destinations += await destination_lines(session, inside)
         disputes += await dispute_lines(session, inside)
         hubs += await hub_months(session, antenna_ids=ids, start=start, end=end)
+        today = now.astimezone(ZoneInfo(tz)).date()
+        tours += await tour_figures(
+            session, antenna_ids=ids, first=month.first, last=min(month.last, today)
+        )
         for line in await category_lines(session, inside):
             known = categories.get(line.key)
             kg = line.kg + (known.kg if known else 0)
@@ -155,4 +165,5 @@ async def monthly_report(
         factors=factors,
         disputes=tuple(disputes),
         hubs=tuple(sorted(hubs, key=lambda h: (h.antenna, h.hub))),
+        tours=tuple(vehicle_months(tours)),
     )

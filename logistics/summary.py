@@ -3,7 +3,8 @@
 Every figure is read with a fixed number of aggregate queries (one per kind of figure, grouped
 in the database), never one per donation, and counted between the antenna's local midnights.
 The hubs' stock of the day comes with it (``logistics.stock.day_figures``): moves apart from
-the kg collected, which already hold the food delivered to a hub.
+the kg collected, which already hold the food delivered to a hub; and so do the day's tours
+(``logistics.tours.figures``): each vehicle's stops made, kg carried and estimated km.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.runsheet import day_bounds, local_day, queue_coordinators_once
 from logistics.settlement import kept_kg, kept_kg_of_item
 from logistics.stock.day_figures import HubDay, hub_days
+from logistics.tours.figures import TourFigures, day_tours_figures
 from logistics.weekly import queue_summary_chart
 from storage.models import Antenna, Category, Claim, Delivery, Donation, DonationItem, Receipt
 
@@ -50,6 +52,7 @@ class Summary:
     released_late: int
     disputed: int  # delivered that day, disputed and not settled yet
     hubs: tuple[HubDay, ...] = ()  # the hubs holding stock now or moving some that day
+    tours: tuple[TourFigures, ...] = ()  # confirmed or done, by start
 
 
 def _collected():
@@ -161,6 +164,7 @@ async def summary(session: AsyncSession, *, antenna_id: int, day: date) -> Summa
         released_late=released_late,
         disputed=disputed,
         hubs=await hub_days(session, antenna_id=antenna_id, day=day, tz=tz),
+        tours=await day_tours_figures(session, antenna_id=antenna_id, day=day),
     )
 
 

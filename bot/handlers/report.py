@@ -1,6 +1,6 @@
 """/report [month]: the monthly report of the coordinator's antennas, who keeps missing or
-releasing late, its CSV and XLSX files, the hubs' stock on paper when a hub had some, and the
-chart of the month's days."""
+releasing late, its CSV and XLSX files, the hubs' stock and the vehicles' tours on paper when
+there were some, and the chart of the month's days."""
 
 from __future__ import annotations
 
@@ -73,6 +73,11 @@ async def send_report(
         await message.answer_document(
             BufferedInputFile(files.stock_pdf, filename=files.stock_pdf_name),
             caption=_("The hubs' stock, to print"),
+        )
+    if files.tours_pdf is not None:
+        await message.answer_document(
+            BufferedInputFile(files.tours_pdf, filename=files.tours_pdf_name),
+            caption=_("The vehicles' tours, to print"),
         )
     await message.answer_photo(
         BufferedInputFile(files.chart, filename=files.chart_name), caption=files.chart_caption
