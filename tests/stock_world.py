@@ -17,6 +17,9 @@ from sqlmodel import col, select
 from logistics.collection import record_delivery, record_pickup
 from logistics.people import identify
 from logistics.stock.balance import stock_balances
+from logistics.stock.moves import take
+from logistics.stock.receiving import receive_at_hub
+from logistics.transaction import transaction
 from storage.models import (
     Antenna,
     Association,
@@ -234,12 +237,73 @@ async def deliver(
     return Delivered(donation.id, item_ids, stop_ids)
 
 
+@transaction
+async def hand_out(session, *, lot_id, kg, association_id, now, kind="out"):
+    """Food of a lot handed out to an association (the building block the distribution uses)."""
+    found = await session.get(StockLot, lot_id)
+    return await take(
+        session, found, kind=kind, kg=kg, member_id=None, association_id=association_id, now=now
+    )
+
+
 async def stock_at(
     session_factory, world: StockWorld, now: datetime, items: Sequence[Item], hub: str = "depot"
 ) -> list[StockLot]:
     """The items delivered whole to the hub: its new lots, in item order."""
     delivered = await deliver(session_factory, world, now, items, stops=(("hub", hub, None),))
     return await lots_of(session_factory, col(StockLot.donation_id) == delivered.donation)
+
+
+async def received_at_hub(
+    session_factory, world: StockWorld, now: datetime, items: Sequence[Item], hub: str = "depot"
+) -> list[StockLot]:
+    """The items of a pickup delivered whole to the hub, received in one transaction (the
+    pickup's own steps taken as done): its new lots, in item order. Quicker than
+    ``stock_at``, for tests that make many."""
+    antenna = world.antenna_of(hub)
+    async with session_factory() as s:
+        donation = Donation(
+            antenna_id=antenna,
+            store_id=world.stores["far" if antenna == world.far_antenna else "delhaize"],
+            status="received",
+            window_start=now - timedelta(minutes=30),
+            window_end=now + timedelta(minutes=30),
+            estimated_kg=sum(item.kg for item in items),
+            collected_kg=sum(item.kg for item in items),
+            created_at=now,
+            updated_at=now,
+        )
+        s.add(donation)
+        await s.flush()
+        s.add_all(
+            DonationItem(
+                donation_id=donation.id,
+                category_id=world.categories[item.category],
+                quantity=item.kg or 1,
+                unit="kg",
+                cold_chain=CATEGORIES[item.category][0],
+                estimated_kg=item.kg,
+                collected_kg=item.kg,
+                use_by=item.use_by,
+                best_before=item.best_before,
+                lot=item.lot,
+            )
+            for item in items
+        )
+        delivery = Delivery(
+            donation_id=donation.id,
+            hub_id=world.hubs[hub],
+            planned_kg=donation.collected_kg,
+            delivered_kg=donation.collected_kg,
+            delivered_at=now,
+        )
+        s.add(delivery)
+        await s.flush()
+        lots = await receive_at_hub(
+            s, delivery=delivery, donation=donation, member_id=world.members[DRIVER], now=now
+        )
+        await s.commit()
+        return lots
 
 
 async def lots_of(session_factory, *where) -> list[StockLot]:

@@ -11,8 +11,7 @@ from sqlmodel import col, select
 
 from logistics.errors import InvalidInput, NotFound
 from logistics.people import identify
-from logistics.stock.moves import CountChanged, StockShort, correct_count, record_loss, take
-from logistics.transaction import transaction
+from logistics.stock.moves import CountChanged, StockShort, correct_count, record_loss
 from storage.models import AuditLog, Receipt, StockLot, StockMove
 from tests.invariants import check_invariants, snapshot
 from tests.stock_world import (
@@ -23,6 +22,7 @@ from tests.stock_world import (
     balances,
     build_stock_world,
     deliver,
+    hand_out,
     lot,
     lots_of,
     stock_at,
@@ -313,14 +313,6 @@ async def test_a_count_books_what_the_lot_held_not_the_figure_seen(session_facto
 
 
 # --- Moves out ----------------------------------------------------------------------------
-
-
-@transaction
-async def hand_out(session, *, lot_id, kg, association_id, now, kind="out"):
-    found = await session.get(StockLot, lot_id)
-    return await take(
-        session, found, kind=kind, kg=kg, member_id=None, association_id=association_id, now=now
-    )
 
 
 async def test_food_handed_out_leaves_the_lot_and_only_as_an_out_or_a_loss(
