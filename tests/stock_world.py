@@ -40,6 +40,8 @@ COORDINATOR, FAR_COORDINATOR = 301, 302
 STAFF, FRIGO_STAFF, SUSPENDED_STAFF, FAR_STAFF = 501, 502, 503, 504  # depot, frigo, depot, far
 DRIVER, ASSOCIATE, STORE_MANAGER, STRANGER = 101, 201, 601, 401  # the stranger has no role
 NOBODY = 999  # never wrote to the bot: no member at all
+PEOPLE = (COORDINATOR, FAR_COORDINATOR, STAFF, FRIGO_STAFF, SUSPENDED_STAFF, FAR_STAFF, DRIVER,
+          ASSOCIATE, STORE_MANAGER, STRANGER)  # fmt: skip
 
 CATEGORIES = {  # key: (cold chain, date kind)
     "bread": ("ambient", "none"),
@@ -108,18 +110,7 @@ async def build_stock_world(session_factory, now: datetime) -> StockWorld:
         }
         people = {
             tg: Member(telegram_id=tg, name=f"P{tg}", language="fr", created_at=now, opened_at=now)
-            for tg in (
-                COORDINATOR,
-                FAR_COORDINATOR,
-                STAFF,
-                FRIGO_STAFF,
-                SUSPENDED_STAFF,
-                FAR_STAFF,
-                DRIVER,
-                ASSOCIATE,
-                STORE_MANAGER,
-                STRANGER,
-            )
+            for tg in PEOPLE
         }
         s.add_all([*hubs.values(), *associations.values(), *stores.values()])
         s.add_all([*categories.values(), *people.values()])
@@ -168,6 +159,43 @@ async def act(session_factory, use_case, telegram_id: int, **kwargs):
         return await use_case(s, identity=identity, **kwargs)
 
 
+async def _pickup(session, world, now, items, antenna, *, status):
+    """A donation of the antenna's store with these items (weighed as given once received)."""
+    total = sum(item.kg for item in items)
+    weighed = status != "claimed"
+    donation = Donation(
+        antenna_id=antenna,
+        store_id=world.stores["far" if antenna == world.far_antenna else "delhaize"],
+        status=status,
+        window_start=now - timedelta(minutes=30),
+        window_end=now + timedelta(minutes=30),
+        estimated_kg=total,
+        collected_kg=total if weighed else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(donation)
+    await session.flush()
+    rows = [
+        DonationItem(
+            donation_id=donation.id,
+            category_id=world.categories[item.category],
+            label=item.label,
+            quantity=item.kg or 1,
+            unit="kg",
+            cold_chain=CATEGORIES[item.category][0],
+            estimated_kg=item.kg,
+            collected_kg=item.kg if weighed else None,
+            use_by=item.use_by,
+            best_before=item.best_before,
+            lot=item.lot,
+        )
+        for item in items
+    ]
+    session.add_all(rows)
+    return donation, rows
+
+
 async def deliver(
     session_factory,
     world: StockWorld,
@@ -178,38 +206,10 @@ async def deliver(
     """A pickup of these items, collected and delivered to these stops (("hub" or
     "association", key, kg delivered, or None for the planned share)) by the driver, at
     ``now``: through record_pickup and record_delivery, as the bot does."""
-    hub_stop = next((key for kind, key, _ in stops if kind == "hub"), "depot")
-    antenna = world.antenna_of(hub_stop)
-    store = world.stores["far" if antenna == world.far_antenna else "delhaize"]
+    antenna = world.antenna_of(next((key for kind, key, _ in stops if kind == "hub"), "depot"))
     total = sum(item.kg for item in items)
     async with session_factory() as s:
-        donation = Donation(
-            antenna_id=antenna,
-            store_id=store,
-            status="claimed",
-            window_start=now - timedelta(minutes=30),
-            window_end=now + timedelta(minutes=30),
-            estimated_kg=total,
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(donation)
-        await s.flush()
-        rows = [
-            DonationItem(
-                donation_id=donation.id,
-                category_id=world.categories[item.category],
-                label=item.label,
-                quantity=item.kg or 1,
-                unit="kg",
-                cold_chain=CATEGORIES[item.category][0],
-                estimated_kg=item.kg,
-                use_by=item.use_by,
-                best_before=item.best_before,
-                lot=item.lot,
-            )
-            for item in items
-        ]
+        donation, rows = await _pickup(s, world, now, items, antenna, status="claimed")
         places = {"hub": world.hubs, "association": world.associations}
         deliveries = [
             Delivery(
@@ -220,7 +220,7 @@ async def deliver(
             for kind, key, _ in stops
         ]
         claim = Claim(donation_id=donation.id, driver_id=world.members[DRIVER], claimed_at=now)
-        s.add_all([*rows, *deliveries, claim])
+        s.add_all([*deliveries, claim])
         await s.commit()
         item_ids = tuple(row.id for row in rows)
         stop_ids = tuple(d.id for d in deliveries)
@@ -260,36 +260,8 @@ async def received_at_hub(
     """The items of a pickup delivered whole to the hub, received in one transaction (the
     pickup's own steps taken as done): its new lots, in item order. Quicker than
     ``stock_at``, for tests that make many."""
-    antenna = world.antenna_of(hub)
     async with session_factory() as s:
-        donation = Donation(
-            antenna_id=antenna,
-            store_id=world.stores["far" if antenna == world.far_antenna else "delhaize"],
-            status="received",
-            window_start=now - timedelta(minutes=30),
-            window_end=now + timedelta(minutes=30),
-            estimated_kg=sum(item.kg for item in items),
-            collected_kg=sum(item.kg for item in items),
-            created_at=now,
-            updated_at=now,
-        )
-        s.add(donation)
-        await s.flush()
-        s.add_all(
-            DonationItem(
-                donation_id=donation.id,
-                category_id=world.categories[item.category],
-                quantity=item.kg or 1,
-                unit="kg",
-                cold_chain=CATEGORIES[item.category][0],
-                estimated_kg=item.kg,
-                collected_kg=item.kg,
-                use_by=item.use_by,
-                best_before=item.best_before,
-                lot=item.lot,
-            )
-            for item in items
-        )
+        donation, _ = await _pickup(s, world, now, items, world.antenna_of(hub), status="received")
         delivery = Delivery(
             donation_id=donation.id,
             hub_id=world.hubs[hub],
