@@ -18,7 +18,8 @@ from bot.check_cli import run_check
 from bot.config import load_settings
 from logistics.invariants import CHECKS, stock_problems
 from logistics.stock.moves import record_loss
-from storage.models import StockLot, StockMove
+from storage.models import Membership, StockLot, StockMove
+from tests.invariants import check_invariants
 from tests.stock_world import (
     STAFF,
     Item,
@@ -211,3 +212,17 @@ async def test_a_lot_below_zero_is_found_should_the_table_let_one_in(
     assert f"lot {tins.id}: less than nothing on hand" in found
     assert f"lot {tins.id} (hub {tins.hub_id}): its moves leave 9 kg, but it holds -1 kg" in found
     assert [lot.id for lot in await lots_of(session_factory) if lot.on_hand_kg < 0] == [tins.id]
+
+
+async def test_hub_staff_of_a_hub_of_another_antenna_is_found(session_factory, stocked):
+    world, _, _ = stocked
+    async with session_factory() as s:
+        staff = (
+            await s.exec(select(Membership).where(Membership.member_id == world.members[STAFF]))
+        ).one()
+        staff.hub_id = world.hubs["far"]
+        s.add(staff)
+        await s.commit()
+        assert await check_invariants(s) == [
+            f"membership {staff.id} (hub_staff): a hub of another antenna"
+        ]
