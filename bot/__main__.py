@@ -1,4 +1,4 @@
-"""Command line: ``python -m bot run|migrate|seed|demo|report|register``.
+"""Command line: ``python -m bot run|migrate|seed|demo|report|register|check``.
 
 Each subcommand is a small function; errors a person can fix (a bad config file, an
 unmigrated database, a missing token) are printed as one clear line, never a traceback.
@@ -110,6 +110,18 @@ def _register_arguments(parser: argparse.ArgumentParser) -> None:
     add_arguments(parser)
 
 
+def _check(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.check_cli import run_check
+
+    return run_check(settings, args)
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    from bot.check_cli import add_arguments
+
+    add_arguments(parser)
+
+
 COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] = {
     "run": ("serve the bot by long polling until SIGINT/SIGTERM", _run),
     "migrate": ("create or upgrade the database schema", _migrate),
@@ -117,6 +129,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Settings, argparse.Namespace], int]]] =
     "demo": ("play a day on a local Telegram emulator: no token, no internet", _demo),
     "report": ("print a month's report and write its CSV, XLSX and chart", _report),
     "register": ("write the traceability register as XLSX, CSV and PDF files", _register),
+    "check": ("verify the database's invariants; exit 1 when something is off", _check),
 }
 
 
@@ -132,6 +145,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             _report_arguments(p)
         if name == "register":
             _register_arguments(p)
+        if name == "check":
+            _check_arguments(p)
     return parser.parse_args(argv)
 
 

@@ -21,6 +21,8 @@ from logistics.transaction import transaction
 from logistics.weights import validate_kg
 from storage.models import LOSS_REASONS, AuditLog, StockLot, StockMove
 
+TAKEN = ("out", "loss")  # the moves that take from a lot; "in" and "count" do not
+
 
 class StockShort(DomainError):
     """More than the lot holds: ``on_hand_kg`` is what is there."""
@@ -44,7 +46,8 @@ class MoveResult:
 
 
 async def _lot(session: AsyncSession, lot_id: int) -> StockLot:
-    lot = await session.get(StockLot, lot_id)
+    """The lot as it is now, not as this session may have read it before the transaction."""
+    lot = await session.get(StockLot, lot_id, populate_existing=True)
     if lot is None:
         raise NotFound("stock_lot")
     return lot
@@ -55,15 +58,27 @@ async def take(
     lot: StockLot,
     *,
     kind: str,
-    kg: float,
+    kg: float | None,
     member_id: int | None,
     now: datetime,
     reason: str | None = None,
     association_id: int | None = None,
 ) -> MoveResult:
-    """Take ``kg`` out of the lot (out or loss), never more than it holds."""
-    if abs(lot.on_hand_kg - kg) < 0.05:  # the whole lot, to the last float crumb
+    """Take ``kg`` out of the lot (out or loss), never more than it holds; ``None``: all that
+    is left of it."""
+    if kind not in TAKEN:
+        raise ValueError(f"a {kind!r} move does not take from a lot")
+    await session.refresh(lot)  # the figure now, whatever the caller read before
+    if kg is None:
+        if lot.on_hand_kg <= 0:
+            raise StockShort(lot.on_hand_kg)
         kg = lot.on_hand_kg
+    else:
+        kg = validate_kg(kg)
+        if kg <= 0:
+            raise InvalidInput("kg_invalid")
+        if abs(lot.on_hand_kg - kg) < 0.05:  # the whole lot, to the last float crumb
+            kg = lot.on_hand_kg
     taken = await session.exec(
         update(StockLot)
         .where(col(StockLot.id) == lot.id, col(StockLot.on_hand_kg) >= kg)
@@ -133,11 +148,8 @@ async def record_loss(
         raise InvalidInput("loss_reason")
     lot = await _lot(session, lot_id)
     await handled_hub(session, identity, lot.hub_id)
-    lost = validate_kg(kg) if kg is not None else lot.on_hand_kg
-    if lost <= 0:
-        raise StockShort(lot.on_hand_kg)
     return await take(
-        session, lot, kind="loss", kg=lost, reason=reason, member_id=identity.member_id, now=now
+        session, lot, kind="loss", kg=kg, reason=reason, member_id=identity.member_id, now=now
     )
 
 
@@ -152,23 +164,25 @@ async def correct_count(
     now: datetime,
 ) -> MoveResult:
     """What a count found in a lot, against the figure shown to the person who counted
-    (``seen_kg``): refused if the lot moved meanwhile, so no move is counted twice."""
+    (``seen_kg``): refused if the lot moved meanwhile, so no move is counted twice. The move
+    is the change really made (from what the lot held), so that the balance stays whole."""
     lot = await _lot(session, lot_id)
     await handled_hub(session, identity, lot.hub_id)
     counted = validate_kg(counted_kg)
-    delta = round(counted - seen_kg, 1)
-    if delta == 0:
+    if round(counted - seen_kg, 1) == 0:
+        raise InvalidInput("count_unchanged")
+    held = lot.on_hand_kg
+    if not abs(held - seen_kg) < 0.05:
+        raise CountChanged()
+    if round(counted - held, 1) == 0:
         raise InvalidInput("count_unchanged")
     changed = await session.exec(
         update(StockLot)
-        .where(
-            col(StockLot.id) == lot.id,
-            col(StockLot.on_hand_kg).between(seen_kg - 0.05, seen_kg + 0.05),
-        )
+        .where(col(StockLot.id) == lot.id, col(StockLot.on_hand_kg) == held)
         .values(on_hand_kg=counted)
         .execution_options(synchronize_session=False)
     )
-    if changed.rowcount != 1:
+    if changed.rowcount != 1:  # moved between the read and the update (PostgreSQL)
         raise CountChanged()
     await session.refresh(lot)
-    return _moved(session, lot, "count", delta, identity.member_id, now)
+    return _moved(session, lot, "count", counted - held, identity.member_id, now)
