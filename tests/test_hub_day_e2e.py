@@ -30,9 +30,9 @@ HELENE = 100020  # the hub's staff (config.toml)
 WORDS = {
     "fr": {
         "stock": "Stock de Hub Exemple Ixelles",
-        "oldest": "Date la plus ancienne d'abord",
-        "chilled": "Frais",
-        "ambient": "Ambiant",
+        "oldest": "premier périmé, premier sorti",
+        "chilled": "Frais (réfrigéré)",
+        "ambient": "Sec (ambiant)",
         "lost": "Perte enregistrée",
         "proposal": "La distribution du stock du hub est proposée",
         "delivered": "Livré\u202f:",
@@ -41,10 +41,10 @@ WORDS = {
     },
     "nl": {
         "stock": "Voorraad van Hub Exemple Ixelles",
-        "oldest": "Oudste datum eerst",
+        "oldest": "eerst vervallen, eerst uit",
         "chilled": "Gekoeld",
-        "ambient": "Ambiant",
-        "lost": "Verlies geregistreerd",
+        "ambient": "Droog (ambiant)",
+        "lost": "Verlies geboekt",
         "proposal": "De verdeling van de voorraad van de hub is voorgesteld",
         "delivered": "Geleverd:",
         "report": "Voorraad van de hubs",

@@ -69,7 +69,7 @@ async def plan_and_confirm(fake, coordinator, coordinator_id: int, driver_member
     """/tours, plan today's van tour, then confirm it with the driver; the tour's message."""
     fake.send_text(coordinator, "/tours")
     menu = await shown(fake, coordinator_id, words["tours"])
-    plan = next(d for _, d in buttons(menu) if d.startswith("tp:") and d.endswith(":0"))
+    plan = next(d for _, d in buttons(menu) if d.startswith("tp:") and d.endswith(":0:c"))
     await press(fake, coordinator, menu, plan)
     proposal = await edited(fake, menu, words["proposed"])
     ask = next(d for _, d in buttons(proposal) if d.startswith("tr:") and d.endswith(":drivers"))

@@ -44,25 +44,25 @@ async def propose_morning(
     antenna = await session.get(Antenna, hub.antenna_id) if hub else None
     if hub is None or antenna is None:
         return None
-    day = local_day(now, antenna.timezone)
+    day, antenna_id = local_day(now, antenna.timezone), antenna.id
     stocked = (
         await session.exec(
-            select(StockLot.id).where(StockLot.hub_id == hub.id, col(StockLot.on_hand_kg) > 0)
+            select(StockLot.id).where(StockLot.hub_id == hub_id, col(StockLot.on_hand_kg) > 0)
         )
     ).first()
     await session.rollback()
     if stocked is None:
         return None
     tour = await propose_distribution(
-        session, hub_id=hub.id, service_day=day, now=now, routing=routing
+        session, hub_id=hub_id, service_day=day, now=now, routing=routing
     )
     await session.rollback()
     await take_write_lock(session)
-    kind = broadcast_kind(hub.id)
-    if not await insert_broadcast_key(session, antenna_id=antenna.id, day=day, kind=kind, now=now):
+    kind = broadcast_kind(hub_id)
+    if not await insert_broadcast_key(session, antenna_id=antenna_id, day=day, kind=kind, now=now):
         return None  # told already: the proposal above only refreshed it
     await notify_coordinators(
-        session, antenna_id=antenna.id, kind="distribution_proposal", now=now, tour_id=tour.tour_id
+        session, antenna_id=antenna_id, kind="distribution_proposal", now=now, tour_id=tour.tour_id
     )
     await session.commit()
     return tour.tour_id
