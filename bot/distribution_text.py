@@ -12,7 +12,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import cards, formatting
 from bot.callbacks import TourCb, TourDeliverCb, TourStopCb
-from bot.tour_text import map_url
+from bot.tour_text import Heading, heading_lines, map_url
 from logistics.tours.distribution_view import DistributionTour, LotInfo, StopLine
 
 
@@ -87,39 +87,15 @@ def stop_text(view: DistributionTour, stop: StopLine) -> str:
 
 
 def heading(view: DistributionTour) -> str:
-    lc = cards.locale()
-    status = {
-        "proposed": _("proposed, not confirmed yet"),
-        "confirmed": _("confirmed"),
-        "done": _("done"),
-        "cancelled": _("cancelled"),
-    }[view.status]
-    cold = _("refrigerated") if view.refrigerated else _("not refrigerated")
-    title = _("🚐 <b>Distribution tour</b> of {day}").format(
-        day=formatting.short_day(view.starts_at, lc, view.tz)
+    head = Heading(
+        "distribution", view.status, view.starts_at, view.tz, view.vehicle_name,
+        view.refrigerated, view.capacity_kg, view.driver_name, view.hub_name,
+        view.planned_m / 1000, round(view.planned_s / 60),
+    )  # fmt: skip
+    total = _("In all {kg} to {count} associations.").format(
+        kg=formatting.kg(view.total_kg, cards.locale()), count=len(view.stops)
     )
-    return "\n".join(
-        [
-            f"{title} ({status})",
-            _("Vehicle: {vehicle} ({cold}, {capacity})").format(
-                vehicle=escape(view.vehicle_name),
-                cold=cold,
-                capacity=formatting.kg(view.capacity_kg, lc),
-            ),
-            _("Driver: {driver}").format(
-                driver=escape(view.driver_name) if view.driver_name else _("not chosen")
-            ),
-            _("Leaves {hub} at {hour}; about {km} km and {minutes} min, back at the hub.").format(
-                hub=escape(view.hub_name),
-                hour=formatting.hour(view.starts_at, lc, view.tz),
-                km=formatting.number(view.planned_m / 1000, lc),
-                minutes=round(view.planned_s / 60),
-            ),
-            _("In all {kg} to {count} associations.").format(
-                kg=formatting.kg(view.total_kg, lc), count=len(view.stops)
-            ),
-        ]
-    )
+    return "\n".join([*heading_lines(head), total])
 
 
 def distribution_text(view: DistributionTour, *, for_driver: bool = False) -> str:

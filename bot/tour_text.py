@@ -3,6 +3,8 @@ place, address, map link, window, planned arrival, kg and state; and its buttons
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
@@ -82,36 +84,60 @@ def stop_text(view: TourView, stop: StopLine, *, compact: bool = False) -> str:
     return "\n".join(lines)
 
 
-def heading(view: TourView) -> str:
+@dataclass(frozen=True)
+class Heading:
+    """What the head of any tour says, collection or distribution."""
+
+    kind: str
+    status: str
+    starts_at: datetime
+    tz: str
+    vehicle: str
+    refrigerated: bool
+    capacity_kg: float
+    driver: str | None
+    hub: str
+    km: float
+    minutes: int
+
+
+def heading_lines(head: Heading) -> list[str]:
     lc = cards.locale()
     title = (
         _("🚐 <b>Collection tour</b> of {day}")
-        if view.kind == "collection"
+        if head.kind == "collection"
         else _("🚐 <b>Distribution tour</b> of {day}")
-    ).format(day=formatting.short_day(view.starts_at, lc, view.tz))
+    ).format(day=formatting.short_day(head.starts_at, lc, head.tz))
     status = {
         "proposed": _("proposed, not confirmed yet"),
         "confirmed": _("confirmed"),
         "done": _("done"),
         "cancelled": _("cancelled"),
-    }[view.status]
-    cold = _("refrigerated") if view.refrigerated else _("not refrigerated")
-    lines = [
+    }[head.status]
+    cold = _("refrigerated") if head.refrigerated else _("not refrigerated")
+    return [
         f"{title} ({status})",
         _("Vehicle: {vehicle} ({cold}, {capacity})").format(
-            vehicle=escape(view.vehicle), cold=cold, capacity=formatting.kg(view.capacity_kg, lc)
+            vehicle=escape(head.vehicle), cold=cold, capacity=formatting.kg(head.capacity_kg, lc)
         ),
         _("Driver: {driver}").format(
-            driver=escape(view.driver) if view.driver else _("not chosen")
+            driver=escape(head.driver) if head.driver else _("not chosen")
         ),
         _("Leaves {hub} at {hour}; about {km} km and {minutes} min, back at the hub.").format(
-            hub=escape(view.hub),
-            hour=formatting.hour(view.starts_at, lc, view.tz),
-            km=formatting.number(view.planned_km, lc),
-            minutes=view.planned_minutes,
+            hub=escape(head.hub),
+            hour=formatting.hour(head.starts_at, lc, head.tz),
+            km=formatting.number(head.km, lc),
+            minutes=head.minutes,
         ),
     ]
-    return "\n".join(lines)
+
+
+def heading(view: TourView) -> str:
+    head = Heading(
+        view.kind, view.status, view.starts_at, view.tz, view.vehicle, view.refrigerated,
+        view.capacity_kg, view.driver, view.hub, view.planned_km, view.planned_minutes,
+    )  # fmt: skip
+    return "\n".join(heading_lines(head))
 
 
 def tour_text(view: TourView, names: dict[int, str] | None = None, *, compact: bool = False) -> str:

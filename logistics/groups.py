@@ -10,12 +10,13 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.audit import audit
 from logistics.errors import AlreadyDone, NotAllowed, NotFound
 from logistics.notify import notify_coordinators
 from logistics.people import Identity
 from logistics.permissions import is_coordinator
 from logistics.transaction import transaction
-from storage.models import Antenna, AuditLog, Outbox
+from storage.models import Antenna, Outbox
 
 
 class GroupTaken(NotAllowed):
@@ -128,13 +129,7 @@ def _audit(
     chat_id: int | None,
     previous: int | None,
 ) -> None:
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=actor_id,
-            action=action,
-            entity="antenna",
-            entity_id=antenna.id,
-            detail={"group_chat_id": chat_id, "previous_group_chat_id": previous},
-        )
-    )
+    audit(
+        session, now, actor_id, action, antenna, group_chat_id=chat_id,
+        previous_group_chat_id=previous,
+    )  # fmt: skip

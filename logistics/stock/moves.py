@@ -14,12 +14,13 @@ from sqlalchemy import update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.audit import audit
 from logistics.errors import DomainError, InvalidInput, NotFound
 from logistics.people import Identity
 from logistics.stock.access import handled_hub
 from logistics.transaction import transaction
 from logistics.weights import validate_kg
-from storage.models import LOSS_REASONS, AuditLog, StockLot, StockMove
+from storage.models import LOSS_REASONS, StockLot, StockMove
 
 TAKEN = ("out", "loss")  # the moves that take from a lot; "in" and "count" do not
 
@@ -120,16 +121,7 @@ def _moved(
         detail["reason"] = reason
     if association_id:
         detail["association_id"] = association_id
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=member_id,
-            action=f"stock.{kind}",
-            entity="stock_lot",
-            entity_id=lot.id,
-            detail=detail,
-        )
-    )
+    audit(session, now, member_id, f"stock.{kind}", lot, **detail)
     return MoveResult(lot.id, lot.hub_id, kind, kg, lot.on_hand_kg)
 
 

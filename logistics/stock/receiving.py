@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.audit import audit
 from logistics.weights import spread_kg
-from storage.models import AuditLog, Delivery, Donation, DonationItem, StockLot, StockMove
+from storage.models import Delivery, Donation, DonationItem, StockLot, StockMove
 
 
 async def receive_at_hub(
@@ -66,14 +67,8 @@ async def receive_at_hub(
             at=now,
         )
         session.add(move)
-        session.add(
-            AuditLog(
-                at=now,
-                actor_id=member_id,
-                action="stock.in",
-                entity="stock_lot",
-                entity_id=lot.id,
-                detail={"kg": lot.received_kg, "delivery_id": delivery.id, "hub_id": lot.hub_id},
-            )
-        )
+        audit(
+            session, now, member_id, "stock.in", lot,
+            kg=lot.received_kg, delivery_id=delivery.id, hub_id=lot.hub_id,
+        )  # fmt: skip
     return lots

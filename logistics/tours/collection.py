@@ -23,8 +23,8 @@ from logistics.tour_distances import Point, RoutingSettings, TravelMatrix, trave
 from logistics.tour_plans import TourPlan, TourVehicle, evaluate_order
 from logistics.tour_solver import TourStop as SolverStop
 from logistics.tour_solver import plan_tour
+from logistics.tours.collection_saving import save_collection_proposal
 from logistics.tours.geography import Clock, evening_shift, point_of
-from logistics.tours.saving import save_plan
 from storage.models import Antenna, Donation, DonationItem, Hub, Store, Tour, TourStop, Vehicle
 
 SERVICE_S = 600  # ten minutes at a store: parking, loading the crates, a word with the staff
@@ -188,7 +188,7 @@ async def propose_collection_tour(
     left = left_out_of(inputs, plan)
     if not inputs.hub.cold_storage:
         left += [[p.donation_id, "no_cold_room"] for p in inputs.placed if p.cold]
-    return await save_plan(
+    return await save_collection_proposal(
         session,
         kind="collection",
         inputs=inputs,

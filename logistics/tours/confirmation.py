@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.allocation import HUB, Plan, Stop
+from logistics.audit import audit
 from logistics.claim_queries import moved
 from logistics.claims import audit_claim
 from logistics.delivery_plans import apply_plan
@@ -140,16 +141,10 @@ async def confirm_collection_tour(
     tour.status, tour.driver_id, tour.confirmed_at = "confirmed", driver.id, now
     tour.left_out = [*tour.left_out, *([d, "claimed"] for d in taken)]
     session.add(tour)
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=identity.member_id,
-            action="tour.confirmed",
-            entity="tour",
-            entity_id=tour.id,
-            detail={"driver_id": driver.id, "held": held, "taken": taken},
-        )
-    )
+    audit(
+        session, now, identity.member_id, "tour.confirmed", tour,
+        driver_id=driver.id, held=held, taken=taken,
+    )  # fmt: skip
     if held:
         notify_member(session, member=driver, kind="tour_sheet", now=now, tour_id=tour.id)
     return Confirmed(tour.id, driver.id, tuple(held), tuple(taken))

@@ -8,16 +8,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.audit import audit  # noqa: F401 (the tours' modules import it from here)
 from logistics.errors import NotAllowed, NotFound
 from logistics.people import Identity
 from logistics.permissions import has_role, is_coordinator
-from storage.models import AuditLog, Tour
+from storage.models import Tour
 
 T = TypeVar("T")
 
@@ -70,19 +70,3 @@ async def fresh(session: AsyncSession, model: type[T], row_id: int) -> T:
     if row is None:
         raise NotFound(model.__tablename__)
     return row
-
-
-def audit(
-    session: AsyncSession, now: datetime, actor_id: int | None, action: str, row: Any, **detail
-) -> None:
-    """The audit line of a change made to ``row`` (flushed, so that it has its id)."""
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=actor_id,
-            action=action,
-            entity=row.__tablename__,
-            entity_id=row.id,
-            detail=detail,
-        )
-    )

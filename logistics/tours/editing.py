@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.audit import audit
 from logistics.errors import InvalidInput, NotFound, TourClosed
 from logistics.people import Identity
 from logistics.tour_distances import RoutingSettings, travel_matrix_for
@@ -20,7 +21,7 @@ from logistics.tour_plans import TourPlan, evaluate_order
 from logistics.tours.collection import CollectionInputs, collection_inputs
 from logistics.tours.confirmation import load_tour
 from logistics.transaction import transaction
-from storage.models import AuditLog, Tour, TourStop
+from storage.models import Tour, TourStop
 
 MOVES = ("up", "down", "remove")
 
@@ -129,16 +130,10 @@ async def _save(
     tour.starts_at = inputs.clock.instant(plan.departure)
     tour.left_out = [*tour.left_out, *([d, "removed"] for d in removed)]
     session.add(tour)
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=identity.member_id,
-            action=f"tour.stop_{move}",
-            entity="tour",
-            entity_id=tour.id,
-            detail={"order": list(plan.order), "removed": removed},
-        )
-    )
+    audit(
+        session, now, identity.member_id, f"tour.stop_{move}", tour,
+        order=list(plan.order), removed=removed,
+    )  # fmt: skip
     late = tuple(p.stop.id for p in plan.stops if "window" in p.problems)
     overloaded = any("capacity" in p.problems for p in plan.stops)
     return Edited(tour.id, late, overloaded)

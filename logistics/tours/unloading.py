@@ -10,12 +10,13 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.audit import audit
 from logistics.collection import record_delivery
 from logistics.errors import NotAllowed, NotFound
 from logistics.people import Identity
 from logistics.permissions import is_coordinator
 from logistics.transaction import transaction
-from storage.models import AuditLog, Delivery, Donation, Tour, TourStop
+from storage.models import Delivery, Donation, Tour, TourStop
 
 OVER = ("delivered", "received", "cancelled", "expired", "missed")
 
@@ -83,10 +84,5 @@ async def _close_if_over(
         return tour.status == "done"
     tour.status = "done"
     session.add(tour)
-    session.add(
-        AuditLog(
-            at=now, actor_id=identity.member_id, action="tour.done", entity="tour",
-            entity_id=tour.id, detail={},
-        )
-    )  # fmt: skip
+    audit(session, now, identity.member_id, "tour.done", tour)
     return True

@@ -12,10 +12,11 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.audit import audit
 from logistics.people import Identity
 from logistics.tour_plans import TourPlan
 from logistics.transaction import transaction
-from storage.models import AuditLog, Donation, Tour, TourLoad, TourStop
+from storage.models import Donation, Tour, TourLoad, TourStop
 
 
 async def drop_proposal(session: AsyncSession, *, vehicle_id: int, kind: str, day: Any) -> None:
@@ -39,7 +40,7 @@ async def drop_proposal(session: AsyncSession, *, vehicle_id: int, kind: str, da
 
 
 @transaction
-async def save_plan(
+async def save_collection_proposal(
     session: AsyncSession,
     *,
     kind: str,
@@ -93,14 +94,8 @@ async def save_plan(
                 kg=planned.stop.kg,
             )
         )
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=identity.member_id,
-            action=f"tour.{kind}.proposed",
-            entity="tour",
-            entity_id=tour.id,
-            detail={"stops": list(plan.order), "left_out": left_out, "metres": plan.metres},
-        )
-    )
+    audit(
+        session, now, identity.member_id, f"tour.{kind}.proposed", tour,
+        stops=list(plan.order), left_out=left_out, metres=plan.metres,
+    )  # fmt: skip
     return tour.id
