@@ -378,3 +378,25 @@ class StockLossCb(CallbackData, prefix="sz"):
     reason: str
     amount: str = "-"
     page: StockPage = 0
+
+
+class VehiclesCb(CallbackData, prefix="vs"):
+    """/antenna: the antenna's vehicles, for its coordinators."""
+
+    antenna_id: RowId
+
+
+class VehicleCb(CallbackData, prefix="vc"):
+    """A vehicle of /antenna: ``v`` shows it, ``r`` switches refrigerated on or off, ``a``
+    takes it out of use or puts it back, ``h`` lists the hubs to choose its home hub from,
+    ``c`` asks for its capacity (then typed in kg)."""
+
+    vehicle_id: RowId
+    action: str = "v"
+
+
+class VehicleHubCb(CallbackData, prefix="vb"):
+    """The home hub chosen for a vehicle, among its antenna's hubs."""
+
+    vehicle_id: RowId
+    hub_id: RowId

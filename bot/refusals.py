@@ -150,6 +150,9 @@ def invalid_input(code: str) -> str:
         "tour_changed": lambda: _(
             "The tour changed meanwhile (a pickup was claimed or changed): here it is again."
         ),
+        "capacity_invalid": lambda: _(
+            "Please give the capacity in kilograms, above 0 and at most 40,000, for example 1200."
+        ),
         "count_unchanged": lambda: _(
             "That is the figure the stock shows already: nothing to correct."
         ),

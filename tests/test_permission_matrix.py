@@ -201,6 +201,9 @@ BUTTONS: dict[type, tuple[frozenset[str] | str, Callable[[World], object]]] = {
         Holder,
         lambda w: cb.TourDeliverCb(stop_id=w.delivery_stop, action="nothing"),
     ),
+    cb.VehiclesCb: (Manager, lambda w: cb.VehiclesCb(antenna_id=w.ixelles)),
+    cb.VehicleCb: (Manager, lambda w: cb.VehicleCb(vehicle_id=w.vehicle, action="r")),
+    cb.VehicleHubCb: (Manager, lambda w: cb.VehicleHubCb(vehicle_id=w.vehicle, hub_id=w.hub)),
     cb.StockCb: (HubSide, lambda w: cb.StockCb(hub_id=w.hub)),
     cb.StockLotCb: (HubSide, lambda w: cb.StockLotCb(lot_id=w.lot, action="c")),
     cb.StockLossCb: (

@@ -55,6 +55,7 @@ def routers() -> list[Router]:
         stock,
         store_pickups,
         tours,
+        vehicles,
     )
 
     # groups first (commands there get a pointer to the private chat); then language:
@@ -102,6 +103,7 @@ def routers() -> list[Router]:
         history,
         antenna_settings,
         distribution_days,
+        vehicles,
         surplus_free,
         fallback,
     ]

@@ -1,5 +1,6 @@
 """/antenna: a coordinator sees and changes their antenna's settings (run-sheet and summary
-times, the group's languages). A new time rebuilds the antenna's daily jobs at once."""
+times, the group's languages; the distribution days and the vehicles have their own pages).
+A new time rebuilds the antenna's daily jobs at once."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.callbacks import AntennaCb, DistributionCb
+from bot.callbacks import AntennaCb, DistributionCb, VehiclesCb
 from bot.edits import edit_text
 from bot.keyboards import LANGUAGE_LABELS
 from bot.refusals import explain
@@ -72,13 +73,14 @@ def settings_keyboard(settings: AntennaSettings) -> InlineKeyboardMarkup:
         text=_("📅 Distribution days of the associations"),
         callback_data=DistributionCb(antenna_id=antenna_id),
     )
+    builder.button(text=_("🚐 Vehicles"), callback_data=VehiclesCb(antenna_id=antenna_id))
     for action, languages in LANGUAGE_ACTIONS.items():
         label = " + ".join(LANGUAGE_LABELS[lc] for lc in languages.split(","))
         mark = "✓ " if languages == settings.group_languages else ""
         builder.button(
             text=mark + label, callback_data=AntennaCb(antenna_id=antenna_id, action=action)
         )
-    builder.adjust(1, 1, 1, 2, 1)
+    builder.adjust(1, 1, 1, 1, 2, 1)
     return builder.as_markup()
 
 
