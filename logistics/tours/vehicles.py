@@ -17,10 +17,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.antenna_settings import check_settings_editor
+from logistics.audit import audit
 from logistics.errors import InvalidInput, NotAllowed, NotFound
 from logistics.people import Identity
 from logistics.transaction import transaction
-from storage.models import AuditLog, Hub, Vehicle
+from storage.models import Hub, Vehicle
 
 MAX_CAPACITY_KG = 40_000  # a 40-tonne lorry's load: anything above is a typing slip
 
@@ -136,16 +137,10 @@ async def _change(
         return
     setattr(vehicle, setting, after)
     session.add(vehicle)
-    session.add(
-        AuditLog(
-            at=now,
-            actor_id=actor_id,
-            action="vehicle.settings",
-            entity="vehicle",
-            entity_id=vehicle.id,
-            detail={"setting": setting, "before": before, "after": after},
-        )
-    )
+    audit(
+        session, now, actor_id, "vehicle.settings", vehicle,
+        setting=setting, before=before, after=after,
+    )  # fmt: skip
 
 
 @transaction
