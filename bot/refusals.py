@@ -140,7 +140,7 @@ def invalid_input(code: str) -> str:
             "Something is missing: at least one item with a quantity, and a time window."
         ),
         "vehicle_without_hub": lambda: _(
-            "This vehicle has no home hub: give it one (home_hub in config.toml) to plan its tours."
+            "This vehicle has no home hub: give it one (/antenna, then Vehicles) to plan its tours."
         ),
         "hub_without_coordinates": lambda: _(
             "The hub has no coordinates: add its latitude and longitude to config.toml to plan "
