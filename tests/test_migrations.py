@@ -22,6 +22,8 @@ from storage.migrate import (
 )
 from storage.models import Hub
 
+pytestmark = pytest.mark.unmigrated  # each test migrates its database itself
+
 
 def _revisions() -> list[str]:
     script = ScriptDirectory.from_config(alembic_config())
