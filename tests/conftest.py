@@ -41,9 +41,11 @@ async def _empty_postgres(url: str) -> None:
             found = await conn.execute(
                 text("SELECT to_regclass('public.alembic_version') IS NOT NULL")
             )
-            at_head = found.scalar() and (
-                await conn.execute(text("SELECT version_num FROM alembic_version"))
-            ).scalar() == head_revision()
+            at_head = (
+                found.scalar()
+                and (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar()
+                == head_revision()
+            )
             if at_head:
                 tables = await conn.execute(
                     text(
