@@ -11,8 +11,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import cards, formatting
-from bot.callbacks import TourCb, TourDeliverCb, TourStopCb
-from bot.tour_text import Heading, heading_lines, map_url
+from bot.callbacks import TourCb, TourDeliverCb
+from bot.tour_text import Heading, heading_lines, map_url, stop_moves
 from logistics.tours.distribution_view import DistributionTour, LotInfo, StopLine
 
 
@@ -123,13 +123,7 @@ def distribution_keyboard(view: DistributionTour) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     widths = []
     if view.status == "proposed":
-        for stop in view.stops:
-            for move, label in (("up", "⬆️"), ("down", "⬇️"), ("remove", "✖️")):
-                builder.button(
-                    text=f"{label} {stop.position}",
-                    callback_data=TourStopCb(stop_id=stop.stop_id, move=move),
-                )
-            widths.append(3)
+        widths += stop_moves(builder, view.stops)
         for action, label in (
             ("reorder", _("🔀 The solver's order")),
             ("replan", _("🔄 Propose the stock again")),

@@ -158,17 +158,22 @@ def tour_text(view: TourView, names: dict[int, str] | None = None, *, compact: b
     return "\n\n".join(parts)
 
 
+def stop_moves(builder: InlineKeyboardBuilder, stops) -> list[int]:
+    """Each stop's ⬆️ ⬇️ ✖️ buttons (a row of three per stop); the rows' widths."""
+    for stop in stops:
+        for move, label in (("up", "⬆️"), ("down", "⬇️"), ("remove", "✖️")):
+            builder.button(
+                text=f"{label} {stop.position}",
+                callback_data=TourStopCb(stop_id=stop.stop_id, move=move),
+            )
+    return [3] * len(stops)
+
+
 def proposal_keyboard(view: TourView) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     widths = []
     if view.status == "proposed":
-        for stop in view.stops:
-            for move, label in (("up", "⬆️"), ("down", "⬇️"), ("remove", "✖️")):
-                builder.button(
-                    text=f"{label} {stop.position}",
-                    callback_data=TourStopCb(stop_id=stop.stop_id, move=move),
-                )
-            widths.append(3)
+        widths += stop_moves(builder, view.stops)
         builder.button(
             text=_("🔄 Plan again"), callback_data=TourCb(tour_id=view.tour_id, action="replan")
         )
