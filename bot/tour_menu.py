@@ -3,13 +3,11 @@ day to propose one."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
@@ -17,34 +15,16 @@ from bot.callbacks import TourCb, TourPlanCb
 from logistics.clock import Clock
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas
-from storage.models import Antenna, Tour, Vehicle
+from logistics.tours.menu import planned_tours, vehicles_to_plan
 
 
 async def tours_menu(
     session: AsyncSession, identity: Identity, clock: Clock
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The coordinator's tours from today on and the vehicles to plan (two queries)."""
+    """The coordinator's tours from today on and the vehicles to plan."""
     antenna_ids = coordinated_antennas(identity)
-    vehicles = (
-        await session.exec(
-            select(Vehicle)
-            .where(col(Vehicle.antenna_id).in_(antenna_ids), col(Vehicle.active).is_(True))
-            .order_by(col(Vehicle.name), col(Vehicle.id))
-        )
-    ).all()
-    planned = (
-        await session.exec(
-            select(Tour, Vehicle.name, Antenna.timezone)
-            .join(Vehicle, col(Vehicle.id) == Tour.vehicle_id)
-            .join(Antenna, col(Antenna.id) == Tour.antenna_id)
-            .where(
-                col(Tour.antenna_id).in_(antenna_ids),
-                col(Tour.status).in_(("proposed", "confirmed")),
-                col(Tour.starts_at) >= clock.now() - timedelta(hours=12),
-            )
-            .order_by(col(Tour.starts_at), col(Tour.id))
-        )
-    ).all()
+    vehicles = await vehicles_to_plan(session, antenna_ids)
+    planned = await planned_tours(session, antenna_ids, now=clock.now())
     lc = cards.locale()
     lines = [_("🚐 <b>Tours</b>")]
     builder = InlineKeyboardBuilder()

@@ -12,12 +12,14 @@ from sqlmodel import col, select
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
 from logistics.errors import AlreadyClaimed, NotAllowed, TourClosed
+from logistics.people import identify
 from logistics.release import release_claim
 from logistics.stock.balance import stock_balances
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.confirmation import confirm_collection_tour
 from logistics.tours.editing import edit_stop
+from logistics.tours.menu import driven_tours, planned_tours, vehicle_day, vehicles_to_plan
 from logistics.tours.views import tour_view
 from storage.models import Claim, Delivery, Donation, StockLot, Store, Tour, TourStop
 from tests.tour_world import (
@@ -328,3 +330,29 @@ async def test_a_coordinator_moves_and_removes_stops_and_hears_the_truth(
     await confirm(session_factory, world, tour_id, now)
     with pytest.raises(TourClosed):  # a confirmed tour is the driver's
         await edit(session_factory, removed.stops[0].stop_id, "down", now)
+
+
+async def test_tours_lists_what_each_person_may_plan_or_drive(session_factory, world, now):
+    tour_id = await propose(session_factory, world, now)
+    await confirm(session_factory, world, tour_id, now)
+
+    async with session_factory() as s:
+        driven = await driven_tours(s, world.members[STAFF_DRIVER], now=now)
+        not_driven = await driven_tours(s, world.members[VOLUNTEER], now=now)
+        planned = await planned_tours(s, [world.antenna], now=now)
+        elsewhere = await planned_tours(s, [world.other_antenna], now=now)
+        vehicles = await vehicles_to_plan(s, [world.antenna])
+        coordinator = await identify(s, telegram_id=COORDINATOR)
+        vehicle, day = await vehicle_day(
+            s, vehicle_id=world.van, days_ahead=1, identity=coordinator, now=now
+        )
+        for who in (STAFF_DRIVER, OTHER_COORDINATOR, STRANGER):
+            with pytest.raises(NotAllowed):
+                await vehicle_day(
+                    s, vehicle_id=world.van, days_ahead=0,
+                    identity=await identify(s, telegram_id=who), now=now,
+                )  # fmt: skip
+    assert (driven, not_driven, elsewhere) == ([tour_id], [], [])
+    assert [(t.id, name) for t, name, _ in planned] == [(tour_id, "Camionnette frigo")]
+    assert {v.id for v in vehicles} == {world.van, world.small_car}
+    assert (vehicle.id, day) == (world.van, date(2026, 3, 11))  # tomorrow in Brussels

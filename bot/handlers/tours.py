@@ -4,13 +4,10 @@ each stop and to unload at the hub."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from aiogram import F, Router
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
@@ -23,7 +20,6 @@ from bot.tour_menu import tours_menu
 from bot.tour_text import drivers_keyboard, proposal_keyboard, sheet_keyboard, tour_text
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput, NotAllowed
-from logistics.food_dates import local_today
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas, is_coordinator
 from logistics.tours.collection import propose_collection_tour
@@ -31,9 +27,10 @@ from logistics.tours.confirmation import confirm_collection_tour, load_tour, tou
 from logistics.tours.distribution import propose_distribution
 from logistics.tours.distribution_view import distribution_tour
 from logistics.tours.editing import edit_stop
+from logistics.tours.menu import driven_tours, vehicle_day
 from logistics.tours.unloading import unload_at_hub
 from logistics.tours.views import TourView, left_out_names, tour_view, visible_tour
-from storage.models import Antenna, Tour, TourStop, Vehicle
+from storage.models import Tour, TourStop
 
 LIMIT = 4096
 
@@ -81,17 +78,7 @@ async def _driven(session: AsyncSession, identity: Identity | None, clock: Clock
     """The confirmed tours this driver drives from today on; None when not a driver."""
     if identity is None or not identity.has_role("driver"):
         return None
-    ids = (
-        await session.exec(
-            select(Tour.id)
-            .where(
-                Tour.driver_id == identity.member_id,
-                Tour.status == "confirmed",
-                col(Tour.starts_at) >= clock.now() - timedelta(hours=12),
-            )
-            .order_by(col(Tour.starts_at))
-        )
-    ).all()
+    ids = await driven_tours(session, identity.member_id, now=clock.now())
     return [view for i in ids if (view := await tour_view(session, i)) is not None]
 
 
@@ -104,11 +91,10 @@ async def plan(
     settings: Settings,
 ) -> None:
     try:
-        vehicle = await session.get(Vehicle, callback_data.vehicle_id)
-        if vehicle is None or not is_coordinator(identity, vehicle.antenna_id):
-            raise NotAllowed("not_coordinator")
-        antenna = await session.get(Antenna, vehicle.antenna_id)
-        day = local_today(clock.now(), antenna.timezone) + timedelta(days=callback_data.day > 0)
+        vehicle, day = await vehicle_day(
+            session, vehicle_id=callback_data.vehicle_id, days_ahead=callback_data.day,
+            identity=identity, now=clock.now(),
+        )  # fmt: skip
         if callback_data.kind == "d":  # the hub's stock, out to the associations
             if vehicle.home_hub_id is None:
                 raise InvalidInput("vehicle_without_hub")
@@ -176,7 +162,7 @@ async def pressed(
             return
         tour = await load_tour(session, tour_id, identity)
         if action == "replan":
-            await propose_collection_tour(
+            new = await propose_collection_tour(
                 session,
                 vehicle_id=tour.vehicle_id,
                 service_day=tour.service_day,
@@ -184,37 +170,18 @@ async def pressed(
                 now=clock.now(),
                 routing=settings.routing,
             )
-            new = await _proposal_of(session, tour)
             await _show(query, session, identity, new)
             return
         if action == "drivers":
             drivers = await tour_drivers(session, tour.antenna_id)
             await query.answer()
             names = [(member_id, name or "—") for member_id, name in drivers]
-            await edit_text(query.message, _("Who drives this tour?"), _drivers(tour.id, names))
+            keyboard = drivers_keyboard(tour.id, names)
+            await edit_text(query.message, _("Who drives this tour?"), keyboard)
             return
         raise NotAllowed("unknown")
     except DomainError as error:
         await query.answer(explain(error), show_alert=True)
-
-
-def _drivers(tour_id: int, names: list[tuple[int, str]]) -> InlineKeyboardMarkup:
-    return drivers_keyboard(tour_id, names)
-
-
-async def _proposal_of(session: AsyncSession, tour: Tour) -> int:
-    """The proposal that replaced ``tour`` (the same vehicle, kind and day)."""
-    found = (
-        await session.exec(
-            select(Tour.id).where(
-                Tour.vehicle_id == tour.vehicle_id,
-                Tour.kind == tour.kind,
-                Tour.service_day == tour.service_day,
-                Tour.status == "proposed",
-            )
-        )
-    ).first()
-    return found or tour.id
 
 
 async def moved(
