@@ -8,6 +8,7 @@ from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import cards, formatting
@@ -92,9 +93,11 @@ def heading(view: DistributionTour) -> str:
         view.refrigerated, view.capacity_kg, view.driver_name, view.hub_name,
         view.planned_m / 1000, round(view.planned_s / 60),
     )  # fmt: skip
-    total = _("In all {kg} to {count} associations.").format(
-        kg=formatting.kg(view.total_kg, cards.locale()), count=len(view.stops)
-    )
+    total = ngettext(
+        "In all {kg} to {count} association.",
+        "In all {kg} to {count} associations.",
+        len(view.stops),
+    ).format(kg=formatting.kg(view.total_kg, cards.locale()), count=len(view.stops))
     return "\n".join([*heading_lines(head), total])
 
 

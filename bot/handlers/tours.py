@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
@@ -153,9 +154,11 @@ async def pressed(
         if action == "unload":
             done = await unload_at_hub(session, tour_id=tour_id, identity=identity, now=clock.now())
             await query.answer(
-                _("Unloaded into the hub: {kg} from {count} pickups.").format(
-                    kg=formatting.kg(done.kg, cards.locale()), count=done.pickups
-                ),
+                ngettext(
+                    "Unloaded into the hub: {kg} from {count} pickup.",
+                    "Unloaded into the hub: {kg} from {count} pickups.",
+                    done.pickups,
+                ).format(kg=formatting.kg(done.kg, cards.locale()), count=done.pickups),
                 show_alert=True,
             )
             await _show(query, session, identity, tour_id, answered=True)
@@ -246,9 +249,11 @@ async def driver_chosen(
         return
     if done.taken:
         await query.answer(
-            _("Confirmed. {count} pickups were taken by volunteers first: off the tour.").format(
-                count=len(done.taken)
-            ),
+            ngettext(
+                "Confirmed. {count} pickup was taken by a volunteer first: off the tour.",
+                "Confirmed. {count} pickups were taken by volunteers first: off the tour.",
+                len(done.taken),
+            ).format(count=len(done.taken)),
             show_alert=True,
         )
     else:
