@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from logistics.network import Network
+
+class Network(Protocol):
+    """What the checks read of a network (``logistics.network.Network`` has it all)."""
+
+    antennas: Sequence[Any]
+    hubs: Sequence[Any]
+    stores: Sequence[Any]
+    associations: Sequence[Any]
+    categories: Sequence[Any]
+    vehicles: Sequence[Any]
+    people: Sequence[Any]
+
 
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]

@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards
 from bot.callbacks import AnnounceCb, CategoryCb, ItemsDoneCb
 from bot.flows.guided_items import GuidedFlow, _keyboard, _name, _taken, ask_category
-from bot.flows.surplus import SurplusFlow
+from bot.flows.surplus_reading import SurplusFlow
 from logistics.announce import load_catalog
 
 

@@ -19,7 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards, formatting
 from bot.callbacks import CategoryCb, ItemsDoneCb, QuantityCb, UnitCb
 from bot.edits import edit_markup
-from bot.flows.surplus import example, written
+from bot.flows.surplus_echo import example
+from bot.flows.surplus_reading import written
 from logistics import announce_items as rules
 from logistics.announce import load_catalog
 from logistics.clock import Clock

@@ -14,7 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import WindowCb
 from bot.flows.guided_items import GuidedFlow, _keyboard, _taken, ask_category
-from bot.flows.surplus import SurplusFlow, draft_keyboard, render_draft
+from bot.flows.surplus_echo import draft_keyboard, render_draft
+from bot.flows.surplus_reading import SurplusFlow
 from bot.refusals import explain, invalid_input
 from logistics import announce_items as rules
 from logistics.clock import Clock

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import SlotCb
 from bot.edits import edit_text
-from bot.flows.surplus import SurplusFlow
+from bot.flows.surplus_reading import SurplusFlow
 from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import DomainError

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import AnnounceCb, StoreItemsCb, StoreWindowCb
 from bot.edits import edit_markup, edit_text
-from bot.flows.surplus import SurplusFlow, date_question
+from bot.flows.surplus_reading import SurplusFlow, date_question
 from bot.handlers.store_pickups import show
 from bot.refusals import explain
 from logistics.announce import Draft

@@ -6,12 +6,9 @@ and three buttons. Nothing is stored before the store manager confirms.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -19,23 +16,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import AnnounceCb, StoreCb
 from bot.edits import edit_markup, edit_text
-from bot.flows.surplus_echo import draft_keyboard, example, item_name, quoted, render_draft
+from bot.flows.guided_items import ask_category
+from bot.flows.surplus_echo import example, quoted
+from bot.flows.surplus_reading import SurplusFlow, date_question, echo, written
 from bot.refusals import explain
-from logistics.announce import Draft, announce, announcing_stores, draft_from_text
-from logistics.announce_dates import refused_items, waiting_item
+from logistics.announce import Draft, announce, announcing_stores
 from logistics.announce_lines import open_lines
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.food_dates import DateRules, PastDate, local_today
+from logistics.food_dates import DateRules, PastDate
 from logistics.people import Identity
-from storage.models import Antenna, Store
-
-
-class SurplusFlow(StatesGroup):
-    choosing_store = State()
-    writing = State()
-    confirming = State()
-    dating = State()  # another date of an item is being typed (bot/flows/surplus_dates.py)
 
 
 async def start(
@@ -88,8 +78,6 @@ async def begin(
 
 async def ask_items(message: Message, state: FSMContext, session: AsyncSession) -> None:
     """Nothing written after /surplus: the guided announcement, which also takes a typed one."""
-    from bot.flows.guided_items import ask_category  # the guided flow builds on this module's echo
-
     await ask_category(message, state, session)
 
 
@@ -111,60 +99,6 @@ async def store_chosen(
         await echo(query.message, state, text, identity, session, clock)
     else:
         await ask_items(query.message, state, session)
-
-
-async def written(
-    message: Message,
-    state: FSMContext,
-    identity: Identity,
-    session: AsyncSession,
-    clock: Clock,
-    date_rules: DateRules | None = None,
-) -> None:
-    if not message.text:
-        await message.answer(_("Please write it as a text message.") + "\n" + example())
-        return
-    await echo(message, state, message.text, identity, session, clock, date_rules=date_rules)
-
-
-async def echo(
-    message: Message,
-    state: FSMContext,
-    text: str,
-    identity: Identity,
-    session: AsyncSession,
-    clock: Clock,
-    *,
-    date_rules: DateRules | None = None,
-) -> None:
-    """Understand the text and show it back, with what was not understood; dates without a
-    year are read with ``date_rules`` ([food_safety] of config.toml)."""
-    data = await state.get_data()
-    store_id = data.get("store_id")
-    if store_id is None:  # the step was left meanwhile (/cancel, another flow)
-        await state.clear()
-        await message.answer(_("This announcement was already sent or cancelled.") + " /surplus")
-        return
-    try:
-        draft = await draft_from_text(
-            session,
-            identity=identity,
-            store_id=store_id,
-            text=text,
-            now=clock.now(),
-            donation_id=data.get("donation_id"),  # a recurring day's quantities
-            past_days=(date_rules or DateRules()).past_date_days,
-        )
-        draft = replace(draft, photo_file_id=data.get("photo_file_id"))
-    except DomainError as error:
-        await state.clear()
-        await message.answer(explain(error))
-        return
-    store = await session.get(Store, store_id)
-    antenna = await session.get(Antenna, store.antenna_id)
-    await state.set_state(SurplusFlow.confirming)
-    await state.update_data(draft=draft.to_data(), lines_asked=False)
-    await message.answer(render_draft(draft, antenna.timezone), reply_markup=draft_keyboard(draft))
 
 
 async def confirming(query: CallbackQuery, state: FSMContext) -> dict | None:
@@ -238,23 +172,6 @@ async def decided(
     if left or draft.dropped:
         done += "\n" + _("🗑 Left out: {parts}").format(parts=quoted((*draft.dropped, *left)))
     await query.message.answer(done)
-
-
-async def date_question(draft: Draft, session: AsyncSession, clock: Clock) -> str | None:
-    """What to ask before announcing: the items refused for their date, or the use-by date
-    of the first item that needs one (both answered with the echo's buttons)."""
-    store = await session.get(Store, draft.store_id)
-    antenna = await session.get(Antenna, store.antenna_id)
-    today = local_today(clock.now(), antenna.timezone)
-    refused = refused_items(draft, today)
-    if refused:
-        return explain(PastDate(refused))
-    waiting = waiting_item(draft, today)
-    if waiting is None:
-        return None
-    return _("📅 Which use-by date for {item}? Choose it with the buttons above.").format(
-        item=item_name(draft.items[waiting])
-    )
 
 
 def create_router() -> Router:

@@ -18,8 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.callbacks import DateCb
 from bot.edits import edit_markup, edit_text
-from bot.flows.surplus import SurplusFlow, confirming, draft_keyboard, render_draft
-from bot.flows.surplus_echo import OTHER_DATE, REMOVE_ITEM, item_name
+from bot.flows.surplus import confirming
+from bot.flows.surplus_echo import OTHER_DATE, REMOVE_ITEM, draft_keyboard, item_name, render_draft
+from bot.flows.surplus_reading import SurplusFlow
 from bot.refusals import explain
 from logistics.announce import Draft
 from logistics.announce_dates import item_check, remove_item, set_item_date

@@ -14,7 +14,8 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.flows.surplus import begin, example
+from bot.flows.surplus import begin
+from bot.flows.surplus_echo import example
 from logistics.announce import announcing_stores
 from logistics.announce_lines import reads_like_announcement
 from logistics.clock import Clock

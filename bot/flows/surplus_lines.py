@@ -16,7 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards
 from bot.callbacks import LineCb
 from bot.edits import edit_markup, edit_text
-from bot.flows.surplus import confirming, draft_keyboard, render_draft
+from bot.flows.surplus import confirming
+from bot.flows.surplus_echo import draft_keyboard, render_draft
 from bot.refusals import explain
 from logistics.announce import Draft, load_catalog
 from logistics.announce_lines import drop_line, file_line, line_check, open_lines

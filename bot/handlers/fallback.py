@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.flows.surplus import example
+from bot.flows.surplus_echo import example
 from bot.handlers.help import what_you_can_do
 from logistics.people import Identity
 
