@@ -48,7 +48,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 def _seed(settings: Settings, args: argparse.Namespace) -> int:
     from logistics.clock import SystemClock
-    from logistics.seed import seed_network
+    from logistics.network.seed import seed_network
     from storage.engine import create_engine, create_session_factory
     from storage.migrate import NotMigrated, ensure_migrated
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from logistics.network import key_path
+from logistics.network.definition import key_path
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\[\]#]+?)\s*\]\]?\s*(?:#.*)?$")
 _DECODE_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)|\s*\(at end of document\)")

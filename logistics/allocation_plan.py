@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from logistics.network_hours import WeeklyWindow
+from logistics.network.hours import WeeklyWindow
 
 ASSOCIATION = "association"
 HUB = "hub"

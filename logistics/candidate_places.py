@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.allocation_plan import ASSOCIATION, HUB, Candidate, key_of
-from logistics.network_hours import parse_weekly
+from logistics.network.hours import parse_weekly
 from storage.models import Association, Delivery, Donation, Hub
 
 # Donations whose deliveries never happen: their planned kg count for nobody.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from logistics.network_hours import WeeklyWindow, parse_weekly
+from logistics.network.hours import WeeklyWindow, parse_weekly
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from logistics.network_hours import WEEKDAYS, WeeklyWindow, parse_weekly
+from logistics.network.hours import WEEKDAYS, WeeklyWindow, parse_weekly
 from logistics.people import Identity, Role
 from logistics.permissions import is_coordinator
 from logistics.transaction import transaction

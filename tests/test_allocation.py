@@ -30,7 +30,7 @@ from logistics.allocation import (
     week_start_of,
 )
 from logistics.errors import InvalidInput, NotAllowed, NotFound
-from logistics.network_hours import parse_weekly
+from logistics.network.hours import parse_weekly
 from storage.models import (
     Antenna,
     Association,

@@ -11,9 +11,9 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel import select
 
 from bot.callbacks import AntennaCb
-from logistics.antenna_settings import parse_time, set_antenna_time, set_group_languages
 from logistics.clock import FixedClock
 from logistics.errors import InvalidInput, NotAllowed
+from logistics.network.antenna_settings import parse_time, set_antenna_time, set_group_languages
 from logistics.people import identify
 from scheduler.broadcasts import BroadcastJobs, schedule_broadcasts, start_broadcasts
 from storage.models import Antenna, AuditLog

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ENV_VARS, ConfigError, Settings, load_settings
-from logistics.network_hours import WeeklyWindow, parse_days, parse_weekly, parse_window
+from logistics.network.hours import WeeklyWindow, parse_days, parse_weekly, parse_window
 
 SHIPPED = Path(__file__).resolve().parents[1] / "config.toml"
 TOKEN = "123456789:AAFake-Secret-Token_for_tests"

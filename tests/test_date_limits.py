@@ -18,7 +18,7 @@ from logistics.allocation import (
     allocate_items,
 )
 from logistics.date_limits import distribution_day, part_limit, to_distribute_today
-from logistics.network_hours import parse_weekly
+from logistics.network.hours import parse_weekly
 from logistics.reception import first_reception
 
 BRUSSELS = ZoneInfo("Europe/Brussels")

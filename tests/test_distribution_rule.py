@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from logistics.allocation_plan import Candidate
-from logistics.network_hours import parse_weekly
+from logistics.network.hours import parse_weekly
 from logistics.tours.distribution_rule import (
     MIN_LOAD_KG,
     NO_COLD_STORAGE,

@@ -13,9 +13,9 @@ from logistics.claims import claim_pickup
 from logistics.erasure import forget_member
 from logistics.errors import NotAllowed, NotFound
 from logistics.history import donation_history, recent_donations
+from logistics.network.seed import seed_network
 from logistics.people import identify
 from logistics.release import release_claim
-from logistics.seed import seed_network
 from storage.engine import create_engine, create_session_factory
 from storage.models import AuditLog, Member
 from tests.harness import ROOT, buttons, running_bot

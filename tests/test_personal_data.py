@@ -19,10 +19,10 @@ from bot.personal_summary import summary_text
 from logistics.claims import claim_pickup, set_standing_claim
 from logistics.erasure import LastCoordinator, check_forgettable, forget_member
 from logistics.errors import NotFound
+from logistics.network.seed import seed_network
 from logistics.people import identify
 from logistics.personal_data import personal_data
 from logistics.release import release_claim
-from logistics.seed import seed_network
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
     Antenna,

@@ -10,8 +10,8 @@ from sqlalchemy import event, func
 from sqlmodel import select
 
 from bot.config import ENV_VARS, load_settings
-from logistics.network import Network
-from logistics.seed import KINDS, seed_network
+from logistics.network.definition import Network
+from logistics.network.seed import KINDS, seed_network
 from storage.models import (
     Antenna,
     Association,

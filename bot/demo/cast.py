@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.demo.transcript import Speaker
-from logistics.network import Network, PersonConfig
+from logistics.network.definition import Network, PersonConfig
 
 ROLES = {
     "coordinator": "coordinator",

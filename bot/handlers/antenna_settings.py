@@ -20,15 +20,15 @@ from bot.callbacks import AntennaCb, DistributionCb, VehiclesCb
 from bot.edits import edit_text
 from bot.keyboards import LANGUAGE_LABELS
 from bot.refusals import explain
-from logistics.antenna_settings import (
+from logistics.clock import Clock
+from logistics.errors import DomainError, InvalidInput
+from logistics.network.antenna_settings import (
     AntennaSettings,
     antenna_settings,
     check_settings_editor,
     set_antenna_time,
     set_group_languages,
 )
-from logistics.clock import Clock
-from logistics.errors import DomainError, InvalidInput
 from logistics.people import Identity
 from logistics.permissions import coordinated_antennas
 from scheduler.broadcasts import BroadcastJobs

@@ -17,13 +17,13 @@ from bot.callbacks import DistributionCb
 from bot.edits import edit_text
 from bot.refusals import explain
 from logistics.clock import Clock
-from logistics.distribution_days import (
+from logistics.errors import DomainError, InvalidInput
+from logistics.network.distribution_days import (
     DistributionDays,
     antenna_distribution_days,
     distribution_days,
     toggle_distribution_day,
 )
-from logistics.errors import DomainError, InvalidInput
 from logistics.people import Identity
 
 

@@ -20,7 +20,7 @@ from bot.handlers.invites import antenna_keyboard, not_coordinator, show
 from bot.i18n import LOCALES, N_
 from logistics.clock import Clock
 from logistics.errors import AlreadyDone, DomainError
-from logistics.groups import (
+from logistics.network.groups import (
     GroupTaken,
     antenna_of_group,
     group_lost,

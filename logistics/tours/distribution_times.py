@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from logistics.network_hours import parse_weekly
+from logistics.network.hours import parse_weekly
 
 MORNING = timedelta(hours=7)  # from the distribution time, e.g. 06:00 → 13:00: back for lunch
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from logistics.network_hours import parse_weekly
+from logistics.network.hours import parse_weekly
 from logistics.tour_distances import Point
 from storage.models import Hub
 

@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.antenna_settings import check_settings_editor
 from logistics.audit import audit
 from logistics.errors import InvalidInput, NotAllowed, NotFound
+from logistics.network.antenna_settings import check_settings_editor
 from logistics.people import Identity
 from logistics.transaction import transaction
 from storage.models import Hub, Vehicle

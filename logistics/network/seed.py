@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.network import (
+from logistics.network.definition import (
     AntennaConfig,
     AssociationConfig,
     CategoryConfig,

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 
 class Network(Protocol):
-    """What the checks read of a network (``logistics.network.Network`` has it all)."""
+    """What the checks read of a network (``logistics.network.definition.Network`` has it all)."""
 
     antennas: Sequence[Any]
     hubs: Sequence[Any]

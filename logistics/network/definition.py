@@ -25,8 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from logistics.network_checks import Problem, check_network
-from logistics.network_hours import (
+from logistics.network.checks import Problem, check_network
+from logistics.network.hours import (
     WeeklyWindow,
     Window,
     check_timezone,
