@@ -200,7 +200,7 @@ class JoinCb(CallbackData, prefix="jn"):
 
 class ForgetCb(CallbackData, prefix="fg"):
     """/forgetme: ``yes`` erases the person's data, ``no`` cancels; ``code`` is the one of
-    the question asked (see ``logistics.erasure_request``)."""
+    the question asked (see ``logistics.people.erasure_request``)."""
 
     action: str
     code: str = ""

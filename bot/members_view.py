@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import cards, formatting
 from bot.callbacks import ApprovalCb, MemberCb, MembersCb
 from bot.texts import role_label
-from logistics.people import Person
+from logistics.people.identity import Person
 from logistics.slots import SlotView
 
 PAGE = 15

@@ -13,8 +13,8 @@ from aiogram.types import Chat, TelegramObject, User
 from aiogram.utils.i18n import I18nMiddleware
 
 from bot.i18n import pick_locale
-from logistics.people import Identity, identify
-from logistics.reachability import mark_reachable
+from logistics.people.identity import Identity, identify
+from logistics.people.reachability import mark_reachable
 
 
 class SessionMiddleware(BaseMiddleware):

@@ -52,7 +52,7 @@ from bot.edits import edits_of
 from bot.notifications import Rendered, render
 from bot.pacing import Pacer
 from logistics.clock import Clock
-from logistics.reachability import mark_unreachable
+from logistics.people.reachability import mark_unreachable
 from storage.models import Donation, Outbox
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """The /mydata file, for the person who reads it: every label in their language, every time in
 Brussels' local time with its offset, roles and statuses in words. The values are those of
-``logistics.personal_data``, nothing added and nothing left out."""
+``logistics.people.personal_data``, nothing added and nothing left out."""
 
 from __future__ import annotations
 

@@ -29,8 +29,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards, formatting, slot_days
 from bot.callbacks import ClaimCb
 from logistics.clock import Clock
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas
 from logistics.runsheet import RUN_SHEET, PendingReceipt, RunSheet, Unreachable, todays_run_sheet
 from logistics.tours.views import TourLine
 from logistics.views import DonationView

@@ -25,8 +25,8 @@ from bot.i18n import N_
 from bot.report_text import losses_text, signed
 from bot.tour_figures_text import day_tour_lines
 from logistics.clock import Clock
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas
 from logistics.stock.day_figures import HubDay
 from logistics.summary import Summary, todays_summary
 

@@ -8,7 +8,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.i18n import LOCALES
-from logistics.people import Identity, Role
+from logistics.people.identity import Identity, Role
 
 
 def role_label(role: str) -> str:

@@ -23,7 +23,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.types import Chat, TelegramObject, Update, User
 
 from bot.i18n import N_, pick_locale
-from logistics.people import identify
+from logistics.people.identity import identify
 
 log = logging.getLogger(__name__)
 

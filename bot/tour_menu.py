@@ -13,8 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot import cards, formatting
 from bot.callbacks import TourCb, TourPlanCb
 from logistics.clock import Clock
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas
 from logistics.tours.menu import planned_tours, vehicles_to_plan
 
 

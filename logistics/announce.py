@@ -20,8 +20,8 @@ from logistics.drafts import Draft, DraftItem
 from logistics.errors import AlreadyDone, InvalidInput, NotFound, NotOpen
 from logistics.food_dates import PastDate, local_today, out_of_date
 from logistics.notify import refresh_card
-from logistics.people import Identity
-from logistics.permissions import acting_as
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as
 from logistics.surplus import CatalogEntry, parse_surplus
 from logistics.surplus_dates import PAST_DAYS
 from storage.models import (

@@ -22,8 +22,8 @@ from logistics.announce import (
     store_and_antenna,
 )
 from logistics.errors import InvalidInput, NotFound
-from logistics.people import Identity
-from logistics.permissions import acting_as
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as
 from logistics.pickups import parse_weight
 from logistics.surplus import MAX_ITEMS, MAX_KG, CatalogEntry, ParsedWindow, parse_surplus
 from logistics.surplus_window import EVENING_DEFAULT

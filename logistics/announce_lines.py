@@ -18,8 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.announce import Draft, DraftItem, load_catalog, store_and_antenna
 from logistics.errors import AlreadyDone, InvalidInput
-from logistics.people import Identity
-from logistics.permissions import acting_as
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as
 from logistics.surplus import MAX_KG, CatalogEntry, parse_surplus
 from logistics.surplus_catalog import CategoryMatcher
 from logistics.surplus_items import scan

@@ -22,7 +22,7 @@ from icalendar import Alarm, Calendar, Event
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.pickups import held_slot_days
 from logistics.recurring import slot_window
 from logistics.views import DonationView, donation_views

@@ -20,8 +20,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import errors
-from logistics.people import Identity
-from logistics.permissions import acting_as, has_role, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as, has_role, is_coordinator
 from storage.models import (
     Antenna,
     Claim,

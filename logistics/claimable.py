@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import errors
 from logistics.claim_queries import COLD, cap_refusal, cap_week, held_claims
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from storage.models import Antenna, Donation, DonationItem, Member, Membership
 
 

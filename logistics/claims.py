@@ -34,8 +34,8 @@ from logistics.notify import (
     notify_store_managers,
     refresh_card,
 )
-from logistics.people import Identity
-from logistics.permissions import acting_as, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as, is_coordinator
 from logistics.transaction import transaction
 from storage.models import AuditLog, Claim, Donation, RecurringSlot
 

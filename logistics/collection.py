@@ -27,8 +27,8 @@ from logistics.donation_progress import (
 )
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen, NotYetOpen
 from logistics.notify import notify_coordinators, notify_member
-from logistics.people import Identity
-from logistics.permissions import has_role, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import has_role, is_coordinator
 from logistics.stock.receiving import receive_at_hub
 from logistics.transaction import transaction
 from logistics.weights import spread_kg, validate_kg

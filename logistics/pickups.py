@@ -12,8 +12,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotAllowed, NotFound
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas, is_coordinator
 from storage.models import Claim, Donation, RecurringSlot
 
 LIST_LIMIT = 20

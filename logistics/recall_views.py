@@ -13,8 +13,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotAllowed, NotFound
-from logistics.people import Identity
-from logistics.permissions import has_role, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import has_role, is_coordinator
 from logistics.recalls import LISTED_FOR, recall_reach
 from storage.food_safety import Recall, RecallNotice
 from storage.models import Antenna, Association, Category, Hub, Member, Store

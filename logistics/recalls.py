@@ -19,8 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from logistics.followups import _association_members
-from logistics.people import Identity
-from logistics.permissions import has_role, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import has_role, is_coordinator
 from logistics.recall_matches import RecallPlace, RecallQuery, matching_places
 from logistics.reminders import _coordinators, _Queue
 from logistics.transaction import transaction

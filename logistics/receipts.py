@@ -25,8 +25,8 @@ from logistics.donation_progress import (
 )
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed
 from logistics.notify import notify_coordinators
-from logistics.people import Identity
-from logistics.permissions import has_role, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import has_role, is_coordinator
 from logistics.transaction import transaction
 from logistics.weights import validate_kg
 from storage.models import Association, Claim, Delivery, Donation, Member, Receipt, Store

@@ -25,8 +25,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import AlreadyDone, NotFound
 from logistics.notify import notify_member
-from logistics.people import Identity
-from logistics.permissions import acting_as
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as
 from logistics.transaction import transaction
 from storage.models import Antenna, AuditLog, Donation, Member, Membership, RecurringSlot, Store
 

@@ -32,8 +32,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.donation_progress import PICKED_UP_OR_LATER
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas
 from logistics.register_lines import RegisterLine, pickup_lines, stock_line, stop_lines
 from storage.models import (
     Association,

@@ -20,8 +20,8 @@ from logistics.claim_queries import active_claim, load_donation, moved
 from logistics.claims import audit_claim
 from logistics.driver_offers import offer_to_drivers
 from logistics.notify import notify_coordinators, notify_group, notify_store_managers, refresh_card
-from logistics.people import Identity
-from logistics.permissions import acting_as, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as, is_coordinator
 from logistics.tours.confirmation import leave_tour
 from logistics.transaction import transaction
 from storage.models import Antenna, Claim, Donation, Member

@@ -13,8 +13,8 @@ from logistics import allocation
 from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.errors import NotFound, NotOpen
 from logistics.notify import refresh_card
-from logistics.people import Identity
-from logistics.permissions import acting_as
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as
 from storage.models import Antenna, Association, Donation, DonationItem, Hub
 
 ROUTABLE = ("announced", "claimed", "picked_up")

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotFound, NotOpen
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.pickups import check_recorder
 from logistics.transaction import transaction
 from storage.models import AuditLog, Claim, Donation

@@ -21,8 +21,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.collection import association_members
 from logistics.donation_progress import Actor, load_delivery, load_receipt, refresh
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen
-from logistics.people import Identity
-from logistics.permissions import is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import is_coordinator
 from logistics.transaction import transaction
 from storage.models import (
     SETTLEMENTS,

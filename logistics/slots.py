@@ -21,8 +21,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from logistics.network.hours import WEEKDAYS, WeeklyWindow, parse_weekly
-from logistics.people import Identity, Role
-from logistics.permissions import is_coordinator
+from logistics.people.identity import Identity, Role
+from logistics.people.permissions import is_coordinator
 from logistics.transaction import transaction
 from storage.models import AuditLog, Member, RecurringSlot, Store
 

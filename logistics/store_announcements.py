@@ -25,8 +25,8 @@ from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.driver_offers import offer_to_drivers
 from logistics.errors import DriverComing, InvalidInput, NotFound, NotOpen
 from logistics.notify import refresh_card
-from logistics.people import Identity
-from logistics.permissions import Acting, acting_as
+from logistics.people.identity import Identity
+from logistics.people.permissions import Acting, acting_as
 from logistics.transaction import transaction
 from storage.models import Antenna, AuditLog, Delivery, Donation, DonationItem, Member
 

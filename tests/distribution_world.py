@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import select
 
-from logistics.people import identify
+from logistics.people.identity import identify
 from storage.models import (
     Antenna,
     Association,

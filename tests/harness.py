@@ -16,7 +16,7 @@ from bot.config import Settings, load_settings
 from bot.emulator import FakeTelegram
 from logistics.clock import Clock
 from logistics.network.seed import seed_network
-from logistics.reachability import everyone_opened
+from logistics.people.reachability import everyone_opened
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
 from storage.models import Member, Membership, Store

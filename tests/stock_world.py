@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from logistics.announce import announce, draft_from_text
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.routing import send_to
 from storage.engine import create_engine, create_session_factory
 from storage.models import (

@@ -17,7 +17,7 @@ from logistics.announce_lines import (
     reads_like_announcement,
 )
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed
-from logistics.people import identify
+from logistics.people.identity import identify
 from storage.engine import create_engine, create_session_factory
 
 MARC, SOFIE, STRANGER = 100003, 100004, 999001  # store manager, driver, nobody

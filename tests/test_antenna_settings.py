@@ -14,7 +14,7 @@ from bot.callbacks import AntennaCb
 from logistics.clock import FixedClock
 from logistics.errors import InvalidInput, NotAllowed
 from logistics.network.antenna_settings import parse_time, set_antenna_time, set_group_languages
-from logistics.people import identify
+from logistics.people.identity import identify
 from scheduler.broadcasts import BroadcastJobs, schedule_broadcasts, start_broadcasts
 from storage.models import Antenna, AuditLog
 from tests.harness import buttons, running_bot

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from logistics.calendar import CalendarEvent, build_ics, driver_pickups, pickup_uid
-from logistics.people import identify
+from logistics.people.identity import identify
 from storage.models import (
     Association,
     Category,

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 
 from logistics.claims import ClaimResult, claim_pickup
 from logistics.errors import AlreadyClaimed
-from logistics.people import Identity, identify
+from logistics.people.identity import Identity, identify
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Claim, Donation, Member, Membership, Store
 

@@ -29,7 +29,7 @@ from logistics.errors import (
     NotOpen,
     WindowPassed,
 )
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.release import ReleaseResult, release_claim
 from storage.models import (
     Antenna,

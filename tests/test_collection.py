@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from logistics.collection import record_delivery, record_pickup
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, NotOpen
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.stock.balance import stock_balances
 from logistics.weights import spread_kg, validate_kg
 from storage.models import (

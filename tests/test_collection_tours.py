@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
 from logistics.errors import AlreadyClaimed, NotAllowed, TourClosed
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.release import release_claim
 from logistics.stock.balance import stock_balances
 from logistics.tour_distances import RoutingSettings

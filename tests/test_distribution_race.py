@@ -12,7 +12,7 @@ from sqlmodel import col, select
 
 import logistics.tours.distribution as distribution
 from logistics.errors import AlreadyDone, InvalidInput
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.stock.balance import negative_lots, stock_balances
 from logistics.stock.moves import StockShort, record_loss
 from logistics.tours.distribution import propose_distribution

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import col, select
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, TourClosed
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.register import Scope, stock_lines
 from logistics.stock.balance import negative_lots, stock_balances
 from logistics.stock.moves import StockShort, record_loss

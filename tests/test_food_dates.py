@@ -15,7 +15,7 @@ from logistics.announce_dates import item_check, remove_item, set_item_date, wai
 from logistics.drafts import Draft, DraftItem
 from logistics.errors import InvalidInput
 from logistics.food_dates import PastDate, local_today, out_of_date, refused_date
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.surplus_dates import parse_date
 from storage.models import Category, DonationItem, Store
 from tests.test_guided_flow import MARC

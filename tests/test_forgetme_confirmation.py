@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import select
 
 from bot.callbacks import ForgetCb
-from logistics import erasure_request
-from logistics.erasure_request import VALID, NotAsked, answers, check_answer
+from logistics.people import erasure_request
+from logistics.people.erasure_request import VALID, NotAsked, answers, check_answer
 from storage.engine import create_engine, create_session_factory
 from storage.models import Member
 from tests.harness import buttons, running_bot

@@ -32,7 +32,7 @@ from logistics.announce_items import (
     window_from_text,
 )
 from logistics.errors import InvalidInput, NotAllowed, NotFound
-from logistics.people import identify
+from logistics.people.identity import identify
 from storage.engine import create_engine, create_session_factory
 from storage.models import Donation, DonationItem, Member, Membership, Store
 from tests.harness import buttons, example_settings, prepare_database, running_bot

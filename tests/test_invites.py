@@ -13,9 +13,9 @@ from sqlmodel import select
 
 from bot.callbacks import ApprovalCb, InviteCb, JoinCb
 from logistics.errors import DomainError
-from logistics.invites import InviteUsed, create_invite, hash_token
-from logistics.joining import JoinResult, join
-from logistics.people import identify
+from logistics.people.identity import identify
+from logistics.people.invites import InviteUsed, create_invite, hash_token
+from logistics.people.joining import JoinResult, join
 from storage.engine import create_engine, create_session_factory
 from storage.models import Invite, Member, Membership
 from tests.harness import buttons, running_bot

@@ -6,7 +6,7 @@ import asyncio
 
 from sqlmodel import select
 
-from logistics.people import set_language
+from logistics.people.identity import set_language
 from storage.models import AuditLog, Member
 
 NEWCOMER = 812345

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from bot.callbacks import AnnounceCb, ClaimCb, MemberCb, MembersCb
 from bot.emulator import utf16_len
-from logistics.people import identify
+from logistics.people.identity import identify
 from storage.engine import create_engine, create_session_factory
 from storage.models import AuditLog, Claim, Donation, Member, Membership
 from tests.harness import buttons, running_bot

@@ -25,7 +25,7 @@ from bot.i18n import create_i18n
 from logistics.announce import announce, draft_from_text
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.recall_matches import RecallQuery
 from logistics.recalls import confirm_recall
 from logistics.receipts import report_difference

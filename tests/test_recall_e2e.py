@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.callbacks import RecallAnswerCb, RecallMenuCb, RecallStepCb
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.recalls import confirm_recall
 from scheduler.jobs import check_reminders
 from storage.engine import create_engine, create_session_factory

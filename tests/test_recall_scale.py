@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import event, insert
 from sqlmodel import col, func, select
 
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.recall_matches import RecallQuery
 from logistics.recalls import confirm_recall, preview_recall
 from storage.food_safety import RecallNotice

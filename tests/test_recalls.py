@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.recall_followups import due_recall_followups
 from logistics.recall_matches import RecallQuery
 from logistics.recall_views import recall_view, recalls_in_progress

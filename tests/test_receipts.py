@@ -10,7 +10,7 @@ from sqlalchemy import event
 
 from logistics.collection import record_delivery, record_pickup
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.receipts import (
     PendingReceipt,
     check_receiver,

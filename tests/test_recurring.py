@@ -15,7 +15,7 @@ from bot.callbacks import MAX_ID, SlotCb
 from logistics.announce import announce, draft_from_text
 from logistics.clock import FixedClock
 from logistics.errors import AlreadyDone, NotAllowed
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.recurring import PROMPT_BEFORE, nothing_today, open_due_slots, slot_to_fill
 from scheduler.jobs import RECURRING_SLOTS, REMINDERS, create_scheduler
 from storage.models import (

@@ -15,7 +15,7 @@ from bot.i18n import create_i18n
 from bot.reliability_text import reliability_text
 from logistics.claims import claim_pickup
 from logistics.collection import record_pickup
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.periods import Month
 from logistics.recurring import nothing_today, open_due_slots
 from logistics.release import release_claim

@@ -14,7 +14,7 @@ from bot.i18n import create_i18n
 from bot.notifications import render
 from logistics.errors import NotAllowed
 from logistics.followups import WEIGHTS_AFTER, WEIGHTS_EVERY, due_followups
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.reminders import ANSWER_WITHIN, CHECK_AFTER, due_reminders
 from logistics.said_collected import SAID, say_collected
 from storage.models import AuditLog, Donation, Outbox

@@ -11,7 +11,7 @@ from sqlmodel import col, select
 
 from logistics.calendar import CalendarPickup, SlotWeek, driver_calendar
 from logistics.claims import drop_standing_claim, set_standing_claim
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.pickups import antenna_pickups, my_pickups
 from logistics.recurring import open_due_slots
 from logistics.runsheet import todays_run_sheet

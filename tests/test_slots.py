@@ -12,7 +12,7 @@ from logistics.claims import set_standing_claim
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from logistics.network.hours import WeeklyWindow
 from logistics.network.seed import seed_network
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.slots import add_slots, parse_slot_text, remove_slot, slots_for
 from storage.engine import create_engine, create_session_factory
 from storage.models import AuditLog, RecurringSlot, Store

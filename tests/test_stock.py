@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import col, select
 
 from logistics.errors import InvalidInput, NotFound
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.stock.moves import CountChanged, StockShort, correct_count, record_loss
 from storage.models import AuditLog, Receipt, StockLot, StockMove
 from tests.invariants import check_invariants, snapshot

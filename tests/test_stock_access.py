@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from logistics.errors import NotAllowed
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.stock.access import hubs_handled, may_see_stock
 from logistics.stock.moves import correct_count, record_loss
 from tests.invariants import check_invariants, snapshot

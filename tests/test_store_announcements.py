@@ -20,7 +20,7 @@ from logistics.errors import (
     NotFound,
     NotOpen,
 )
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.release import release_claim
 from logistics.store_announcements import (
     change_items,

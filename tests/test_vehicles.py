@@ -12,7 +12,7 @@ from bot.callbacks import TourPlanCb
 from bot.i18n import create_i18n
 from bot.tour_menu import tours_menu
 from logistics.errors import InvalidInput, NotAllowed, NotFound
-from logistics.people import identify
+from logistics.people.identity import identify
 from logistics.tours.vehicles import (
     antenna_vehicles,
     set_capacity,

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from logistics.announce import announce, draft_from_text
-from logistics.people import identify
+from logistics.people.identity import identify
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Member, Store
 from tests.harness import add_store_manager, buttons

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from logistics.people import identify
+from logistics.people.identity import identify
 from storage.models import (
     Antenna,
     Association,

@@ -31,7 +31,7 @@ from bot.demo.transcript import Transcript
 from bot.emulator import FakeTelegram
 from logistics.clock import FixedClock
 from logistics.network.seed import seed_network
-from logistics.reachability import everyone_opened
+from logistics.people.reachability import everyone_opened
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import upgrade
 

@@ -25,7 +25,7 @@ from bot.flows.guided_items import (
 )
 from bot.flows.guided_window import items_done, window_chosen, window_typed
 from logistics.announce import announcing_stores
-from logistics.people import Identity
+from logistics.people.identity import Identity
 
 
 async def not_now(query: CallbackQuery, identity: Identity | None) -> None:

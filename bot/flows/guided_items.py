@@ -24,7 +24,7 @@ from bot.flows.surplus_reading import written
 from logistics import announce_items as rules
 from logistics.announce import load_catalog
 from logistics.clock import Clock
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.surplus import MAX_ITEMS, MAX_KG, CatalogEntry
 
 QUICK_PICKS = {"kg": (5, 10, 20, 50), "crate": (1, 2, 3, 5, 10), "piece": (5, 10, 20, 50)}

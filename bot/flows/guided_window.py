@@ -20,7 +20,7 @@ from bot.refusals import explain, invalid_input
 from logistics import announce_items as rules
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from storage.models import Antenna, Store
 
 

@@ -24,15 +24,15 @@ from bot.refusals import explain
 from bot.texts import language_prompt, role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
-from logistics.invites import (
+from logistics.people.identity import Vehicle, parse_capacity, parse_phone
+from logistics.people.invites import (
     AlreadyMember,
     InviteExpired,
     InviteInvalid,
     InviteUsed,
     InviteView,
 )
-from logistics.joining import join
-from logistics.people import Vehicle, parse_capacity, parse_phone
+from logistics.people.joining import join
 
 
 class JoiningFlow(StatesGroup):

@@ -14,7 +14,7 @@ from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.collection import record_pickup
 from logistics.errors import DomainError, NotFound
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.said_collected import say_collected
 from logistics.views import donation_view
 

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.receipts import explain_problem
 
 

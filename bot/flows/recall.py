@@ -32,7 +32,7 @@ from bot.recall_text import explain_not_allowed, recall_problem, recall_refusal
 from logistics.announce import load_catalog
 from logistics.clock import Clock
 from logistics.errors import InvalidInput
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.recall_days import last_days, parse_days
 from logistics.recalls import may_recall, recall_stores
 from storage.models import Antenna, Store

@@ -19,7 +19,7 @@ from bot.recall_text import preview_text, recall_problem, what_text
 from logistics.announce import load_catalog
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.recall_matches import RecallQuery
 from logistics.recalls import confirm_recall, preview_recall
 

@@ -18,7 +18,7 @@ from bot.flows.surplus_reading import SurplusFlow
 from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.recurring import nothing_today, slot_to_fill
 
 

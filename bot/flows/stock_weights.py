@@ -20,7 +20,7 @@ from bot.refusals import explain, invalid_input, stock_only, stock_short
 from bot.stock_text import count_done, count_question, loss_done, loss_question, stock_view
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput, NotAllowed
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.pickups import parse_weight
 from logistics.stock.moves import StockShort, correct_count, record_loss
 from logistics.stock.views import HubStock, hub_stock, lot_stock

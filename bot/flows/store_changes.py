@@ -19,7 +19,7 @@ from logistics.announce import Draft
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
 from logistics.food_dates import DateRules
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.store_announcements import change_items, change_window, check_changeable
 from logistics.views import donation_view
 

@@ -25,7 +25,7 @@ from logistics.announce_lines import open_lines
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.food_dates import DateRules, PastDate
-from logistics.people import Identity
+from logistics.people.identity import Identity
 
 
 async def start(

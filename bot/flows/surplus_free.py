@@ -19,7 +19,7 @@ from bot.flows.surplus_echo import example
 from logistics.announce import announcing_stores
 from logistics.announce_lines import reads_like_announcement
 from logistics.clock import Clock
-from logistics.people import Identity
+from logistics.people.identity import Identity
 
 
 def manages_a_store(message: Message, identity: Identity | None = None) -> bool:

@@ -22,7 +22,7 @@ from bot.refusals import explain
 from logistics.announce import Draft, load_catalog
 from logistics.announce_lines import drop_line, file_line, line_check, open_lines
 from logistics.errors import DomainError
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from storage.models import Antenna, Store
 
 SHOW, FILE, DROP, BACK = 0, 1, 2, 3

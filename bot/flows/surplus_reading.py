@@ -21,7 +21,7 @@ from logistics.announce_dates import refused_items, waiting_item
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.food_dates import DateRules, PastDate, local_today
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from storage.models import Antenna, Store
 
 

@@ -18,7 +18,7 @@ from bot.refusals import explain, invalid_input
 from logistics.clock import Clock
 from logistics.collection import record_delivery, record_pickup
 from logistics.errors import DomainError, InvalidInput
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.pickups import parse_weight
 from logistics.receipts import report_difference
 from logistics.views import donation_view

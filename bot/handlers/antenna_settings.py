@@ -29,8 +29,8 @@ from logistics.network.antenna_settings import (
     set_antenna_time,
     set_group_languages,
 )
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas
 from scheduler.broadcasts import BroadcastJobs
 
 log = logging.getLogger(__name__)

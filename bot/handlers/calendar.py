@@ -19,8 +19,8 @@ from logistics.calendar import (
     driver_calendar,
 )
 from logistics.clock import Clock
-from logistics.people import Identity
-from logistics.permissions import drives
+from logistics.people.identity import Identity
+from logistics.people.permissions import drives
 
 
 def _where(name: str, address: str) -> str:

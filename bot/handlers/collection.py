@@ -19,7 +19,7 @@ from logistics.clock import Clock
 from logistics.collection import check_collectable, record_delivery, record_pickup
 from logistics.donation_progress import PROGRESSING
 from logistics.errors import AlreadyDone, DomainError, NotAllowed, NotFound, NotOpen
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.pickups import check_recorder
 from logistics.views import donation_view
 from storage.models import ZERO_REASONS, Delivery, Donation

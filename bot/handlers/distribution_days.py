@@ -24,7 +24,7 @@ from logistics.network.distribution_days import (
     distribution_days,
     toggle_distribution_day,
 )
-from logistics.people import Identity
+from logistics.people.identity import Identity
 
 
 def days_label(days: tuple[int, ...]) -> str:

@@ -24,8 +24,8 @@ from bot.refusals import explain
 from bot.tour_text import drivers_keyboard
 from logistics.clock import Clock
 from logistics.errors import DomainError, NotAllowed
-from logistics.people import Identity
-from logistics.permissions import is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import is_coordinator
 from logistics.tours.confirmation import tour_drivers
 from logistics.tours.distribution import propose_distribution
 from logistics.tours.distribution_adjust import (

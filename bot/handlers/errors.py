@@ -11,7 +11,7 @@ from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.i18n import pick_locale
-from logistics.people import identify
+from logistics.people.identity import identify
 
 log = logging.getLogger(__name__)
 

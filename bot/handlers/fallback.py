@@ -8,7 +8,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.flows.surplus_echo import example
 from bot.handlers.help import what_you_can_do
-from logistics.people import Identity
+from logistics.people.identity import Identity
 
 
 async def not_understood(message: Message, identity: Identity | None = None) -> None:

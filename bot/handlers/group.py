@@ -27,8 +27,8 @@ from logistics.network.groups import (
     group_migrated,
     link_group,
 )
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas
 
 GROUPS = F.chat.type.in_({"group", "supergroup"})
 

@@ -8,7 +8,7 @@ from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.commands import commands_for
-from logistics.people import Identity
+from logistics.people.identity import Identity
 
 
 def what_you_can_do(identity: Identity) -> list[str]:

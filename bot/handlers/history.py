@@ -28,7 +28,7 @@ from logistics.history import (
     donation_history,
     recent_donations,
 )
-from logistics.people import Identity
+from logistics.people.identity import Identity
 
 MESSAGE_BUDGET = 3800  # characters, below Telegram's 4096
 TZ = "Europe/Brussels"

@@ -24,10 +24,10 @@ from bot.refusals import explain
 from bot.texts import role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError, NotAllowed
-from logistics.invites import NewInvite, create_invite, invite_places
-from logistics.joining import decide_driver
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.invites import NewInvite, create_invite, invite_places
+from logistics.people.joining import decide_driver
+from logistics.people.permissions import coordinated_antennas, is_coordinator
 from storage.models import ROLES
 
 PLACED_ROLES = ("store_manager", "association", "hub_staff")

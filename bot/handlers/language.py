@@ -18,7 +18,7 @@ from bot.i18n import LOCALES
 from bot.keyboards import language_keyboard
 from bot.texts import greeting, language_prompt
 from logistics.clock import Clock
-from logistics.people import identify, set_language
+from logistics.people.identity import identify, set_language
 
 
 class LocaleUnknown(Filter):

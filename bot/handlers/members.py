@@ -1,6 +1,6 @@
 """/members: a coordinator's list of the antenna's people by role, page by page, and per
 person suspend, reactivate, remove (after a confirmation) and change role. What is shown is
-built in ``bot.members_view``; the rules are in ``logistics.members``."""
+built in ``bot.members_view``; the rules are in ``logistics.people.members``."""
 
 from __future__ import annotations
 
@@ -26,13 +26,13 @@ from bot.members_view import back, card_view, confirm_removal, page_view, short
 from bot.refusals import explain
 from bot.reliability_text import driver_card_lines
 from bot.texts import role_label
-from logistics import members as rules
 from logistics.clock import Clock
 from logistics.errors import DomainError, NotAllowed
-from logistics.invites import AlreadyMember, invite_places
-from logistics.members import LastCoordinator
-from logistics.people import Identity, Person, antenna_people, person
-from logistics.permissions import coordinated_antennas
+from logistics.people import members as rules
+from logistics.people.identity import Identity, Person, antenna_people, person
+from logistics.people.invites import AlreadyMember, invite_places
+from logistics.people.members import LastCoordinator
+from logistics.people.permissions import coordinated_antennas
 from logistics.reliability import driver_figures
 from logistics.slots import slots_held
 from storage.models import ROLES

@@ -1,7 +1,7 @@
 """/mydata: what the bot keeps about the person, as a summary and as a JSON file;
 /forgetme: erasing it, after a confirmation that answers the person's latest question, asked
-lately (see ``logistics.personal_data``, ``logistics.erasure`` and
-``logistics.erasure_request``). The summary itself is written by ``bot.personal_summary``."""
+lately (see ``logistics.people.personal_data``, ``logistics.people.erasure`` and
+``logistics.people.erasure_request``). The summary itself is written by ``bot.personal_summary``."""
 
 from __future__ import annotations
 
@@ -27,11 +27,11 @@ from bot.keyboards import LANGUAGE_LABELS
 from bot.personal_export import export
 from bot.personal_summary import summary_text
 from logistics.clock import Clock
-from logistics.erasure import LastCoordinator, check_forgettable, erase_person
-from logistics.erasure_request import VALID, NotAsked, answers, ask, check_answer
 from logistics.errors import NotFound
-from logistics.people import Identity
-from logistics.personal_data import personal_data
+from logistics.people.erasure import LastCoordinator, check_forgettable, erase_person
+from logistics.people.erasure_request import VALID, NotAsked, answers, ask, check_answer
+from logistics.people.identity import Identity
+from logistics.people.personal_data import personal_data
 
 QUESTION = "forgetme"  # conversation data: the /forgetme question awaiting its answer
 

@@ -21,8 +21,8 @@ from logistics.claimable import claim_choices
 from logistics.claims import claim_pickup
 from logistics.clock import Clock
 from logistics.errors import DomainError, NotAllowed
-from logistics.people import Identity
-from logistics.permissions import may_take_pickups
+from logistics.people.identity import Identity
+from logistics.people.permissions import may_take_pickups
 from logistics.pickups import my_pickups, open_pickups
 from logistics.views import donation_view, donation_views
 

@@ -23,7 +23,7 @@ from bot.recall_text import answer_label, recall_refusal, recall_summary, view_w
 from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import AlreadyDone, DomainError, NotFound
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.recall_views import recall_view, recalls_in_progress
 from logistics.recalls import answer_notice, may_recall
 

@@ -22,8 +22,8 @@ from bot.flows.weights import WeightFlow, ask_kg
 from bot.refusals import associations_only, explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.people import Identity
-from logistics.permissions import may_confirm_receipts
+from logistics.people.identity import Identity
+from logistics.people.permissions import may_confirm_receipts
 from logistics.receipts import (
     PROBLEMS,
     TOO_WARM,

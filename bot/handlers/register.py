@@ -21,7 +21,7 @@ from bot.config import Settings
 from bot.register_export import make_register
 from logistics.clock import Clock
 from logistics.errors import InvalidInput
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.periods import MAX_DAYS, parse_days
 from logistics.register import register_scopes
 from storage.models import Antenna, Association

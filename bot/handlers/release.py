@@ -19,7 +19,7 @@ from bot.edits import edit_text
 from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.release import (
     RELEASE_REASONS,
     ReleaseQuestion,

@@ -18,9 +18,9 @@ from bot.config import Settings
 from bot.reports_export import make_bundle
 from logistics.clock import Clock
 from logistics.errors import InvalidInput
-from logistics.people import Identity
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas
 from logistics.periods import parse_month
-from logistics.permissions import coordinated_antennas
 from logistics.reports import Factors
 from storage.models import Antenna
 

@@ -16,8 +16,8 @@ from bot.refusals import coordinators_only, explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.food_dates import DateRules
-from logistics.people import Identity
-from logistics.permissions import may_route_pickups
+from logistics.people.identity import Identity
+from logistics.people.permissions import may_route_pickups
 from logistics.pickups import antenna_pickups
 from logistics.routing import check_router, places_of, replan, send_to
 from logistics.views import donation_view, donation_views

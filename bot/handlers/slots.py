@@ -22,8 +22,8 @@ from bot.refusals import explain
 from logistics.claims import drop_standing_claim, set_standing_claim
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
-from logistics.people import Identity
-from logistics.permissions import has_role, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import has_role, is_coordinator
 from logistics.slots import (
     SlotView,
     StoreSlots,

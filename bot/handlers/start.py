@@ -20,9 +20,9 @@ from bot.handlers import pickups, receipts, stock
 from bot.texts import first_step, greeting, role_label
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.invites import check_invite
-from logistics.joining import join
-from logistics.people import Identity, identify
+from logistics.people.identity import Identity, identify
+from logistics.people.invites import check_invite
+from logistics.people.joining import join
 
 
 async def start(

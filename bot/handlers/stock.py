@@ -29,7 +29,7 @@ from bot.stock_text import (
 )
 from logistics.clock import Clock
 from logistics.errors import DomainError, NotAllowed
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.stock.access import hubs_handled, may_see_stock
 from logistics.stock.moves import record_loss
 from logistics.stock.views import HubStock, hub_stock, hub_stocks, lot_stock

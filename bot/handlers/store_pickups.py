@@ -21,7 +21,7 @@ from bot.refusals import explain
 from logistics.announce import announcing_stores
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.store_announcements import (
     store_pickups,
 )

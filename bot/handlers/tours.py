@@ -21,8 +21,8 @@ from bot.tour_menu import tours_menu
 from bot.tour_text import drivers_keyboard, proposal_keyboard, sheet_keyboard, tour_text
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput, NotAllowed
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas, is_coordinator
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.confirmation import confirm_collection_tour, load_tour, tour_drivers
 from logistics.tours.distribution import propose_distribution

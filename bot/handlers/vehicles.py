@@ -21,7 +21,7 @@ from bot.edits import edit_text
 from bot.refusals import explain, invalid_input
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.pickups import parse_weight
 from logistics.tours.vehicles import (
     HubChoice,

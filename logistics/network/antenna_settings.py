@@ -15,8 +15,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import InvalidInput, NotAllowed, NotFound
-from logistics.people import Identity
-from logistics.permissions import is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import is_coordinator
 from logistics.transaction import transaction
 from storage.models import Antenna, AuditLog
 

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import InvalidInput, NotFound
 from logistics.network.antenna_settings import check_settings_editor
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.transaction import transaction
 from storage.models import Association, AuditLog
 

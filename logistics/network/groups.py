@@ -13,8 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.audit import audit
 from logistics.errors import AlreadyDone, NotAllowed, NotFound
 from logistics.notify import notify_coordinators
-from logistics.people import Identity
-from logistics.permissions import is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import is_coordinator
 from logistics.transaction import transaction
 from storage.models import Antenna, Outbox
 

@@ -6,8 +6,8 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotAllowed, NotFound
-from logistics.people import Identity
-from logistics.permissions import coordinated_antennas, has_role, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import coordinated_antennas, has_role, is_coordinator
 from storage.models import Hub
 
 

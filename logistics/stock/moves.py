@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.audit import audit
 from logistics.errors import DomainError, InvalidInput, NotFound
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.stock.access import handled_hub
 from logistics.transaction import transaction
 from logistics.weights import validate_kg

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotFound
 from logistics.food_dates import local_today
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.stock.access import handled_hub
 from storage.models import Antenna, Category, Hub, StockLot
 

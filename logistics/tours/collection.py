@@ -17,8 +17,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import InvalidInput, NotFound
-from logistics.people import Identity
-from logistics.permissions import acting_as
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as
 from logistics.tour_distances import Point, RoutingSettings, TravelMatrix, travel_matrix_for
 from logistics.tour_plans import TourPlan, TourVehicle, evaluate_order
 from logistics.tour_solver import TourStop as SolverStop

@@ -18,8 +18,8 @@ from logistics.claims import audit_claim
 from logistics.delivery_plans import apply_plan
 from logistics.errors import InvalidInput, NotAllowed, NotFound, TourClosed
 from logistics.notify import notify_member, notify_store_managers, refresh_card
-from logistics.people import Identity
-from logistics.permissions import acting_as
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as
 from logistics.transaction import transaction
 from storage.models import (
     Antenna,

@@ -15,8 +15,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.audit import audit  # noqa: F401 (the tours' modules import it from here)
 from logistics.errors import NotAllowed, NotFound
-from logistics.people import Identity
-from logistics.permissions import has_role, is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import has_role, is_coordinator
 from storage.models import Tour
 
 T = TypeVar("T")

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.errors import AlreadyDone, InvalidInput, TourClosed
 from logistics.food_dates import local_today
 from logistics.notify import notify_member
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.stock.moves import StockShort
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.confirmation import tour_driver

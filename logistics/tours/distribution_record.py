@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import AlreadyDone, InvalidInput, TourClosed
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.stock.moves import StockShort, take
 from logistics.tours.distribution_access import (
     audit,

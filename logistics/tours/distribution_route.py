@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.allocation_plan import COLD_CHAINS_COLD
 from logistics.errors import DomainError, InvalidInput, TourClosed
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.tour_distances import Point, RoutingSettings, travel_matrix_for
 from logistics.tours.distribution_access import audit, coordinator_of, distribution_tour_row
 from logistics.tours.distribution_plan import Route, RouteStop, Van, evaluate, solve

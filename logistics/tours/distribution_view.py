@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.allocation_plan import COLD_CHAINS_COLD
 from logistics.errors import NotAllowed
 from logistics.food_dates import local_today
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.tours.distribution_access import distribution_tour_row, may_read
 from logistics.tours.distribution_reading import reserved_kg
 from logistics.tours.distribution_times import morning_of, reception_window

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.audit import audit
 from logistics.errors import InvalidInput, NotAllowed, NotFound
 from logistics.network.antenna_settings import check_settings_editor
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.transaction import transaction
 from storage.models import Hub, Vehicle
 

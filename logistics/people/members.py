@@ -4,7 +4,7 @@ change role.
 Only ``active`` memberships give rights (``people.identify``). Each change is checked here
 (a coordinator of the antenna, a membership in the right state, no duplicate role) and its
 consequences (claims released, audit line, notices) follow in the same transaction, through
-``logistics.membership_effects``. Removing deletes the membership row: the audit log keeps
+``logistics.people.membership_effects``. Removing deletes the membership row: the audit log keeps
 what it was, and the person can be invited again. An antenna always keeps at least one
 active coordinator.
 """
@@ -18,10 +18,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from logistics.invites import AlreadyMember
-from logistics.membership_effects import release_driver, tell
-from logistics.people import Identity
-from logistics.permissions import is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.invites import AlreadyMember
+from logistics.people.membership_effects import release_driver, tell
+from logistics.people.permissions import is_coordinator
 from logistics.transaction import transaction
 from storage.models import (
     ROLES,

@@ -3,7 +3,7 @@
 Only the SHA-256 hash of a token is kept. A coordinator creates an invitation to the antenna
 for a role (and a store, association or hub where the role needs one); a person opening the link
 learns what it is for, if it is still unused, unexpired, and for a role they do not hold yet.
-Joining through it and the approval of drivers are in ``logistics.joining``.
+Joining through it and the approval of drivers are in ``logistics.people.joining``.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from logistics.people import Identity
-from logistics.permissions import is_coordinator
+from logistics.people.identity import Identity
+from logistics.people.permissions import is_coordinator
 from logistics.transaction import transaction
 from storage.models import (
     ROLES,

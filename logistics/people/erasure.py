@@ -1,5 +1,5 @@
 """Erasing a person's personal data (GDPR, /forgetme); what is kept is in
-``logistics.personal_data``.
+``logistics.people.personal_data``.
 
 Erasure keeps the anonymous history of the network (donations, items, kg, deliveries,
 receipts, claims: the tonnage figures must stay true) and the member id in them, which no
@@ -45,8 +45,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics import claims, release
 from logistics.errors import DomainError, NotFound
 from logistics.notify import notify_group
-from logistics.people import Identity, Role
-from logistics.personal_data import _member
+from logistics.people.identity import Identity, Role
+from logistics.people.personal_data import _member
 from logistics.transaction import transaction
 from storage.engine import checkpoint
 from storage.models import (

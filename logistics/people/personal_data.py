@@ -4,7 +4,7 @@ What is kept about a person: the member row (name, Telegram username, phone, lan
 vehicle, the Telegram id that links the row to the person), their memberships, and the
 traces of their work: announcements, claims, deliveries, receipts, invitations and audit lines.
 ``personal_data`` gathers all of it as JSON-ready data; erasing it (/forgetme) is in
-``logistics.erasure``.
+``logistics.people.erasure``.
 """
 
 from __future__ import annotations

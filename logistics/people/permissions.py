@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from logistics.errors import NotAllowed
-from logistics.people import Identity
+from logistics.people.identity import Identity
 
 
 @dataclass(frozen=True)

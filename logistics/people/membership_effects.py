@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.claims import drop_standing_claim
 from logistics.notify import notify_group, notify_member
-from logistics.people import Identity
+from logistics.people.identity import Identity
 from logistics.release import release_claim
 from storage.models import (
     Antenna,

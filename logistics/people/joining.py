@@ -15,10 +15,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from logistics.invites import InviteUsed, same_place, usable_invite
 from logistics.notify import notify_coordinators, notify_member
-from logistics.people import Identity, Vehicle
-from logistics.permissions import is_coordinator
+from logistics.people.identity import Identity, Vehicle
+from logistics.people.invites import InviteUsed, same_place, usable_invite
+from logistics.people.permissions import is_coordinator
 from logistics.transaction import transaction
 from storage.models import AuditLog, Invite, Member, Membership
 
