@@ -12,8 +12,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.announcements.item_lines import ItemLine, ItemView, item_lines
 from logistics.date_limits import to_distribute_today
-from logistics.item_lines import ItemLine, ItemView, item_lines
 from logistics.reception import Reception, reception_after
 from logistics.settlement import StopFigures, counted_kg, delivered_total
 from storage.models import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from logistics.surplus import ParsedSurplus
+from logistics.announcements.parsing.surplus import ParsedSurplus
 from tests.store_phrasings import DUTCH, FRENCH
 from tests.surplus_phrasings import Case
 from tests.test_surplus_parser import parse, window_of

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import col, select
 
-from logistics.announce import announce, draft_from_text
+from logistics.announcements.announce import announce, draft_from_text
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
 from logistics.people.identity import identify

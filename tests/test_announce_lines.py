@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from logistics.announce import draft_from_text, load_catalog
-from logistics.announce_lines import (
+from logistics.announcements.announce import draft_from_text, load_catalog
+from logistics.announcements.announce_lines import (
     drop_line,
     file_line,
     item_of_line,

@@ -10,13 +10,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from logistics.announce import announce, draft_from_text
-from logistics.announce_dates import item_check, remove_item, set_item_date, waiting_item
-from logistics.drafts import Draft, DraftItem
+from logistics.announcements.announce import announce, draft_from_text
+from logistics.announcements.announce_dates import (
+    item_check,
+    remove_item,
+    set_item_date,
+    waiting_item,
+)
+from logistics.announcements.drafts import Draft, DraftItem
+from logistics.announcements.parsing.dates import parse_date
 from logistics.errors import InvalidInput
 from logistics.food_dates import PastDate, local_today, out_of_date, refused_date
 from logistics.people.identity import identify
-from logistics.surplus_dates import parse_date
 from storage.models import Category, DonationItem, Store
 from tests.test_guided_flow import MARC
 from tests.test_guided_flow import seeded as seeded  # a fixture

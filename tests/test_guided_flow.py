@@ -23,8 +23,8 @@ from bot.callbacks import (
     UnitCb,
     WindowCb,
 )
-from logistics.announce import load_catalog
-from logistics.announce_items import (
+from logistics.announcements.announce import load_catalog
+from logistics.announcements.announce_items import (
     draft_from_choices,
     parse_quantity,
     units_for,

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 from bot import callbacks as cb
 from bot.commands import COMMANDS
 from bot.i18n import create_i18n
-from logistics.announce import announce, draft_from_text
+from logistics.announcements.announce import announce, draft_from_text
 from logistics.claims import claim_pickup
 from logistics.collection import record_delivery, record_pickup
 from logistics.people.identity import identify

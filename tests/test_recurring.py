@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlmodel import col, select
 
 from bot.callbacks import MAX_ID, SlotCb
-from logistics.announce import announce, draft_from_text
+from logistics.announcements.announce import announce, draft_from_text
 from logistics.clock import FixedClock
 from logistics.errors import AlreadyDone, NotAllowed
 from logistics.people.identity import identify
@@ -524,7 +524,7 @@ async def test_nothing_today_pressed_while_the_quantities_are_confirmed_wins(
 ):
     """'Nothing today' lands between announce's read of the day and its write: the write
     must not revive the cancelled day."""
-    import logistics.announce as announcing
+    import logistics.announcements.announce as announcing
 
     await open_at(session_factory, now)
     wednesday = await day_of(session_factory, world.slots["flagey-wed"], WEDNESDAY)

@@ -1,5 +1,5 @@
-"""A store's own announcements (logistics/store_announcements.py), on the example network:
-what /mine lists, changing quantities and window before a claim, cancelling before
+"""A store's own announcements (logistics/announcements/store_announcements.py), on the example
+network: what /mine lists, changing quantities and window before a claim, cancelling before
 collection, and who may do it (the database is unchanged after every refusal)."""
 
 from __future__ import annotations
@@ -9,7 +9,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import col, select
 
-from logistics.announce import announce, draft_from_text
+from logistics.announcements.announce import announce, draft_from_text
+from logistics.announcements.store_announcements import (
+    change_items,
+    change_window,
+    check_changeable,
+    store_pickups,
+)
+from logistics.announcements.store_cancellation import cancel_pickup, check_cancellable
 from logistics.claims import claim_pickup
 from logistics.collection import record_pickup
 from logistics.errors import (
@@ -22,13 +29,6 @@ from logistics.errors import (
 )
 from logistics.people.identity import identify
 from logistics.release import release_claim
-from logistics.store_announcements import (
-    change_items,
-    change_window,
-    check_changeable,
-    store_pickups,
-)
-from logistics.store_cancellation import cancel_pickup, check_cancellable
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
     AuditLog,

@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from logistics.surplus import parse_surplus
-from logistics.surplus_catalog import CategoryMatcher, phrase_norm
-from logistics.surplus_lexicon import EVERYDAY_WORDS
+from logistics.announcements.parsing.catalog import CategoryMatcher, phrase_norm
+from logistics.announcements.parsing.lexicon import EVERYDAY_WORDS
+from logistics.announcements.parsing.surplus import parse_surplus
 from tests.phrasings_score import GOAL, TODAY, score, understood
 from tests.store_phrasings import DUTCH, FRENCH, PHRASINGS
 from tests.test_surplus_parser import check_invariants, parse, shipped_catalog, window_of

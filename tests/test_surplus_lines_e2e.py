@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from bot.callbacks import AnnounceCb, LineCb
-from logistics.announce_lines import line_check
+from logistics.announcements.announce_lines import line_check
 from storage.engine import create_engine, create_session_factory
 from storage.models import Category, Donation, DonationItem
 from tests.harness import buttons, running_bot

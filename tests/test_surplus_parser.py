@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import load_settings
-from logistics.surplus import (
+from logistics.announcements.parsing.surplus import (
     MAX_CHARS,
     PROBLEM_CODES,
     UNITS,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlmodel import select
 
-from logistics.announce import announce, draft_from_text
+from logistics.announcements.announce import announce, draft_from_text
 from logistics.people.identity import identify
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Member, Store

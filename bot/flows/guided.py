@@ -24,7 +24,7 @@ from bot.flows.guided_items import (
     unit_chosen,
 )
 from bot.flows.guided_window import items_done, window_chosen, window_typed
-from logistics.announce import announcing_stores
+from logistics.announcements.announce import announcing_stores
 from logistics.people.identity import Identity
 
 

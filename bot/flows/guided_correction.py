@@ -21,7 +21,7 @@ from bot import cards
 from bot.callbacks import AnnounceCb, CategoryCb, ItemsDoneCb
 from bot.flows.guided_items import GuidedFlow, _keyboard, _name, _taken, ask_category
 from bot.flows.surplus_reading import SurplusFlow
-from logistics.announce import load_catalog
+from logistics.announcements.announce import load_catalog
 
 
 async def correct(query: CallbackQuery, state: FSMContext, session: AsyncSession) -> None:

@@ -21,11 +21,11 @@ from bot.callbacks import CategoryCb, ItemsDoneCb, QuantityCb, UnitCb
 from bot.edits import edit_markup
 from bot.flows.surplus_echo import example
 from bot.flows.surplus_reading import written
-from logistics import announce_items as rules
-from logistics.announce import load_catalog
+from logistics.announcements import announce_items as rules
+from logistics.announcements.announce import load_catalog
+from logistics.announcements.parsing.surplus import MAX_ITEMS, MAX_KG, CatalogEntry
 from logistics.clock import Clock
 from logistics.people.identity import Identity
-from logistics.surplus import MAX_ITEMS, MAX_KG, CatalogEntry
 
 QUICK_PICKS = {"kg": (5, 10, 20, 50), "crate": (1, 2, 3, 5, 10), "piece": (5, 10, 20, 50)}
 

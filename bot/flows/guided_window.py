@@ -17,7 +17,7 @@ from bot.flows.guided_items import GuidedFlow, _keyboard, _taken, ask_category
 from bot.flows.surplus_echo import draft_keyboard, render_draft
 from bot.flows.surplus_reading import SurplusFlow
 from bot.refusals import explain, invalid_input
-from logistics import announce_items as rules
+from logistics.announcements import announce_items as rules
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people.identity import Identity

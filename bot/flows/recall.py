@@ -29,7 +29,7 @@ from bot.flows.recall_steps import (
     take_button,
 )
 from bot.recall_text import explain_not_allowed, recall_problem, recall_refusal
-from logistics.announce import load_catalog
+from logistics.announcements.announce import load_catalog
 from logistics.clock import Clock
 from logistics.errors import InvalidInput
 from logistics.people.identity import Identity

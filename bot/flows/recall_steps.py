@@ -16,7 +16,7 @@ from bot import cards
 from bot.callbacks import RecallStepCb
 from bot.edits import edit_markup
 from bot.recall_text import preview_text, recall_problem, what_text
-from logistics.announce import load_catalog
+from logistics.announcements.announce import load_catalog
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
 from logistics.people.identity import Identity

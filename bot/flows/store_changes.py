@@ -15,12 +15,16 @@ from bot.edits import edit_markup, edit_text
 from bot.flows.surplus_reading import SurplusFlow, date_question
 from bot.handlers.store_pickups import show
 from bot.refusals import explain
-from logistics.announce import Draft
+from logistics.announcements.announce import Draft
+from logistics.announcements.store_announcements import (
+    change_items,
+    change_window,
+    check_changeable,
+)
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
 from logistics.food_dates import DateRules
 from logistics.people.identity import Identity
-from logistics.store_announcements import change_items, change_window, check_changeable
 from logistics.views import donation_view
 
 

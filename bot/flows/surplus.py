@@ -20,8 +20,8 @@ from bot.flows.guided_items import ask_category
 from bot.flows.surplus_echo import example, quoted
 from bot.flows.surplus_reading import SurplusFlow, date_question, echo, written
 from bot.refusals import explain
-from logistics.announce import Draft, announce, announcing_stores
-from logistics.announce_lines import open_lines
+from logistics.announcements.announce import Draft, announce, announcing_stores
+from logistics.announcements.announce_lines import open_lines
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.food_dates import DateRules, PastDate

@@ -22,12 +22,12 @@ from bot.flows.surplus import confirming
 from bot.flows.surplus_echo import OTHER_DATE, REMOVE_ITEM, draft_keyboard, item_name, render_draft
 from bot.flows.surplus_reading import SurplusFlow
 from bot.refusals import explain
-from logistics.announce import Draft
-from logistics.announce_dates import item_check, remove_item, set_item_date
+from logistics.announcements.announce import Draft
+from logistics.announcements.announce_dates import item_check, remove_item, set_item_date
+from logistics.announcements.parsing.dates import parse_date
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.food_dates import DateRules, local_today
-from logistics.surplus_dates import parse_date
 from storage.models import Antenna, Store
 
 

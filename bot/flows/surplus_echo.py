@@ -13,10 +13,10 @@ from bot import cards, formatting
 from bot.callbacks import AnnounceCb, DateCb, LineCb
 from bot.i18n import N_
 from bot.refusals import out_of_date_line, parse_problem, remove_or_date
-from logistics.announce import Draft
-from logistics.announce_dates import item_check, refused_items, waiting_item
-from logistics.announce_lines import line_check, open_lines
-from logistics.drafts import DraftItem
+from logistics.announcements.announce import Draft
+from logistics.announcements.announce_dates import item_check, refused_items, waiting_item
+from logistics.announcements.announce_lines import line_check, open_lines
+from logistics.announcements.drafts import DraftItem
 
 QUOTE_CHARS = 80  # of each part not understood, quoted back
 QUOTED_PARTS = 10

@@ -16,8 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.flows.surplus import begin
 from bot.flows.surplus_echo import example
-from logistics.announce import announcing_stores
-from logistics.announce_lines import reads_like_announcement
+from logistics.announcements.announce import announcing_stores
+from logistics.announcements.announce_lines import reads_like_announcement
 from logistics.clock import Clock
 from logistics.people.identity import Identity
 

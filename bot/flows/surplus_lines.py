@@ -19,8 +19,8 @@ from bot.edits import edit_markup, edit_text
 from bot.flows.surplus import confirming
 from bot.flows.surplus_echo import draft_keyboard, render_draft
 from bot.refusals import explain
-from logistics.announce import Draft, load_catalog
-from logistics.announce_lines import drop_line, file_line, line_check, open_lines
+from logistics.announcements.announce import Draft, load_catalog
+from logistics.announcements.announce_lines import drop_line, file_line, line_check, open_lines
 from logistics.errors import DomainError
 from logistics.people.identity import Identity
 from storage.models import Antenna, Store

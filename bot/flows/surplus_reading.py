@@ -16,8 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.flows.surplus_echo import draft_keyboard, example, item_name, render_draft
 from bot.refusals import explain
-from logistics.announce import Draft, draft_from_text
-from logistics.announce_dates import refused_items, waiting_item
+from logistics.announcements.announce import Draft, draft_from_text
+from logistics.announcements.announce_dates import refused_items, waiting_item
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.food_dates import DateRules, PastDate, local_today

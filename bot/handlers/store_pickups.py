@@ -18,14 +18,14 @@ from bot.callbacks import StoreCancelCb, StoreItemsCb, StoreWindowCb
 from bot.edits import edit_text
 from bot.handlers import pickups
 from bot.refusals import explain
-from logistics.announce import announcing_stores
+from logistics.announcements.announce import announcing_stores
+from logistics.announcements.store_announcements import (
+    store_pickups,
+)
+from logistics.announcements.store_cancellation import cancel_pickup, check_cancellable
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people.identity import Identity
-from logistics.store_announcements import (
-    store_pickups,
-)
-from logistics.store_cancellation import cancel_pickup, check_cancellable
 from logistics.views import DonationView, donation_view, donation_views
 
 

@@ -12,8 +12,8 @@ from bot import cards, formatting
 from bot.callbacks import RouteCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered, view_of
+from logistics.announcements.item_lines import ItemView
 from logistics.delivery_plans import ROUTE_FOR_DATES
-from logistics.item_lines import ItemView
 from logistics.routing import ROUTABLE
 
 

@@ -1,4 +1,5 @@
-"""The values of the free-text surplus parser (see :mod:`logistics.surplus`)."""
+"""The values of the free-text surplus parser (see
+:mod:`logistics.announcements.parsing.surplus`)."""
 
 from __future__ import annotations
 

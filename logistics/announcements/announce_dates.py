@@ -13,7 +13,7 @@ import zlib
 from dataclasses import replace
 from datetime import date
 
-from logistics.drafts import Draft, DraftItem
+from logistics.announcements.drafts import Draft, DraftItem
 from logistics.errors import AlreadyDone, InvalidInput
 from logistics.food_dates import OutOfDate, missing_use_by, out_of_date, refused_date
 

@@ -4,7 +4,8 @@ The catalogue (the Category table, seeded from config.toml) keeps its names and 
 database seeded earlier keeps the ones it had: these words live in the code so that every
 database gets them. They are keyed by the category keys of the shipped catalogue; a network
 without one of those keys simply does not get its words. A word the catalogue already gives to
-a category stays that category's (see :class:`logistics.surplus_catalog.CategoryMatcher`).
+a category stays that category's (see
+:class:`logistics.announcements.parsing.catalog.CategoryMatcher`).
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
-from logistics.surplus_catalog import CategoryMatcher, word_positions
-from logistics.surplus_text import (
+from logistics.announcements.parsing.catalog import CategoryMatcher, word_positions
+from logistics.announcements.parsing.text import (
     APOSTROPHES,
     COLD_CHAIN_WORDS,
     DASHES,

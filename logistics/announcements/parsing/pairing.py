@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from logistics.surplus_items import Element
-from logistics.surplus_text import CLOSING_PUNCT, OPENING_PUNCT, Token
+from logistics.announcements.parsing.items import Element
+from logistics.announcements.parsing.text import CLOSING_PUNCT, OPENING_PUNCT, Token
 
 MAX_GAP = 3  # unknown tokens allowed between a quantity and its category
 

@@ -16,14 +16,14 @@ from dataclasses import replace
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.announce import Draft, DraftItem, load_catalog, store_and_antenna
+from logistics.announcements.announce import Draft, DraftItem, load_catalog, store_and_antenna
+from logistics.announcements.parsing.catalog import CategoryMatcher
+from logistics.announcements.parsing.items import scan
+from logistics.announcements.parsing.surplus import MAX_KG, CatalogEntry, parse_surplus
+from logistics.announcements.parsing.text import tokenize
 from logistics.errors import AlreadyDone, InvalidInput
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as
-from logistics.surplus import MAX_KG, CatalogEntry, parse_surplus
-from logistics.surplus_catalog import CategoryMatcher
-from logistics.surplus_items import scan
-from logistics.surplus_text import tokenize
 
 NO_CATALOGUE = CategoryMatcher(())
 # The parser's warnings about the open lines: true only while some line is still open.

@@ -13,7 +13,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from logistics.surplus_text import UNIT_WORDS, Token, tokenize
+from logistics.announcements.parsing.text import UNIT_WORDS, Token, tokenize
 
 HOUR_MARKS = frozenset(("h", "u", "heure", "heures", "uur", "hr", "hrs"))
 EVENING_DEFAULT = (datetime.time(18, 0), datetime.time(20, 0))

@@ -15,15 +15,15 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import allocation, driver_offers
+from logistics.announcements.drafts import Draft, DraftItem
+from logistics.announcements.parsing.dates import PAST_DAYS
+from logistics.announcements.parsing.surplus import CatalogEntry, parse_surplus
 from logistics.date_limits import USE_BY_IDEAL_DAYS
-from logistics.drafts import Draft, DraftItem
 from logistics.errors import AlreadyDone, InvalidInput, NotFound, NotOpen
 from logistics.food_dates import PastDate, local_today, out_of_date
 from logistics.notify import refresh_card
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as
-from logistics.surplus import CatalogEntry, parse_surplus
-from logistics.surplus_dates import PAST_DAYS
 from storage.models import (
     Antenna,
     AuditLog,
@@ -97,7 +97,8 @@ async def draft_from_text(
 ) -> Draft:
     """What the text says; with ``donation_id``, the quantities of a recurring slot's day,
     whose window is then the default (the store's usual window otherwise). Dates without a
-    year are read from the antenna's today (``past_days``: see logistics/surplus_dates.py)."""
+    year are read from the antenna's today (``past_days``: see
+    logistics/announcements/parsing/dates.py)."""
     store, antenna = await store_and_antenna(session, store_id)
     acting_as(identity, "store_manager", antenna.id, store_id=store.id, reason="not_store_manager")
     tz = ZoneInfo(antenna.timezone)
@@ -179,7 +180,7 @@ async def _opened_slot(
 ) -> Donation:
     """The day of a recurring slot that this draft fills in, if it still waits for it; with
     ``open_too``, also an open announcement whose quantities the store changes
-    (logistics/store_announcements.py)."""
+    (logistics/announcements/store_announcements.py)."""
     donation = await session.get(Donation, donation_id)
     if donation is None or donation.store_id != store_id:
         raise NotFound("donation")

@@ -1,8 +1,8 @@
 """Announcing surplus with buttons: a draft from chosen categories, units and quantities.
 
 The guided announcement asks one thing at a time; ``draft_from_choices`` turns the answers
-into the same :class:`~logistics.announce.Draft` as a typed message, with the same checks,
-so the confirmation and ``announce`` are shared.
+into the same :class:`~logistics.announcements.announce.Draft` as a typed message, with the
+same checks, so the confirmation and ``announce`` are shared.
 """
 
 from __future__ import annotations
@@ -14,19 +14,25 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.announce import (
+from logistics.announcements.announce import (
     Draft,
     DraftItem,
     _hhmm,
     load_catalog,
     store_and_antenna,
 )
+from logistics.announcements.parsing.surplus import (
+    MAX_ITEMS,
+    MAX_KG,
+    CatalogEntry,
+    ParsedWindow,
+    parse_surplus,
+)
+from logistics.announcements.parsing.window import EVENING_DEFAULT
 from logistics.errors import InvalidInput, NotFound
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as
 from logistics.pickups import parse_weight
-from logistics.surplus import MAX_ITEMS, MAX_KG, CatalogEntry, ParsedWindow, parse_surplus
-from logistics.surplus_window import EVENING_DEFAULT
 
 GUIDED_UNITS = ("kg", "crate", "piece")
 

@@ -29,10 +29,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from logistics.surplus_catalog import CategoryMatcher
-from logistics.surplus_dates import PAST_DAYS, DateMatch, attach, dates_of
-from logistics.surplus_items import Element, scan
-from logistics.surplus_model import (
+from logistics.announcements.parsing.catalog import CategoryMatcher
+from logistics.announcements.parsing.dated_items import attach, dates_of
+from logistics.announcements.parsing.dates import PAST_DAYS, DateMatch
+from logistics.announcements.parsing.items import Element, scan
+from logistics.announcements.parsing.model import (
     COLD_CHAINS,
     PROBLEM_CODES,
     UNITS,
@@ -41,8 +42,8 @@ from logistics.surplus_model import (
     ParsedSurplus,
     ParsedWindow,
 )
-from logistics.surplus_pairing import pair, spans_of
-from logistics.surplus_text import (
+from logistics.announcements.parsing.pairing import pair, spans_of
+from logistics.announcements.parsing.text import (
     DASHES,
     FILLER_WORDS,
     SEPARATOR_PUNCT,
@@ -52,7 +53,7 @@ from logistics.surplus_text import (
     token_boundary,
     tokenize,
 )
-from logistics.surplus_window import EVENING_DEFAULT, find_windows, resolve_times
+from logistics.announcements.parsing.window import EVENING_DEFAULT, find_windows, resolve_times
 
 __all__ = [
     "COLD_CHAINS",

@@ -2,7 +2,7 @@
 
 Before a driver claims it, the store changes an announcement's quantities (a draft made by
 ``draft_from_text`` with the pickup's id, as for /surplus) or its window; at any time before
-collection it cancels it (``logistics.store_cancellation``). Every rule checks
+collection it cancels it (``logistics.announcements.store_cancellation``). Every rule checks
 the person against the database (a manager of that store, or a coordinator of its antenna)
 and writes the audit log; the group card follows each change.
 """
@@ -18,8 +18,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import allocation
-from logistics.announce import Draft, add_items, announcing_stores, check_dates
-from logistics.announce_items import window_from_text
+from logistics.announcements.announce import Draft, add_items, announcing_stores, check_dates
+from logistics.announcements.announce_items import window_from_text
 from logistics.claim_queries import active_claim
 from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.driver_offers import offer_to_drivers

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from logistics.surplus_lexicon import EVERYDAY_WORDS
-from logistics.surplus_model import CatalogEntry
-from logistics.surplus_text import (
+from logistics.announcements.parsing.lexicon import EVERYDAY_WORDS
+from logistics.announcements.parsing.model import CatalogEntry
+from logistics.announcements.parsing.text import (
     APOSTROPHES,
     DASHES,
     SEPARATOR_WORDS,
