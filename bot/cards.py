@@ -16,8 +16,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import date_flags, formatting
 from bot.callbacks import ClaimCb, ReleaseCb
 from bot.i18n import N_
+from logistics.pickups.views import DonationView, ItemLine, StopView
 from logistics.reception import Reception
-from logistics.views import DonationView, ItemLine, StopView
 
 MAX_ITEMS_SHOWN = 20
 

@@ -9,7 +9,7 @@ from html import escape
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from logistics.views import DonationView, StopView
+from logistics.pickups.views import DonationView, StopView
 
 
 def _name(item) -> str:

@@ -8,7 +8,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot import cards, slot_days
 from bot.callbacks import DeliverCb, PickupCb, ReleaseCb
-from logistics.views import DonationView
+from logistics.pickups.views import DonationView
 
 
 def panel_text(view: DonationView) -> str:

@@ -15,7 +15,7 @@ from bot import cards, formatting
 from bot.callbacks import ApprovalCb, MemberCb, MembersCb
 from bot.texts import role_label
 from logistics.people.identity import Person
-from logistics.slots import SlotView
+from logistics.pickups.slots import SlotView
 
 PAGE = 15
 NAME = 40  # characters of a name shown in the list and on buttons

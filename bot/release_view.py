@@ -12,8 +12,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import cards
 from bot.callbacks import ReleaseAnswerCb
 from bot.i18n import N_
-from logistics.release import ReleaseQuestion
-from logistics.views import DonationView
+from logistics.pickups.release import ReleaseQuestion
+from logistics.pickups.views import DonationView
 
 REASONS = {  # the button, and the reason as the alert says it
     "ill": (N_("🤒 I am ill"), N_("ill")),

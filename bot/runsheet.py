@@ -31,9 +31,9 @@ from bot.callbacks import ClaimCb
 from logistics.clock import Clock
 from logistics.people.identity import Identity
 from logistics.people.permissions import coordinated_antennas
+from logistics.pickups.views import DonationView
 from logistics.runsheet import RUN_SHEET, PendingReceipt, RunSheet, Unreachable, todays_run_sheet
 from logistics.tours.views import TourLine
-from logistics.views import DonationView
 from storage.models import Outbox
 
 BUDGET = 4000  # UTF-16 units of the HTML source: never less than what Telegram counts (4096)

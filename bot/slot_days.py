@@ -12,7 +12,7 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 
 from bot import cards
-from logistics.views import DonationView
+from logistics.pickups.views import DonationView
 
 WAITING = "draft"  # opened, the store has not given its quantities yet
 NOTHING_TODAY = "cancelled"

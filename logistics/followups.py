@@ -29,8 +29,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.notify import reachable
+from logistics.pickups.said_collected import said_collected_at
 from logistics.reminders import _coordinators, _Queue
-from logistics.said_collected import said_collected_at
 from logistics.transaction import take_write_lock
 from storage.models import Claim, Delivery, Donation, Member, Membership, Outbox, Receipt
 

@@ -3,7 +3,7 @@
 A recall names a store, a product (found, whatever its case, in the items' labels) or a
 category, the days the food was received (local days of the antenna) and optionally a lot.
 Each delivery of a matching donation received on those days counts the matching items' share
-of its kilograms, split pro rata of the items' weights (``logistics.weights.spread_kg``, the
+of its kilograms, split pro rata of the items' weights (``logistics.pickups.weights.spread_kg``, the
 rule that shares a total over items and stops everywhere else): an item weighs its collected
 kg when recorded, else its estimate.
 
@@ -23,7 +23,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.weights import spread_kg
+from logistics.pickups.weights import spread_kg
 from storage.models import Association, Delivery, Donation, DonationItem, Hub
 
 # a delivery is recorded on its pickup's day, or soon after: the pickups looked at start at

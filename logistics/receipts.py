@@ -16,19 +16,19 @@ from sqlalchemy import and_, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.donation_progress import (
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed
+from logistics.notify import notify_coordinators
+from logistics.people.identity import Identity
+from logistics.people.permissions import has_role, is_coordinator
+from logistics.pickups.donation_progress import (
     Actor,
     advance_donation,
     load_delivery,
     load_receipt,
     refresh,
 )
-from logistics.errors import AlreadyDone, InvalidInput, NotAllowed
-from logistics.notify import notify_coordinators
-from logistics.people.identity import Identity
-from logistics.people.permissions import has_role, is_coordinator
+from logistics.pickups.weights import validate_kg
 from logistics.transaction import transaction
-from logistics.weights import validate_kg
 from storage.models import Association, Claim, Delivery, Donation, Member, Receipt, Store
 
 TOO_WARM = "too_warm"

@@ -8,7 +8,7 @@ One pass looks at the pickups around ``now`` and queues what is due:
 - a claimed pickup with nothing recorded 90 minutes after its window started:
   ``missed_check`` to its driver; still unanswered 2 hours later, the pickup is flagged
   missed and the coordinators get ``missed_pickup``; unless the driver answered the food was
-  collected (``logistics.said_collected``): the kg are then followed up instead.
+  collected (``logistics.pickups.said_collected``): the kg are then followed up instead.
 
 Every entry has a ``dedupe_key`` inserted with "insert or ignore": two passes, even at the same
 moment on two processes, queue it once. A flag is a conditional update (only a pickup still
@@ -28,7 +28,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.notify import CARD, reachable
-from logistics.said_collected import said_collected_at
+from logistics.pickups.said_collected import said_collected_at
 from logistics.transaction import take_write_lock
 from storage.models import Antenna, AuditLog, Claim, Donation, Member, Membership, Outbox
 

@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.claim_queries import drivers_of
 from logistics.notify import REACHABLE, notify_coordinators, notify_group
+from logistics.pickups.claim_queries import drivers_of
+from logistics.pickups.views import DonationView, StopView, donation_views
 from logistics.tours.views import TourLine, day_tours
 from logistics.transaction import take_write_lock
-from logistics.views import DonationView, StopView, donation_views
 from storage.models import Antenna, BroadcastLog, Delivery, Donation, Member, Receipt
 
 RUN_SHEET = "run_sheet"

@@ -18,11 +18,11 @@ from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.collection import association_members
-from logistics.donation_progress import Actor, load_delivery, load_receipt, refresh
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen
 from logistics.people.identity import Identity
 from logistics.people.permissions import is_coordinator
+from logistics.pickups.collection import association_members
+from logistics.pickups.donation_progress import Actor, load_delivery, load_receipt, refresh
 from logistics.transaction import transaction
 from storage.models import (
     SETTLEMENTS,

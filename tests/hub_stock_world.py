@@ -17,9 +17,9 @@ from pypdf import PdfReader
 from sqlmodel import col, select
 
 from logistics.announcements.announce import announce, draft_from_text
-from logistics.claims import claim_pickup
-from logistics.collection import record_delivery, record_pickup
 from logistics.people.identity import identify
+from logistics.pickups.claims import claim_pickup
+from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.routing import send_to
 from logistics.stock.moves import correct_count, record_loss, take
 from storage.models import Association, Delivery, DonationItem, Hub, Member, StockLot, Store

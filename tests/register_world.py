@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 from sqlmodel import col, select
 
 from logistics.announcements.announce import announce, draft_from_text
-from logistics.claims import claim_pickup
-from logistics.collection import record_delivery, record_pickup
 from logistics.people.identity import identify
+from logistics.pickups.claims import claim_pickup
+from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.receipts import confirm_receipt, report_difference, report_problem
 from logistics.routing import send_to
 from logistics.settlement import settle_receipt

@@ -15,8 +15,8 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import col, select
 
-from logistics.collection import record_delivery, record_pickup
 from logistics.people.identity import identify
+from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.stock.balance import stock_balances
 from logistics.stock.moves import take
 from logistics.stock.receiving import receive_at_hub

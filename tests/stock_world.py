@@ -11,9 +11,9 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from logistics.announcements.announce import announce, draft_from_text
-from logistics.claims import claim_pickup
-from logistics.collection import record_delivery, record_pickup
 from logistics.people.identity import identify
+from logistics.pickups.claims import claim_pickup
+from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.routing import send_to
 from storage.engine import create_engine, create_session_factory
 from storage.models import (

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar
 from sqlmodel import select
 
-from logistics.calendar import CalendarEvent, build_ics, driver_pickups, pickup_uid
 from logistics.people.identity import identify
+from logistics.pickups.calendar import CalendarEvent, build_ics, driver_pickups, pickup_uid
 from storage.models import (
     Association,
     Category,

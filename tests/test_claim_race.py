@@ -11,9 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 
-from logistics.claims import ClaimResult, claim_pickup
 from logistics.errors import AlreadyClaimed
 from logistics.people.identity import Identity, identify
+from logistics.pickups.claims import ClaimResult, claim_pickup
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Claim, Donation, Member, Membership, Store
 

@@ -10,14 +10,6 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import select
 
-from logistics.claim_queries import DriverStats, driver_stats
-from logistics.claims import (
-    ClaimResult,
-    claim_pickup,
-    drop_standing_claim,
-    set_standing_claim,
-)
-from logistics.driver_offers import eligible_drivers, offer_to_drivers
 from logistics.errors import (
     AlreadyClaimed,
     AlreadyDone,
@@ -30,7 +22,15 @@ from logistics.errors import (
     WindowPassed,
 )
 from logistics.people.identity import identify
-from logistics.release import ReleaseResult, release_claim
+from logistics.pickups.claim_queries import DriverStats, driver_stats
+from logistics.pickups.claims import (
+    ClaimResult,
+    claim_pickup,
+    drop_standing_claim,
+    set_standing_claim,
+)
+from logistics.pickups.driver_offers import eligible_drivers, offer_to_drivers
+from logistics.pickups.release import ReleaseResult, release_claim
 from storage.models import (
     Antenna,
     AuditLog,

@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import col, select
 
-from logistics.collection import record_delivery, record_pickup
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound, NotOpen
 from logistics.people.identity import identify
+from logistics.pickups.collection import record_delivery, record_pickup
+from logistics.pickups.weights import spread_kg, validate_kg
 from logistics.stock.balance import stock_balances
-from logistics.weights import spread_kg, validate_kg
 from storage.models import (
     Antenna,
     Association,

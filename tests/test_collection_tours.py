@@ -9,11 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import col, select
 
-from logistics.claims import claim_pickup
-from logistics.collection import record_delivery, record_pickup
 from logistics.errors import AlreadyClaimed, NotAllowed, TourClosed
 from logistics.people.identity import identify
-from logistics.release import release_claim
+from logistics.pickups.claims import claim_pickup
+from logistics.pickups.collection import record_delivery, record_pickup
+from logistics.pickups.release import release_claim
 from logistics.stock.balance import stock_balances
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour

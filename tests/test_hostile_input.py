@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot import callbacks
 from bot.callbacks import AnnounceCb, ClaimCb, PickupCb
-from logistics.pickups import parse_weight
+from logistics.pickups.driver_lists import parse_weight
 from storage.engine import create_engine, create_session_factory
 from storage.models import Donation, Member, Store
 from tests.harness import buttons, running_bot

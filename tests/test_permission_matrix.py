@@ -23,13 +23,13 @@ from bot import callbacks as cb
 from bot.commands import COMMANDS
 from bot.i18n import create_i18n
 from logistics.announcements.announce import announce, draft_from_text
-from logistics.claims import claim_pickup
-from logistics.collection import record_delivery, record_pickup
 from logistics.people.identity import identify
+from logistics.pickups.claims import claim_pickup
+from logistics.pickups.collection import record_delivery, record_pickup
+from logistics.pickups.recurring import open_due_slots
 from logistics.recall_matches import RecallQuery
 from logistics.recalls import confirm_recall
 from logistics.receipts import report_difference
-from logistics.recurring import open_due_slots
 from logistics.routing import send_to
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour

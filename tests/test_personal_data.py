@@ -16,13 +16,13 @@ from bot.config import load_settings
 from bot.i18n import create_i18n
 from bot.personal_export import readable
 from bot.personal_summary import summary_text
-from logistics.claims import claim_pickup, set_standing_claim
 from logistics.errors import NotFound
 from logistics.network.seed import seed_network
 from logistics.people.erasure import LastCoordinator, check_forgettable, forget_member
 from logistics.people.identity import identify
 from logistics.people.personal_data import personal_data
-from logistics.release import release_claim
+from logistics.pickups.claims import claim_pickup, set_standing_claim
+from logistics.pickups.release import release_claim
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
     Antenna,

@@ -12,7 +12,7 @@ from bot import cards
 from bot.handlers.history import entry_line
 from bot.i18n import create_i18n
 from logistics.history import HistoryEntry, Person
-from logistics.views import DonationView, ItemView, StopView
+from logistics.pickups.views import DonationView, ItemView, StopView
 
 WHEN = datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
 

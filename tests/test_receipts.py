@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
-from logistics.collection import record_delivery, record_pickup
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from logistics.people.identity import identify
+from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.receipts import (
     PendingReceipt,
     check_receiver,

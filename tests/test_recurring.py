@@ -16,7 +16,7 @@ from logistics.announcements.announce import announce, draft_from_text
 from logistics.clock import FixedClock
 from logistics.errors import AlreadyDone, NotAllowed
 from logistics.people.identity import identify
-from logistics.recurring import PROMPT_BEFORE, nothing_today, open_due_slots, slot_to_fill
+from logistics.pickups.recurring import PROMPT_BEFORE, nothing_today, open_due_slots, slot_to_fill
 from scheduler.jobs import RECURRING_SLOTS, REMINDERS, create_scheduler
 from storage.models import (
     Antenna,

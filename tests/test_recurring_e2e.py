@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.callbacks import AnnounceCb, SlotCb
-from logistics.recurring import open_due_slots
+from logistics.pickups.recurring import open_due_slots
 from storage.engine import create_engine, create_session_factory
 from storage.models import Donation, Member, Store
 from tests.harness import add_store_manager, buttons, running_bot

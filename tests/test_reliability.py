@@ -13,12 +13,12 @@ from sqlmodel import select
 
 from bot.i18n import create_i18n
 from bot.reliability_text import reliability_text
-from logistics.claims import claim_pickup
-from logistics.collection import record_pickup
 from logistics.people.identity import identify
 from logistics.periods import Month
-from logistics.recurring import nothing_today, open_due_slots
-from logistics.release import release_claim
+from logistics.pickups.claims import claim_pickup
+from logistics.pickups.collection import record_pickup
+from logistics.pickups.recurring import nothing_today, open_due_slots
+from logistics.pickups.release import release_claim
 from logistics.reliability import (
     DriverFigures,
     DriverReliability,

@@ -19,7 +19,7 @@ from icalendar import Calendar
 from sqlmodel import col, select
 
 from bot.callbacks import AnnounceCb, ClaimCb, PickupCb, WeeklySlotCb
-from logistics.recurring import open_due_slots
+from logistics.pickups.recurring import open_due_slots
 from scheduler.broadcasts import send_run_sheet
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Donation, RecurringSlot, Store

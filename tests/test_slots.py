@@ -8,12 +8,12 @@ from sqlmodel import select
 
 from bot.callbacks import MAX_ID, AddSlotsCb, WeeklySlotCb
 from bot.config import load_settings
-from logistics.claims import set_standing_claim
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from logistics.network.hours import WeeklyWindow
 from logistics.network.seed import seed_network
 from logistics.people.identity import identify
-from logistics.slots import add_slots, parse_slot_text, remove_slot, slots_for
+from logistics.pickups.claims import set_standing_claim
+from logistics.pickups.slots import add_slots, parse_slot_text, remove_slot, slots_for
 from storage.engine import create_engine, create_session_factory
 from storage.models import AuditLog, RecurringSlot, Store
 from tests.harness import ROOT, buttons, running_bot

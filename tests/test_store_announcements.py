@@ -17,8 +17,6 @@ from logistics.announcements.store_announcements import (
     store_pickups,
 )
 from logistics.announcements.store_cancellation import cancel_pickup, check_cancellable
-from logistics.claims import claim_pickup
-from logistics.collection import record_pickup
 from logistics.errors import (
     AlreadyDone,
     DriverComing,
@@ -28,7 +26,9 @@ from logistics.errors import (
     NotOpen,
 )
 from logistics.people.identity import identify
-from logistics.release import release_claim
+from logistics.pickups.claims import claim_pickup
+from logistics.pickups.collection import record_pickup
+from logistics.pickups.release import release_claim
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
     AuditLog,

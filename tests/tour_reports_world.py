@@ -24,8 +24,8 @@ from datetime import date, datetime, timedelta
 from sqlmodel import col, select
 
 from bot.i18n import create_i18n
-from logistics.collection import record_pickup
 from logistics.periods import Month
+from logistics.pickups.collection import record_pickup
 from logistics.reports import Factors, monthly_report
 from logistics.stock.moves import take
 from logistics.summary import summary

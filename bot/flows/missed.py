@@ -12,11 +12,11 @@ from bot.driver_panel import panel_keyboard, panel_text
 from bot.edits import edit_text
 from bot.refusals import explain
 from logistics.clock import Clock
-from logistics.collection import record_pickup
 from logistics.errors import DomainError, NotFound
 from logistics.people.identity import Identity
-from logistics.said_collected import say_collected
-from logistics.views import donation_view
+from logistics.pickups.collection import record_pickup
+from logistics.pickups.said_collected import say_collected
+from logistics.pickups.views import donation_view
 
 ZERO_ANSWERS = {"none": "no_food", "no": "did_not_happen"}
 

@@ -19,7 +19,7 @@ from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people.identity import Identity
-from logistics.recurring import nothing_today, slot_to_fill
+from logistics.pickups.recurring import nothing_today, slot_to_fill
 
 
 async def answered(

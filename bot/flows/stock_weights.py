@@ -21,7 +21,7 @@ from bot.stock_text import count_done, count_question, loss_done, loss_question,
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput, NotAllowed
 from logistics.people.identity import Identity
-from logistics.pickups import parse_weight
+from logistics.pickups.driver_lists import parse_weight
 from logistics.stock.moves import StockShort, correct_count, record_loss
 from logistics.stock.views import HubStock, hub_stock, lot_stock
 

@@ -25,7 +25,7 @@ from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
 from logistics.food_dates import DateRules
 from logistics.people.identity import Identity
-from logistics.views import donation_view
+from logistics.pickups.views import donation_view
 
 
 class StoreChange(StatesGroup):

@@ -11,16 +11,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting
 from bot.slot_days import NOTHING_TODAY, WAITING
-from logistics.calendar import (
+from logistics.clock import Clock
+from logistics.people.identity import Identity
+from logistics.people.permissions import drives
+from logistics.pickups.calendar import (
     CalendarEvent,
     CalendarPickup,
     SlotWeek,
     build_ics,
     driver_calendar,
 )
-from logistics.clock import Clock
-from logistics.people.identity import Identity
-from logistics.people.permissions import drives
 
 
 def _where(name: str, address: str) -> str:

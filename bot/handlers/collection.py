@@ -16,12 +16,12 @@ from bot.flows.weights import WeightFlow, ask_kg, start_items
 from bot.notifications import zero_reason_label
 from bot.refusals import explain
 from logistics.clock import Clock
-from logistics.collection import check_collectable, record_delivery, record_pickup
-from logistics.donation_progress import PROGRESSING
 from logistics.errors import AlreadyDone, DomainError, NotAllowed, NotFound, NotOpen
 from logistics.people.identity import Identity
-from logistics.pickups import check_recorder
-from logistics.views import donation_view
+from logistics.pickups.collection import check_collectable, record_delivery, record_pickup
+from logistics.pickups.donation_progress import PROGRESSING
+from logistics.pickups.driver_lists import check_recorder
+from logistics.pickups.views import donation_view
 from storage.models import ZERO_REASONS, Delivery, Donation
 
 

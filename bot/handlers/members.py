@@ -33,8 +33,8 @@ from logistics.people.identity import Identity, Person, antenna_people, person
 from logistics.people.invites import AlreadyMember, invite_places
 from logistics.people.members import LastCoordinator
 from logistics.people.permissions import coordinated_antennas
+from logistics.pickups.slots import slots_held
 from logistics.reliability import driver_figures
-from logistics.slots import slots_held
 from storage.models import ROLES
 
 

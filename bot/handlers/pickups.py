@@ -17,14 +17,14 @@ from bot.callbacks import ClaimCb
 from bot.driver_panel import panel_keyboard, panel_text
 from bot.edits import edit_text
 from bot.refusals import drivers_only, explain
-from logistics.claimable import claim_choices
-from logistics.claims import claim_pickup
 from logistics.clock import Clock
 from logistics.errors import DomainError, NotAllowed
 from logistics.people.identity import Identity
 from logistics.people.permissions import may_take_pickups
-from logistics.pickups import my_pickups, open_pickups
-from logistics.views import donation_view, donation_views
+from logistics.pickups.claimable import claim_choices
+from logistics.pickups.claims import claim_pickup
+from logistics.pickups.driver_lists import my_pickups, open_pickups
+from logistics.pickups.views import donation_view, donation_views
 
 log = logging.getLogger(__name__)
 MESSAGE_BUDGET = 3800  # characters of one message, below Telegram's 4096

@@ -20,13 +20,13 @@ from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people.identity import Identity
-from logistics.release import (
+from logistics.pickups.release import (
     RELEASE_REASONS,
     ReleaseQuestion,
     release_claim,
     release_question,
 )
-from logistics.views import donation_view
+from logistics.pickups.views import donation_view
 
 log = logging.getLogger(__name__)
 ANSWERS = ("yes", "keep", *RELEASE_REASONS)

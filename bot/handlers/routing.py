@@ -18,9 +18,9 @@ from logistics.errors import DomainError
 from logistics.food_dates import DateRules
 from logistics.people.identity import Identity
 from logistics.people.permissions import may_route_pickups
-from logistics.pickups import antenna_pickups
+from logistics.pickups.driver_lists import antenna_pickups
+from logistics.pickups.views import donation_view, donation_views
 from logistics.routing import check_router, places_of, replan, send_to
-from logistics.views import donation_view, donation_views
 
 KINDS = {"a": "association", "h": "hub"}
 

@@ -19,12 +19,12 @@ from bot import cards, formatting
 from bot.callbacks import AddSlotsCb, WeeklySlotCb
 from bot.edits import edit_markup, edit_text
 from bot.refusals import explain
-from logistics.claims import drop_standing_claim, set_standing_claim
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
 from logistics.people.identity import Identity
 from logistics.people.permissions import has_role, is_coordinator
-from logistics.slots import (
+from logistics.pickups.claims import drop_standing_claim, set_standing_claim
+from logistics.pickups.slots import (
     SlotView,
     StoreSlots,
     add_slots,

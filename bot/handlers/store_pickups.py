@@ -26,7 +26,7 @@ from logistics.announcements.store_cancellation import cancel_pickup, check_canc
 from logistics.clock import Clock
 from logistics.errors import DomainError
 from logistics.people.identity import Identity
-from logistics.views import DonationView, donation_view, donation_views
+from logistics.pickups.views import DonationView, donation_view, donation_views
 
 
 def store_text(view: DonationView) -> str:

@@ -22,7 +22,7 @@ from bot.refusals import explain, invalid_input
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
 from logistics.people.identity import Identity
-from logistics.pickups import parse_weight
+from logistics.pickups.driver_lists import parse_weight
 from logistics.tours.vehicles import (
     HubChoice,
     VehicleView,

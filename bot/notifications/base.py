@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards
 from bot.i18n import LOCALES
-from logistics.views import DonationView, donation_view
+from logistics.pickups.views import DonationView, donation_view
 from storage.models import Antenna, Member
 
 

@@ -13,7 +13,7 @@ from bot import cards, formatting
 from bot.driver_panel import panel_keyboard, panel_text
 from bot.notifications.base import Context, Rendered, pickup_note, view_of
 from bot.notifications.receipts import pending_stop, receipt_request
-from logistics.views import DonationView
+from logistics.pickups.views import DonationView
 
 
 async def _panel_reminder(

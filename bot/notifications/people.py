@@ -14,7 +14,7 @@ from bot.callbacks import ApprovalCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered
 from bot.texts import role_label
-from logistics.views import donation_views
+from logistics.pickups.views import donation_views
 from storage.models import Antenna, Association, Hub, Member, Membership, Store
 
 

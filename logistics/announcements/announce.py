@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics import allocation, driver_offers
+from logistics import allocation
 from logistics.announcements.drafts import Draft, DraftItem
 from logistics.announcements.parsing.dates import PAST_DAYS
 from logistics.announcements.parsing.surplus import CatalogEntry, parse_surplus
@@ -24,6 +24,7 @@ from logistics.food_dates import PastDate, local_today, out_of_date
 from logistics.notify import refresh_card
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as
+from logistics.pickups import driver_offers
 from storage.models import (
     Antenna,
     AuditLog,

@@ -32,7 +32,7 @@ from logistics.announcements.parsing.window import EVENING_DEFAULT
 from logistics.errors import InvalidInput, NotFound
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as
-from logistics.pickups import parse_weight
+from logistics.pickups.driver_lists import parse_weight
 
 GUIDED_UNITS = ("kg", "crate", "piece")
 

@@ -11,11 +11,11 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.announcements.store_announcements import audit_store_change, store_pickup_for
-from logistics.claim_queries import active_claim
-from logistics.driver_offers import eligible_drivers
 from logistics.errors import AlreadyDone, NotOpen
 from logistics.notify import notify_group, notify_member, refresh_card
 from logistics.people.identity import Identity
+from logistics.pickups.claim_queries import active_claim
+from logistics.pickups.driver_offers import eligible_drivers
 from logistics.transaction import transaction
 from storage.models import Antenna, Donation, Member
 

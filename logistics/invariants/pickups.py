@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from logistics.donation_progress import PICKED_UP_OR_LATER, SETTLED
 from logistics.invariants.tables import Tables, kg_problems
+from logistics.pickups.donation_progress import PICKED_UP_OR_LATER, SETTLED
 from storage.models import (
     DONATION_STATUSES,
     ZERO_REASONS,

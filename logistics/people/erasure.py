@@ -42,11 +42,11 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics import claims, release
 from logistics.errors import DomainError, NotFound
 from logistics.notify import notify_group
 from logistics.people.identity import Identity, Role
 from logistics.people.personal_data import _member
+from logistics.pickups import claims, release
 from logistics.transaction import transaction
 from storage.engine import checkpoint
 from storage.models import (

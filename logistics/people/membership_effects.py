@@ -14,10 +14,10 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.claims import drop_standing_claim
 from logistics.notify import notify_group, notify_member
 from logistics.people.identity import Identity
-from logistics.release import release_claim
+from logistics.pickups.claims import drop_standing_claim
+from logistics.pickups.release import release_claim
 from storage.models import (
     Antenna,
     AuditLog,

@@ -17,9 +17,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.audit import audit
 from logistics.errors import DomainError, InvalidInput, NotFound
 from logistics.people.identity import Identity
+from logistics.pickups.weights import validate_kg
 from logistics.stock.access import handled_hub
 from logistics.transaction import transaction
-from logistics.weights import validate_kg
 from storage.models import LOSS_REASONS, StockLot, StockMove
 
 TAKEN = ("out", "loss")  # the moves that take from a lot; "in" and "count" do not

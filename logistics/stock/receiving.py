@@ -10,7 +10,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.audit import audit
-from logistics.weights import spread_kg
+from logistics.pickups.weights import spread_kg
 from storage.models import Delivery, Donation, DonationItem, StockLot, StockMove
 
 

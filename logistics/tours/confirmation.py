@@ -13,13 +13,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.allocation import HUB, Plan, Stop
 from logistics.audit import audit
-from logistics.claim_queries import moved
-from logistics.claims import audit_claim
 from logistics.delivery_plans import apply_plan
 from logistics.errors import InvalidInput, NotAllowed, NotFound, TourClosed
 from logistics.notify import notify_member, notify_store_managers, refresh_card
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as
+from logistics.pickups.claim_queries import moved
+from logistics.pickups.claims import audit_claim
 from logistics.transaction import transaction
 from storage.models import (
     Antenna,

@@ -19,6 +19,7 @@ from logistics.errors import AlreadyDone, InvalidInput, TourClosed
 from logistics.food_dates import local_today
 from logistics.notify import notify_member
 from logistics.people.identity import Identity
+from logistics.pickups.weights import validate_kg
 from logistics.stock.moves import StockShort
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.confirmation import tour_driver
@@ -40,7 +41,6 @@ from logistics.tours.distribution_route import (
 from logistics.tours.distribution_rule import REMOVED
 from logistics.tours.distribution_view import DistributionTour, view_of_tour
 from logistics.transaction import transaction
-from logistics.weights import validate_kg
 from storage.models import Antenna, StockLot, TourLoad, TourStop
 
 

@@ -11,10 +11,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.audit import audit
-from logistics.collection import record_delivery
 from logistics.errors import NotAllowed, NotFound
 from logistics.people.identity import Identity
 from logistics.people.permissions import is_coordinator
+from logistics.pickups.collection import record_delivery
 from logistics.transaction import transaction
 from storage.models import Delivery, Donation, Tour, TourStop
 

@@ -23,9 +23,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.people.identity import Identity
-from logistics.pickups import held_slot_days
-from logistics.recurring import slot_window
-from logistics.views import DonationView, donation_views
+from logistics.pickups.driver_lists import held_slot_days
+from logistics.pickups.recurring import slot_window
+from logistics.pickups.views import DonationView, donation_views
 from storage.models import (
     Antenna,
     Association,

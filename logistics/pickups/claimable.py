@@ -11,8 +11,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import errors
-from logistics.claim_queries import COLD, cap_refusal, cap_week, held_claims
 from logistics.people.identity import Identity
+from logistics.pickups.claim_queries import COLD, cap_refusal, cap_week, held_claims
 from storage.models import Antenna, Donation, DonationItem, Member, Membership
 
 

@@ -16,7 +16,11 @@ from typing import Any
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.donation_progress import (
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen, NotYetOpen
+from logistics.notify import notify_coordinators, notify_member
+from logistics.people.identity import Identity
+from logistics.people.permissions import has_role, is_coordinator
+from logistics.pickups.donation_progress import (
     PICKED_UP_OR_LATER,
     PROGRESSING,
     Actor,
@@ -25,13 +29,9 @@ from logistics.donation_progress import (
     load_one,
     refresh,
 )
-from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen, NotYetOpen
-from logistics.notify import notify_coordinators, notify_member
-from logistics.people.identity import Identity
-from logistics.people.permissions import has_role, is_coordinator
+from logistics.pickups.weights import spread_kg, validate_kg
 from logistics.stock.receiving import receive_at_hub
 from logistics.transaction import transaction
-from logistics.weights import spread_kg, validate_kg
 from storage.models import (
     ZERO_REASONS,
     Antenna,

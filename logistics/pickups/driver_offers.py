@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.claim_queries import cap_refusals, drivers_of, load_donation, moved
 from logistics.notify import REACHABLE, notify_member
+from logistics.pickups.claim_queries import cap_refusals, drivers_of, load_donation, moved
 from storage.models import AuditLog, Claim, Member
 
 

@@ -19,7 +19,14 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import errors
-from logistics.claim_queries import (
+from logistics.notify import (
+    notify_member,
+    notify_store_managers,
+    refresh_card,
+)
+from logistics.people.identity import Identity
+from logistics.people.permissions import acting_as, is_coordinator
+from logistics.pickups.claim_queries import (
     active_claim,
     cap_week,
     claiming_driver,
@@ -28,14 +35,7 @@ from logistics.claim_queries import (
     load_slot,
     moved,
 )
-from logistics.claimable import claim_refusal
-from logistics.notify import (
-    notify_member,
-    notify_store_managers,
-    refresh_card,
-)
-from logistics.people.identity import Identity
-from logistics.people.permissions import acting_as, is_coordinator
+from logistics.pickups.claimable import claim_refusal
 from logistics.transaction import transaction
 from storage.models import AuditLog, Claim, Donation, RecurringSlot
 

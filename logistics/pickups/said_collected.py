@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotFound, NotOpen
 from logistics.people.identity import Identity
-from logistics.pickups import check_recorder
+from logistics.pickups.driver_lists import check_recorder
 from logistics.transaction import transaction
 from storage.models import AuditLog, Claim, Donation
 

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics import errors
-from logistics.claim_queries import active_claim, load_donation, moved
-from logistics.claims import audit_claim
-from logistics.driver_offers import offer_to_drivers
 from logistics.notify import notify_coordinators, notify_group, notify_store_managers, refresh_card
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as, is_coordinator
+from logistics.pickups.claim_queries import active_claim, load_donation, moved
+from logistics.pickups.claims import audit_claim
+from logistics.pickups.driver_offers import offer_to_drivers
 from logistics.tours.confirmation import leave_tour
 from logistics.transaction import transaction
 from storage.models import Antenna, Claim, Donation, Member
