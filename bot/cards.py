@@ -16,8 +16,8 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import date_flags, formatting
 from bot.callbacks import ClaimCb, ReleaseCb
 from bot.i18n import N_
+from logistics.deliveries.reception import Reception
 from logistics.pickups.views import DonationView, ItemLine, StopView
-from logistics.reception import Reception
 
 MAX_ITEMS_SHOWN = 20
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from logistics.deliveries.settlement import StopFigures, counted_kg, lost_kg
 from logistics.pickups.weights import spread_kg
-from logistics.settlement import StopFigures, counted_kg, lost_kg
 from storage.models import Category, Delivery, DonationItem, Receipt, StockLot, StockMove
 
 STOCK_MOVEMENTS = {"out": "stock_out", "loss": "stock_loss", "count": "stock_count"}

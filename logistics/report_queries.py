@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.settlement import counted_kg_column, kept_kg, kept_kg_of_item
+from logistics.deliveries.settlement import counted_kg_column, kept_kg, kept_kg_of_item
 from storage.models import (
     Antenna,
     Association,

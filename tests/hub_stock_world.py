@@ -17,10 +17,10 @@ from pypdf import PdfReader
 from sqlmodel import col, select
 
 from logistics.announcements.announce import announce, draft_from_text
+from logistics.deliveries.routing import send_to
 from logistics.people.identity import identify
 from logistics.pickups.claims import claim_pickup
 from logistics.pickups.collection import record_delivery, record_pickup
-from logistics.routing import send_to
 from logistics.stock.moves import correct_count, record_loss, take
 from storage.models import Association, Delivery, DonationItem, Hub, Member, StockLot, Store
 

@@ -11,12 +11,12 @@ from datetime import date, datetime, timedelta
 from sqlmodel import col, select
 
 from logistics.announcements.announce import announce, draft_from_text
+from logistics.deliveries.receipts import confirm_receipt, report_difference, report_problem
+from logistics.deliveries.routing import send_to
+from logistics.deliveries.settlement import settle_receipt
 from logistics.people.identity import identify
 from logistics.pickups.claims import claim_pickup
 from logistics.pickups.collection import record_delivery, record_pickup
-from logistics.receipts import confirm_receipt, report_difference, report_problem
-from logistics.routing import send_to
-from logistics.settlement import settle_receipt
 from storage.models import Association, Delivery, DonationItem, Hub, Store
 
 CLAIRE, MARC, SOFIE, ANNE, PIETER = 100001, 100003, 100004, 100006, 100008

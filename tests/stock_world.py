@@ -11,10 +11,10 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from logistics.announcements.announce import announce, draft_from_text
+from logistics.deliveries.routing import send_to
 from logistics.people.identity import identify
 from logistics.pickups.claims import claim_pickup
 from logistics.pickups.collection import record_delivery, record_pickup
-from logistics.routing import send_to
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
     AuditLog,

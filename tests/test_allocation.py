@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import event
 from sqlmodel import select
 
-from logistics.allocation import (
+from logistics.deliveries.allocation import (
     HUB_FALLBACK,
     NO_COLD_STORAGE_OPEN,
     NOBODY_OPEN,

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logistics.allocation import (
+from logistics.date_limits import distribution_day, part_limit, to_distribute_today
+from logistics.deliveries.allocation import (
     DELIVERY_HORIZON,
     HUB_FALLBACK,
     TOO_LATE_FOR_DATE,
@@ -17,9 +18,8 @@ from logistics.allocation import (
     DatedItem,
     allocate_items,
 )
-from logistics.date_limits import distribution_day, part_limit, to_distribute_today
+from logistics.deliveries.reception import first_reception
 from logistics.network.hours import parse_weekly
-from logistics.reception import first_reception
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TUESDAY_19 = datetime(2026, 3, 10, 19, 0, tzinfo=BRUSSELS)  # a pickup in the evening

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logistics.allocation_plan import Candidate
+from logistics.deliveries.allocation_plan import Candidate
 from logistics.network.hours import parse_weekly
 from logistics.tours.distribution_rule import (
     MIN_LOAD_KG,

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from bot.callbacks import AnnounceCb, DistributionCb, RouteCb
 from bot.i18n import create_i18n
-from logistics.allocation import apply_plan, plan_delivery
+from logistics.deliveries.allocation import apply_plan, plan_delivery
 from storage.engine import create_engine, create_session_factory
 from storage.models import (
     Association,

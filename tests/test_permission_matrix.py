@@ -23,14 +23,14 @@ from bot import callbacks as cb
 from bot.commands import COMMANDS
 from bot.i18n import create_i18n
 from logistics.announcements.announce import announce, draft_from_text
+from logistics.deliveries.receipts import report_difference
+from logistics.deliveries.routing import send_to
 from logistics.people.identity import identify
 from logistics.pickups.claims import claim_pickup
 from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.pickups.recurring import open_due_slots
 from logistics.recall_matches import RecallQuery
 from logistics.recalls import confirm_recall
-from logistics.receipts import report_difference
-from logistics.routing import send_to
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.distribution import propose_distribution

@@ -8,10 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event
 
-from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from logistics.people.identity import identify
-from logistics.pickups.collection import record_delivery, record_pickup
-from logistics.receipts import (
+from logistics.deliveries.receipts import (
     PendingReceipt,
     check_receiver,
     confirm_receipt,
@@ -19,6 +16,9 @@ from logistics.receipts import (
     report_difference,
     report_problem,
 )
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from logistics.people.identity import identify
+from logistics.pickups.collection import record_delivery, record_pickup
 from storage.models import AuditLog, Claim, Delivery, Donation, Member, Receipt
 from tests.test_collection import (
     ALICE,

@@ -10,18 +10,18 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
-from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen, NotYetOpen
-from logistics.periods import Month
-from logistics.pickups.collection import record_pickup
-from logistics.pickups.views import ItemView, donation_view, item_lines
-from logistics.receipts import (
+from logistics.deliveries.receipts import (
     confirm_receipt,
     explain_problem,
     report_difference,
     report_problem,
 )
+from logistics.deliveries.settlement import StopFigures, counted_kg, delivered_total, settle_receipt
+from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen, NotYetOpen
+from logistics.periods import Month
+from logistics.pickups.collection import record_pickup
+from logistics.pickups.views import ItemView, donation_view, item_lines
 from logistics.reports import Factors, monthly_report
-from logistics.settlement import StopFigures, counted_kg, delivered_total, settle_receipt
 from logistics.summary import summary
 from storage.models import AuditLog, Donation, DonationItem, Member, Membership, Receipt
 from tests.test_collection import (

@@ -12,9 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.refusals import explain
 from logistics.clock import Clock
+from logistics.deliveries.receipts import explain_problem
 from logistics.errors import DomainError
 from logistics.people.identity import Identity
-from logistics.receipts import explain_problem
 
 
 class ProblemNote(StatesGroup):

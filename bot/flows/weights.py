@@ -16,12 +16,12 @@ from bot import cards
 from bot.driver_panel import panel_keyboard, panel_text
 from bot.refusals import explain, invalid_input
 from logistics.clock import Clock
+from logistics.deliveries.receipts import report_difference
 from logistics.errors import DomainError, InvalidInput
 from logistics.people.identity import Identity
 from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.pickups.driver_lists import parse_weight
 from logistics.pickups.views import donation_view
-from logistics.receipts import report_difference
 
 
 class WeightFlow(StatesGroup):

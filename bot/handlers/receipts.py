@@ -21,10 +21,7 @@ from bot.flows.problem_note import ask_note
 from bot.flows.weights import WeightFlow, ask_kg
 from bot.refusals import associations_only, explain
 from logistics.clock import Clock
-from logistics.errors import DomainError
-from logistics.people.identity import Identity
-from logistics.people.permissions import may_confirm_receipts
-from logistics.receipts import (
+from logistics.deliveries.receipts import (
     PROBLEMS,
     TOO_WARM,
     check_receiver,
@@ -32,7 +29,10 @@ from logistics.receipts import (
     pending_receipts,
     report_problem,
 )
-from logistics.settlement import settle_receipt
+from logistics.deliveries.settlement import settle_receipt
+from logistics.errors import DomainError
+from logistics.people.identity import Identity
+from logistics.people.permissions import may_confirm_receipts
 
 
 async def answered(

@@ -13,8 +13,8 @@ from bot.callbacks import RouteCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered, view_of
 from logistics.announcements.item_lines import ItemView
-from logistics.delivery_plans import ROUTE_FOR_DATES
-from logistics.routing import ROUTABLE
+from logistics.deliveries.delivery_plans import ROUTE_FOR_DATES
+from logistics.deliveries.routing import ROUTABLE
 
 
 def dated_item(item: ItemView) -> str:

@@ -11,8 +11,8 @@ from bot import cards, date_flags, formatting
 from bot.callbacks import ReceiptCb, SettleCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered
+from logistics.deliveries.settlement import Contact, dispute_contacts
 from logistics.pickups.views import DonationView, donation_view
-from logistics.settlement import Contact, dispute_contacts
 from storage.models import Delivery
 
 

@@ -14,11 +14,11 @@ from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics import allocation
 from logistics.announcements.drafts import Draft, DraftItem
 from logistics.announcements.parsing.dates import PAST_DAYS
 from logistics.announcements.parsing.surplus import CatalogEntry, parse_surplus
 from logistics.date_limits import USE_BY_IDEAL_DAYS
+from logistics.deliveries import allocation
 from logistics.errors import AlreadyDone, InvalidInput, NotFound, NotOpen
 from logistics.food_dates import PastDate, local_today, out_of_date
 from logistics.notify import refresh_card

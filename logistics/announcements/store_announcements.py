@@ -17,10 +17,10 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics import allocation
 from logistics.announcements.announce import Draft, add_items, announcing_stores, check_dates
 from logistics.announcements.announce_items import window_from_text
 from logistics.date_limits import USE_BY_IDEAL_DAYS
+from logistics.deliveries import allocation
 from logistics.errors import DriverComing, InvalidInput, NotFound, NotOpen
 from logistics.notify import refresh_card
 from logistics.people.identity import Identity

@@ -11,9 +11,9 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.allocation import HUB, Plan, Stop
 from logistics.audit import audit
-from logistics.delivery_plans import apply_plan
+from logistics.deliveries.allocation import HUB, Plan, Stop
+from logistics.deliveries.delivery_plans import apply_plan
 from logistics.errors import InvalidInput, NotAllowed, NotFound, TourClosed
 from logistics.notify import notify_member, notify_store_managers, refresh_card
 from logistics.people.identity import Identity

@@ -19,8 +19,8 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.allocation_plan import ASSOCIATION, COLD_CHAINS_COLD, Candidate
-from logistics.candidate_places import candidates_for, week_start_of
+from logistics.deliveries.allocation_plan import ASSOCIATION, COLD_CHAINS_COLD, Candidate
+from logistics.deliveries.candidate_places import candidates_for, week_start_of
 from logistics.errors import NotFound, TourClosed
 from logistics.food_dates import local_today
 from logistics.tour_distances import Point

@@ -18,7 +18,7 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.allocation_plan import COLD_CHAINS_COLD
+from logistics.deliveries.allocation_plan import COLD_CHAINS_COLD
 from logistics.errors import DomainError, InvalidInput, TourClosed
 from logistics.people.identity import Identity
 from logistics.tour_distances import Point, RoutingSettings, travel_matrix_for

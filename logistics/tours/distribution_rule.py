@@ -1,5 +1,5 @@
 """Which association takes what of a hub's stock one morning: the antenna's allocation rule
-(``logistics.allocation``) applied to each lot in turn, first expired first out. Pure.
+(``logistics.deliveries.allocation``) applied to each lot in turn, first expired first out. Pure.
 
 1. Lots go by date: the shortest use-by or best-before date first (undated last), then the
    oldest received; so when the van is full, what stays at the hub is what keeps longest.
@@ -28,14 +28,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from logistics.allocation_plan import (
+from logistics.date_limits import USE_BY_IDEAL_DAYS, DatedItem
+from logistics.deliveries.allocation_plan import (
     NO_COLD_STORAGE_OPEN,
     NOBODY_OPEN,
     TOO_LATE_FOR_DATE,
     Candidate,
 )
-from logistics.allocation_rule import allocate_items
-from logistics.date_limits import USE_BY_IDEAL_DAYS, DatedItem
+from logistics.deliveries.allocation_rule import allocate_items
 
 MIN_LOAD_KG = 5.0
 

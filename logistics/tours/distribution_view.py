@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.allocation_plan import COLD_CHAINS_COLD
+from logistics.deliveries.allocation_plan import COLD_CHAINS_COLD
 from logistics.errors import NotAllowed
 from logistics.food_dates import local_today
 from logistics.people.identity import Identity

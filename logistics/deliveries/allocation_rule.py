@@ -1,11 +1,13 @@
-"""The allocation rule itself, pure: the stops of one pickup (see ``logistics.allocation``)."""
+"""The allocation rule itself, pure: the stops of one pickup (see
+``logistics.deliveries.allocation``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from logistics.allocation_plan import (
+from logistics.date_limits import NO_LIMIT, USE_BY_IDEAL_DAYS, DatedItem, DateLimit, part_limit
+from logistics.deliveries.allocation_plan import (
     ASSOCIATION,
     HUB_FALLBACK,
     NO_COLD_STORAGE_OPEN,
@@ -17,11 +19,10 @@ from logistics.allocation_plan import (
     Stop,
     key_of,
 )
-from logistics.date_limits import NO_LIMIT, USE_BY_IDEAL_DAYS, DatedItem, DateLimit, part_limit
-from logistics.destination_choice import Key, biggest_first, choose, merge_small
-from logistics.destination_choice import soonest_distribution as soonest_rank
-from logistics.fair_shares import tenths as _tenths
-from logistics.reception import receiving_moment
+from logistics.deliveries.destination_choice import Key, biggest_first, choose, merge_small
+from logistics.deliveries.destination_choice import soonest_distribution as soonest_rank
+from logistics.deliveries.fair_shares import tenths as _tenths
+from logistics.deliveries.reception import receiving_moment
 
 
 def allocate(
@@ -36,7 +37,7 @@ def allocate(
     ambient_limit: DateLimit = NO_LIMIT,
     cold_limit: DateLimit = NO_LIMIT,
 ) -> Plan:
-    """The stops of one pickup by the rule of ``logistics.allocation``.
+    """The stops of one pickup by the rule of ``logistics.deliveries.allocation``.
 
     ``deliver_at`` is aware and in the antenna's local time. The result depends only on
     the arguments, not on the order of ``candidates``.

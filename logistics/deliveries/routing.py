@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics import allocation
 from logistics.date_limits import USE_BY_IDEAL_DAYS
+from logistics.deliveries import allocation
 from logistics.errors import NotFound, NotOpen
 from logistics.notify import refresh_card
 from logistics.people.identity import Identity

@@ -24,8 +24,8 @@ The rule, in plain words:
 6. When no open association can take a part, an open hub that can takes it whole. When
    nobody can, that part gets no stop and the plan says why (the coordinator is asked).
 7. Dates (``logistics.date_limits``): a part goes only to places that receive it (the first
-   moment of their reception hours after the pickup, ``logistics.reception``) on or before
-   the use-by date of each of its items, or its best-before date plus the category's grace
+   moment of their reception hours after the pickup, ``reception`` of this package) on or
+   before the use-by date of each of its items, or its best-before date plus the category's grace
    days. When no place receives it in time, it gets no stop and the coordinators are asked
    where it goes. A part with short-dated food (a use-by date within the ideal days of the
    pickup) goes to the associations that hand food out soonest (their distribution days),
@@ -34,15 +34,16 @@ The rule, in plain words:
 The numbers two, 10 kg and 20 kg are the defaults of ``max_stops`` and ``min_stop_kg``.
 A coordinator may replace the plan by their own (``apply_plan(..., override=True)``).
 
-``allocate`` and ``allocate_items`` are pure (``logistics.allocation_rule``, with the
-fairness weights in ``logistics.fair_shares`` and the choice of places in
-``logistics.destination_choice``); ``candidates_for``, ``plan_delivery`` and ``apply_plan``
-(``logistics.delivery_plans``) read and write the database but never commit.
+``allocate`` and ``allocate_items`` are pure (``allocation_rule`` of this package, with the
+fairness weights in ``fair_shares`` and the choice of places in ``destination_choice``);
+``candidates_for``, ``plan_delivery`` and ``apply_plan`` (``delivery_plans``) read and write
+the database but never commit.
 """
 
 from __future__ import annotations
 
-from logistics.allocation_plan import (
+from logistics.date_limits import DatedItem, DateLimit
+from logistics.deliveries.allocation_plan import (
     ASSOCIATION,
     COLD_CHAINS_COLD,
     HUB,
@@ -55,17 +56,16 @@ from logistics.allocation_plan import (
     Plan,
     Stop,
 )
-from logistics.allocation_rule import allocate, allocate_items
-from logistics.date_limits import DatedItem, DateLimit
-from logistics.delivery_plans import (
+from logistics.deliveries.allocation_rule import allocate, allocate_items
+from logistics.deliveries.delivery_plans import (
     ROUTE_FOR_DATES,
     apply_plan,
     candidates_for,
     plan_delivery,
     week_start_of,
 )
-from logistics.destination_choice import is_open
-from logistics.reception import DELIVERY_HORIZON
+from logistics.deliveries.destination_choice import is_open
+from logistics.deliveries.reception import DELIVERY_HORIZON
 
 __all__ = [
     "ASSOCIATION",

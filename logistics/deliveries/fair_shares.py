@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from logistics.allocation_plan import Candidate
+from logistics.deliveries.allocation_plan import Candidate
 
 
 def needs(associations: list[Candidate], received: dict[int, float]) -> dict[int, float]:

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.allocation_plan import ASSOCIATION, HUB, Candidate, key_of
+from logistics.deliveries.allocation_plan import ASSOCIATION, HUB, Candidate, key_of
 from logistics.network.hours import parse_weekly
 from storage.models import Association, Delivery, Donation, Hub
 

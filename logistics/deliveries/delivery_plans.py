@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.allocation_plan import (
+from logistics.date_limits import USE_BY_IDEAL_DAYS, DatedItem
+from logistics.deliveries.allocation_plan import (
     ASSOCIATION,
     COLD_CHAINS_COLD,
     HUB,
@@ -20,12 +21,11 @@ from logistics.allocation_plan import (
     Plan,
     Stop,
 )
-from logistics.allocation_rule import allocate_items
-from logistics.candidate_places import NOT_HAPPENING, candidates_for, week_start_of
-from logistics.date_limits import USE_BY_IDEAL_DAYS, DatedItem
+from logistics.deliveries.allocation_rule import allocate_items
+from logistics.deliveries.candidate_places import NOT_HAPPENING, candidates_for, week_start_of
+from logistics.deliveries.reception import DELIVERY_HORIZON
 from logistics.errors import InvalidInput, NotAllowed, NotFound
 from logistics.notify import notify_coordinators
-from logistics.reception import DELIVERY_HORIZON
 from storage.models import (
     Association,
     AuditLog,
