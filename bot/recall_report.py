@@ -16,7 +16,7 @@ from bot import formatting
 from bot.i18n import N_
 from bot.pdf_table import table_pdf
 from bot.recall_text import ANSWER_LABELS
-from logistics.recall_views import RecallView
+from logistics.safety.recall_views import RecallView
 
 HEADERS = (
     N_("Place"),

@@ -12,8 +12,8 @@ from bot import formatting
 from bot.i18n import N_
 from bot.refusals import explain, locale
 from logistics.errors import DomainError, InvalidInput
-from logistics.recall_matches import RecallPlace
-from logistics.recall_views import NoticeLine, RecallView
+from logistics.safety.recall_matches import RecallPlace
+from logistics.safety.recall_views import NoticeLine, RecallView
 
 ANSWER_LABELS = {
     "seen": N_("👀 Seen"),

@@ -23,7 +23,7 @@ from logistics.errors import (
     TourClosed,
     WindowPassed,
 )
-from logistics.food_dates import OutOfDate, PastDate
+from logistics.safety.food_dates import OutOfDate, PastDate
 from logistics.stock.moves import CountChanged, StockShort
 
 

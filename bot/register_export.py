@@ -39,8 +39,8 @@ from bot.register_table import (
     title,
 )
 from logistics.periods import Days
-from logistics.register import Scope, register_lines
-from logistics.register_lines import RegisterLine
+from logistics.safety.register import Scope, register_lines
+from logistics.safety.register_lines import RegisterLine
 from storage.models import Antenna, Association, Hub
 
 

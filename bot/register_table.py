@@ -18,7 +18,7 @@ from bot import cards, formatting
 from bot.i18n import BABEL_LOCALES, N_
 from bot.report_text import long_date
 from logistics.periods import Days
-from logistics.register_lines import RegisterLine
+from logistics.safety.register_lines import RegisterLine
 
 Cell = str | float | datetime | date | None
 

@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from logistics.clock import Clock
 from logistics.followups import due_followups
 from logistics.pickups.recurring import open_due_slots
-from logistics.recall_followups import due_recall_followups
 from logistics.reminders import DEFAULT_TIMING, Timing, due_reminders
+from logistics.safety.recall_followups import due_recall_followups
 from logistics.tour_distances import RoutingSettings
 from scheduler.broadcasts import register_broadcasts
 from scheduler.distributions import register_distributions

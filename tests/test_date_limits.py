@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logistics.date_limits import distribution_day, part_limit, to_distribute_today
 from logistics.deliveries.allocation import (
     DELIVERY_HORIZON,
     HUB_FALLBACK,
@@ -20,6 +19,7 @@ from logistics.deliveries.allocation import (
 )
 from logistics.deliveries.reception import first_reception
 from logistics.network.hours import parse_weekly
+from logistics.safety.date_limits import distribution_day, part_limit, to_distribute_today
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 TUESDAY_19 = datetime(2026, 3, 10, 19, 0, tzinfo=BRUSSELS)  # a pickup in the evening

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, TourClosed
 from logistics.people.identity import identify
-from logistics.register import Scope, stock_lines
+from logistics.safety.register import Scope, stock_lines
 from logistics.stock.balance import negative_lots, stock_balances
 from logistics.stock.moves import StockShort, record_loss
 from logistics.tours.distribution import propose_distribution

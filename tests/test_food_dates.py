@@ -20,8 +20,8 @@ from logistics.announcements.announce_dates import (
 from logistics.announcements.drafts import Draft, DraftItem
 from logistics.announcements.parsing.dates import parse_date
 from logistics.errors import InvalidInput
-from logistics.food_dates import PastDate, local_today, out_of_date, refused_date
 from logistics.people.identity import identify
+from logistics.safety.food_dates import PastDate, local_today, out_of_date, refused_date
 from storage.models import Category, DonationItem, Store
 from tests.test_guided_flow import MARC
 from tests.test_guided_flow import seeded as seeded  # a fixture

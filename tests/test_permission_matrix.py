@@ -29,8 +29,8 @@ from logistics.people.identity import identify
 from logistics.pickups.claims import claim_pickup
 from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.pickups.recurring import open_due_slots
-from logistics.recall_matches import RecallQuery
-from logistics.recalls import confirm_recall
+from logistics.safety.recall_matches import RecallQuery
+from logistics.safety.recalls import confirm_recall
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.distribution import propose_distribution

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from logistics.errors import InvalidInput
-from logistics.recall_days import last_days, parse_days
+from logistics.safety.recall_days import last_days, parse_days
 
 TODAY = date(2026, 3, 10)
 

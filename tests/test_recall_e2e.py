@@ -16,7 +16,7 @@ from sqlmodel import col, select
 
 from bot.callbacks import RecallAnswerCb, RecallMenuCb, RecallStepCb
 from logistics.people.identity import identify
-from logistics.recalls import confirm_recall
+from logistics.safety.recalls import confirm_recall
 from scheduler.jobs import check_reminders
 from storage.engine import create_engine, create_session_factory
 from storage.food_safety import RecallNotice

@@ -13,8 +13,8 @@ from sqlalchemy import event, insert
 from sqlmodel import col, func, select
 
 from logistics.people.identity import identify
-from logistics.recall_matches import RecallQuery
-from logistics.recalls import confirm_recall, preview_recall
+from logistics.safety.recall_matches import RecallQuery
+from logistics.safety.recalls import confirm_recall, preview_recall
 from storage.food_safety import RecallNotice
 from storage.models import (
     Association,

@@ -11,10 +11,10 @@ from sqlmodel import col, select
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed
 from logistics.people.identity import identify
-from logistics.recall_followups import due_recall_followups
-from logistics.recall_matches import RecallQuery
-from logistics.recall_views import recall_view, recalls_in_progress
-from logistics.recalls import answer_notice, confirm_recall, preview_recall
+from logistics.safety.recall_followups import due_recall_followups
+from logistics.safety.recall_matches import RecallQuery
+from logistics.safety.recall_views import recall_view, recalls_in_progress
+from logistics.safety.recalls import answer_notice, confirm_recall, preview_recall
 from storage.food_safety import RecallNotice
 from storage.models import AuditLog, Category, Outbox, Store
 from tests.recall_history import ids, received

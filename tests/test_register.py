@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from logistics.errors import InvalidInput
 from logistics.periods import Days, parse_days
-from logistics.register import Scope, register_lines
+from logistics.safety.register import Scope, register_lines
 from storage.models import Antenna, Association, Hub
 from tests.register_world import build_register_world
 

@@ -33,8 +33,8 @@ from logistics.announcements.announce import load_catalog
 from logistics.clock import Clock
 from logistics.errors import InvalidInput
 from logistics.people.identity import Identity
-from logistics.recall_days import last_days, parse_days
-from logistics.recalls import may_recall, recall_stores
+from logistics.safety.recall_days import last_days, parse_days
+from logistics.safety.recalls import may_recall, recall_stores
 from storage.models import Antenna, Store
 
 

@@ -20,8 +20,8 @@ from logistics.announcements.announce import load_catalog
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
 from logistics.people.identity import Identity
-from logistics.recall_matches import RecallQuery
-from logistics.recalls import confirm_recall, preview_recall
+from logistics.safety.recall_matches import RecallQuery
+from logistics.safety.recalls import confirm_recall, preview_recall
 
 DAY_CHOICES = (1, 3, 7)  # today, the last 3 days, the last 7 days
 

@@ -23,9 +23,9 @@ from logistics.announcements.store_announcements import (
 )
 from logistics.clock import Clock
 from logistics.errors import DomainError, InvalidInput
-from logistics.food_dates import DateRules
 from logistics.people.identity import Identity
 from logistics.pickups.views import donation_view
+from logistics.safety.food_dates import DateRules
 
 
 class StoreChange(StatesGroup):

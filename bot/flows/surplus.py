@@ -24,8 +24,8 @@ from logistics.announcements.announce import Draft, announce, announcing_stores
 from logistics.announcements.announce_lines import open_lines
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.food_dates import DateRules, PastDate
 from logistics.people.identity import Identity
+from logistics.safety.food_dates import DateRules, PastDate
 
 
 async def start(

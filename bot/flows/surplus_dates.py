@@ -27,7 +27,7 @@ from logistics.announcements.announce_dates import item_check, remove_item, set_
 from logistics.announcements.parsing.dates import parse_date
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.food_dates import DateRules, local_today
+from logistics.safety.food_dates import DateRules, local_today
 from storage.models import Antenna, Store
 
 

@@ -20,8 +20,8 @@ from logistics.announcements.announce import Draft, draft_from_text
 from logistics.announcements.announce_dates import refused_items, waiting_item
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.food_dates import DateRules, PastDate, local_today
 from logistics.people.identity import Identity
+from logistics.safety.food_dates import DateRules, PastDate, local_today
 from storage.models import Antenna, Store
 
 

@@ -24,8 +24,8 @@ from bot.refusals import explain
 from logistics.clock import Clock
 from logistics.errors import AlreadyDone, DomainError, NotFound
 from logistics.people.identity import Identity
-from logistics.recall_views import recall_view, recalls_in_progress
-from logistics.recalls import answer_notice, may_recall
+from logistics.safety.recall_views import recall_view, recalls_in_progress
+from logistics.safety.recalls import answer_notice, may_recall
 
 
 def _new_button() -> InlineKeyboardBuilder:

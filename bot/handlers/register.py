@@ -23,7 +23,7 @@ from logistics.clock import Clock
 from logistics.errors import InvalidInput
 from logistics.people.identity import Identity
 from logistics.periods import MAX_DAYS, parse_days
-from logistics.register import register_scopes
+from logistics.safety.register import register_scopes
 from storage.models import Antenna, Association
 
 

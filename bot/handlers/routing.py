@@ -16,11 +16,11 @@ from bot.refusals import coordinators_only, explain
 from logistics.clock import Clock
 from logistics.deliveries.routing import check_router, places_of, replan, send_to
 from logistics.errors import DomainError
-from logistics.food_dates import DateRules
 from logistics.people.identity import Identity
 from logistics.people.permissions import may_route_pickups
 from logistics.pickups.driver_lists import antenna_pickups
 from logistics.pickups.views import donation_view, donation_views
+from logistics.safety.food_dates import DateRules
 
 KINDS = {"a": "association", "h": "hub"}
 

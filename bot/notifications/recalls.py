@@ -13,7 +13,7 @@ from bot.callbacks import RecallAnswerCb
 from bot.notifications.base import Context, Rendered
 from bot.recall_text import ANSWER_LABELS, notice_text, view_what
 from logistics.errors import NotFound
-from logistics.recall_views import NoticeLine, RecallView, notice_view
+from logistics.safety.recall_views import NoticeLine, RecallView, notice_view
 
 
 async def _open(ctx: Context, payload: dict) -> tuple[RecallView, NoticeLine] | None:

@@ -17,14 +17,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.announcements.drafts import Draft, DraftItem
 from logistics.announcements.parsing.dates import PAST_DAYS
 from logistics.announcements.parsing.surplus import CatalogEntry, parse_surplus
-from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.deliveries import allocation
 from logistics.errors import AlreadyDone, InvalidInput, NotFound, NotOpen
-from logistics.food_dates import PastDate, local_today, out_of_date
 from logistics.notify import refresh_card
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as
 from logistics.pickups import driver_offers
+from logistics.safety.date_limits import USE_BY_IDEAL_DAYS
+from logistics.safety.food_dates import PastDate, local_today, out_of_date
 from storage.models import (
     Antenna,
     AuditLog,

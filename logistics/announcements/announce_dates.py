@@ -15,7 +15,7 @@ from datetime import date
 
 from logistics.announcements.drafts import Draft, DraftItem
 from logistics.errors import AlreadyDone, InvalidInput
-from logistics.food_dates import OutOfDate, missing_use_by, out_of_date, refused_date
+from logistics.safety.food_dates import OutOfDate, missing_use_by, out_of_date, refused_date
 
 
 def item_check(item: DraftItem) -> int:

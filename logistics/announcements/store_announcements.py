@@ -19,7 +19,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.announcements.announce import Draft, add_items, announcing_stores, check_dates
 from logistics.announcements.announce_items import window_from_text
-from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.deliveries import allocation
 from logistics.errors import DriverComing, InvalidInput, NotFound, NotOpen
 from logistics.notify import refresh_card
@@ -27,6 +26,7 @@ from logistics.people.identity import Identity
 from logistics.people.permissions import Acting, acting_as
 from logistics.pickups.claim_queries import active_claim
 from logistics.pickups.driver_offers import offer_to_drivers
+from logistics.safety.date_limits import USE_BY_IDEAL_DAYS
 from logistics.transaction import transaction
 from storage.models import Antenna, AuditLog, Delivery, Donation, DonationItem, Member
 

@@ -23,7 +23,7 @@ The rule, in plain words:
    20 kg or less goes to a single stop.
 6. When no open association can take a part, an open hub that can takes it whole. When
    nobody can, that part gets no stop and the plan says why (the coordinator is asked).
-7. Dates (``logistics.date_limits``): a part goes only to places that receive it (the first
+7. Dates (``logistics.safety.date_limits``): a part goes only to places that receive it (the first
    moment of their reception hours after the pickup, ``reception`` of this package) on or
    before the use-by date of each of its items, or its best-before date plus the category's grace
    days. When no place receives it in time, it gets no stop and the coordinators are asked
@@ -42,7 +42,6 @@ the database but never commit.
 
 from __future__ import annotations
 
-from logistics.date_limits import DatedItem, DateLimit
 from logistics.deliveries.allocation_plan import (
     ASSOCIATION,
     COLD_CHAINS_COLD,
@@ -66,6 +65,7 @@ from logistics.deliveries.delivery_plans import (
 )
 from logistics.deliveries.destination_choice import is_open
 from logistics.deliveries.reception import DELIVERY_HORIZON
+from logistics.safety.date_limits import DatedItem, DateLimit
 
 __all__ = [
     "ASSOCIATION",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from logistics.date_limits import NO_LIMIT, USE_BY_IDEAL_DAYS, DatedItem, DateLimit, part_limit
 from logistics.deliveries.allocation_plan import (
     ASSOCIATION,
     HUB_FALLBACK,
@@ -23,6 +22,13 @@ from logistics.deliveries.destination_choice import Key, biggest_first, choose, 
 from logistics.deliveries.destination_choice import soonest_distribution as soonest_rank
 from logistics.deliveries.fair_shares import tenths as _tenths
 from logistics.deliveries.reception import receiving_moment
+from logistics.safety.date_limits import (
+    NO_LIMIT,
+    USE_BY_IDEAL_DAYS,
+    DatedItem,
+    DateLimit,
+    part_limit,
+)
 
 
 def allocate(

@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.date_limits import USE_BY_IDEAL_DAYS, DatedItem
 from logistics.deliveries.allocation_plan import (
     ASSOCIATION,
     COLD_CHAINS_COLD,
@@ -26,6 +25,7 @@ from logistics.deliveries.candidate_places import NOT_HAPPENING, candidates_for,
 from logistics.deliveries.reception import DELIVERY_HORIZON
 from logistics.errors import InvalidInput, NotAllowed, NotFound
 from logistics.notify import notify_coordinators
+from logistics.safety.date_limits import USE_BY_IDEAL_DAYS, DatedItem
 from storage.models import (
     Association,
     AuditLog,
@@ -55,7 +55,7 @@ async def plan_delivery(
 
     Each item counts its collected kg when recorded, else its estimate; chilled and frozen
     items make the cold part. Each part goes only to places receiving it by the dates of its
-    items (``logistics.date_limits``). A donation without items counts as ambient food.
+    items (``logistics.safety.date_limits``). A donation without items counts as ambient food.
     """
     donation = await session.get(Donation, donation_id)
     if donation is None:

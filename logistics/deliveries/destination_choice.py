@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from logistics.date_limits import distribution_day
 from logistics.deliveries import fair_shares
 from logistics.deliveries.allocation_plan import ASSOCIATION, HUB, Candidate, key_of
+from logistics.safety.date_limits import distribution_day
 
 Key = tuple[str, int]
 Loads = dict[Key, list[int]]  # place → [ambient, cold] tenths of a kg

@@ -9,12 +9,12 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.deliveries import allocation
 from logistics.errors import NotFound, NotOpen
 from logistics.notify import refresh_card
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as
+from logistics.safety.date_limits import USE_BY_IDEAL_DAYS
 from storage.models import Antenna, Association, Donation, DonationItem, Hub
 
 ROUTABLE = ("announced", "claimed", "picked_up")

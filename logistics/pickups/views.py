@@ -13,9 +13,9 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.announcements.item_lines import ItemLine, ItemView, item_lines
-from logistics.date_limits import to_distribute_today
 from logistics.deliveries.reception import Reception, reception_after
 from logistics.deliveries.settlement import StopFigures, counted_kg, delivered_total
+from logistics.safety.date_limits import to_distribute_today
 from storage.models import (
     Antenna,
     Association,

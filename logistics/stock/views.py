@@ -10,8 +10,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotFound
-from logistics.food_dates import local_today
 from logistics.people.identity import Identity
+from logistics.safety.food_dates import local_today
 from logistics.stock.access import handled_hub
 from storage.models import Antenna, Category, Hub, StockLot
 

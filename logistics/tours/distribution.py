@@ -24,10 +24,10 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.errors import DomainError, InvalidInput, NotAllowed, NotFound, TourClosed
-from logistics.food_dates import local_today
 from logistics.people.identity import Identity
+from logistics.safety.date_limits import USE_BY_IDEAL_DAYS
+from logistics.safety.food_dates import local_today
 from logistics.stock.access import may_handle
 from logistics.tour_distances import RoutingSettings, travel_matrix_for
 from logistics.tours.distribution_access import audit, coordinator_of, distribution_tour_row

@@ -16,10 +16,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import AlreadyDone, InvalidInput, TourClosed
-from logistics.food_dates import local_today
 from logistics.notify import notify_member
 from logistics.people.identity import Identity
 from logistics.pickups.weights import validate_kg
+from logistics.safety.food_dates import local_today
 from logistics.stock.moves import StockShort
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.confirmation import tour_driver

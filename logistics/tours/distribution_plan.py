@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.deliveries.allocation_plan import Candidate
+from logistics.safety.date_limits import USE_BY_IDEAL_DAYS
 from logistics.tour_distances import TravelMatrix
 from logistics.tour_solver import TourPlan, TourStop, TourVehicle, evaluate_order, plan_tour
 from logistics.tours.distribution_rule import (

@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.deliveries.allocation_plan import ASSOCIATION, COLD_CHAINS_COLD, Candidate
 from logistics.deliveries.candidate_places import candidates_for, week_start_of
 from logistics.errors import NotFound, TourClosed
-from logistics.food_dates import local_today
+from logistics.safety.food_dates import local_today
 from logistics.tour_distances import Point
 from logistics.tours.distribution_plan import Receiver, Van
 from logistics.tours.distribution_rule import LotOnHand

@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from logistics.date_limits import USE_BY_IDEAL_DAYS, DatedItem
 from logistics.deliveries.allocation_plan import (
     NO_COLD_STORAGE_OPEN,
     NOBODY_OPEN,
@@ -36,6 +35,7 @@ from logistics.deliveries.allocation_plan import (
     Candidate,
 )
 from logistics.deliveries.allocation_rule import allocate_items
+from logistics.safety.date_limits import USE_BY_IDEAL_DAYS, DatedItem
 
 MIN_LOAD_KG = 5.0
 

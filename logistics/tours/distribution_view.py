@@ -18,8 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.deliveries.allocation_plan import COLD_CHAINS_COLD
 from logistics.errors import NotAllowed
-from logistics.food_dates import local_today
 from logistics.people.identity import Identity
+from logistics.safety.food_dates import local_today
 from logistics.tours.distribution_access import distribution_tour_row, may_read
 from logistics.tours.distribution_reading import reserved_kg
 from logistics.tours.distribution_times import morning_of, reception_window

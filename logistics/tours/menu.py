@@ -9,9 +9,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.errors import NotAllowed
-from logistics.food_dates import local_today
 from logistics.people.identity import Identity
 from logistics.people.permissions import is_coordinator
+from logistics.safety.food_dates import local_today
 from storage.models import Antenna, Tour, Vehicle
 
 RECENT = timedelta(hours=12)  # a tour that left this morning is still shown tonight

@@ -21,8 +21,8 @@ from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from logistics.followups import _association_members
 from logistics.people.identity import Identity
 from logistics.people.permissions import has_role, is_coordinator
-from logistics.recall_matches import RecallPlace, RecallQuery, matching_places
 from logistics.reminders import _coordinators, _Queue
+from logistics.safety.recall_matches import RecallPlace, RecallQuery, matching_places
 from logistics.transaction import transaction
 from storage.food_safety import RECALL_ANSWERS, Recall, RecallNotice
 from storage.models import Antenna, AuditLog, Store

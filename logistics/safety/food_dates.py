@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from logistics.date_limits import USE_BY_IDEAL_DAYS
 from logistics.errors import DomainError
+from logistics.safety.date_limits import USE_BY_IDEAL_DAYS
 
 
 @dataclass(frozen=True)

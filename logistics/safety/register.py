@@ -34,7 +34,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.people.identity import Identity
 from logistics.people.permissions import coordinated_antennas
 from logistics.pickups.donation_progress import PICKED_UP_OR_LATER
-from logistics.register_lines import RegisterLine, pickup_lines, stock_line, stop_lines
+from logistics.safety.register_lines import RegisterLine, pickup_lines, stock_line, stop_lines
 from storage.models import (
     Association,
     AuditLog,

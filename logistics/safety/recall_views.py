@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.errors import NotAllowed, NotFound
 from logistics.people.identity import Identity
 from logistics.people.permissions import has_role, is_coordinator
-from logistics.recalls import LISTED_FOR, recall_reach
+from logistics.safety.recalls import LISTED_FOR, recall_reach
 from storage.food_safety import Recall, RecallNotice
 from storage.models import Antenna, Association, Category, Hub, Member, Store
 

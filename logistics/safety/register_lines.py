@@ -1,5 +1,5 @@
 """The lines of the traceability register: one item in one movement, and how a pickup, a
-delivered stop or a move of a hub's stock becomes lines (see ``logistics.register``)."""
+delivered stop or a move of a hub's stock becomes lines (see ``logistics.safety.register``)."""
 
 from __future__ import annotations
 
