@@ -40,8 +40,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.config_errors import ConfigError, ConfigProblem, line_of, syntax_error, validation_problems
+from logistics.broadcasts.reminders import Timing
 from logistics.network.definition import DEFAULT_TIMEZONE, ClockTime, Network, TimeZoneName
-from logistics.reminders import Timing
 from logistics.safety.food_dates import DateRules
 from logistics.tour_distances import RoutingSettings
 from storage.engine import DEFAULT_DATABASE_URL

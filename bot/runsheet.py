@@ -28,11 +28,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot import cards, formatting, slot_days
 from bot.callbacks import ClaimCb
+from logistics.broadcasts.runsheet import (
+    RUN_SHEET,
+    PendingReceipt,
+    RunSheet,
+    Unreachable,
+    todays_run_sheet,
+)
 from logistics.clock import Clock
 from logistics.people.identity import Identity
 from logistics.people.permissions import coordinated_antennas
 from logistics.pickups.views import DonationView
-from logistics.runsheet import RUN_SHEET, PendingReceipt, RunSheet, Unreachable, todays_run_sheet
 from logistics.tours.views import TourLine
 from storage.models import Outbox
 

@@ -24,11 +24,11 @@ from bot import cards, formatting
 from bot.i18n import N_
 from bot.report_text import losses_text, signed
 from bot.tour_figures_text import day_tour_lines
+from logistics.broadcasts.summary import Summary, todays_summary
 from logistics.clock import Clock
 from logistics.people.identity import Identity
 from logistics.people.permissions import coordinated_antennas
 from logistics.stock.day_figures import HubDay
-from logistics.summary import Summary, todays_summary
 
 CATEGORIES_SHOWN = 20  # keeps the message far below Telegram's 4096 characters
 DUE_SHOWN = 6  # categories per line of food passing its date

@@ -25,10 +25,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 
+from logistics.broadcasts.runsheet import catch_up, queue_run_sheet
+from logistics.broadcasts.summary import catch_up_summaries, queue_summary
+from logistics.broadcasts.weekly import queue_summary_chart
 from logistics.clock import Clock
-from logistics.runsheet import catch_up, queue_run_sheet
-from logistics.summary import catch_up_summaries, queue_summary
-from logistics.weekly import queue_summary_chart
 from storage.models import Antenna
 
 log = logging.getLogger(__name__)

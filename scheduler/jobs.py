@@ -14,10 +14,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import async_sessionmaker
 
+from logistics.broadcasts.followups import due_followups
+from logistics.broadcasts.reminders import DEFAULT_TIMING, Timing, due_reminders
 from logistics.clock import Clock
-from logistics.followups import due_followups
 from logistics.pickups.recurring import open_due_slots
-from logistics.reminders import DEFAULT_TIMING, Timing, due_reminders
 from logistics.safety.recall_followups import due_recall_followups
 from logistics.tour_distances import RoutingSettings
 from scheduler.broadcasts import register_broadcasts

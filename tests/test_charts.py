@@ -22,11 +22,11 @@ from bot.charts import (
 from bot.emulator import _png_size
 from bot.i18n import create_i18n
 from bot.report_text import chart_labels, period_text, report_text
+from logistics.broadcasts.weekly import CategorySeries, WeekChart, queue_summary_chart, week_chart
 from logistics.clock import FixedClock
 from logistics.month_chart import MonthChart, month_chart
 from logistics.periods import Month, month_period
 from logistics.reports import Factors, monthly_report
-from logistics.weekly import CategorySeries, WeekChart, queue_summary_chart, week_chart
 from scheduler.broadcasts import send_summary
 from storage.models import Antenna, Outbox
 from tests.harness import running_bot

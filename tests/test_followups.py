@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from bot.callbacks import DeliverCb, ReceiptCb
 from bot.i18n import create_i18n
 from bot.notifications import render
-from logistics.followups import (
+from logistics.broadcasts.followups import (
     RECEIPT_AFTER,
     RECEIPT_EVERY,
     WEIGHTS_AFTER,

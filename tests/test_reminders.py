@@ -14,7 +14,7 @@ from bot.callbacks import MissedCb, PickupCb
 from bot.config import ReminderTimes
 from bot.i18n import create_i18n
 from bot.notifications import render
-from logistics.reminders import UNCLAIMED_BEFORE, Timing, due_reminders
+from logistics.broadcasts.reminders import UNCLAIMED_BEFORE, Timing, due_reminders
 from scheduler.jobs import REMINDERS
 from storage.models import AuditLog, Donation, Outbox
 from tests.harness import buttons, running_bot

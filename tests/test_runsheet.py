@@ -16,8 +16,8 @@ from bot.callbacks import ClaimCb
 from bot.emulator import parse_html
 from bot.i18n import create_i18n
 from bot.runsheet import render_sheet, utf16
+from logistics.broadcasts.runsheet import catch_up, claim_broadcast, queue_run_sheet, run_sheet
 from logistics.clock import FixedClock
-from logistics.runsheet import catch_up, claim_broadcast, queue_run_sheet, run_sheet
 from scheduler.broadcasts import run_sheet_trigger, send_run_sheet, start_broadcasts
 from scheduler.jobs import create_scheduler
 from storage.models import (

@@ -12,11 +12,11 @@ from sqlmodel import col, select
 from bot.callbacks import MissedCb, PickupCb
 from bot.i18n import create_i18n
 from bot.notifications import render
+from logistics.broadcasts.followups import WEIGHTS_AFTER, WEIGHTS_EVERY, due_followups
+from logistics.broadcasts.reminders import ANSWER_WITHIN, CHECK_AFTER, due_reminders
 from logistics.errors import NotAllowed
-from logistics.followups import WEIGHTS_AFTER, WEIGHTS_EVERY, due_followups
 from logistics.people.identity import identify
 from logistics.pickups.said_collected import SAID, say_collected
-from logistics.reminders import ANSWER_WITHIN, CHECK_AFTER, due_reminders
 from storage.models import AuditLog, Donation, Outbox
 from tests.harness import buttons, running_bot
 from tests.test_runsheet import GROUP, TUESDAY, add_pickup, local

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import select
 
+from logistics.broadcasts.summary import summary
 from logistics.deliveries.receipts import (
     confirm_receipt,
     explain_problem,
@@ -22,7 +23,6 @@ from logistics.periods import Month
 from logistics.pickups.collection import record_pickup
 from logistics.pickups.views import ItemView, donation_view, item_lines
 from logistics.reports import Factors, monthly_report
-from logistics.summary import summary
 from storage.models import AuditLog, Donation, DonationItem, Member, Membership, Receipt
 from tests.test_collection import (
     ALICE,

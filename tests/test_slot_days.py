@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import event
 from sqlmodel import col, select
 
+from logistics.broadcasts.runsheet import todays_run_sheet
 from logistics.people.identity import identify
 from logistics.pickups.calendar import CalendarPickup, SlotWeek, driver_calendar
 from logistics.pickups.claims import drop_standing_claim, set_standing_claim
 from logistics.pickups.driver_lists import antenna_pickups, my_pickups
 from logistics.pickups.recurring import open_due_slots
 from logistics.pickups.slots import remove_slot
-from logistics.runsheet import todays_run_sheet
 from storage.models import Antenna, Donation, RecurringSlot, Store
 
 LUCAS, SOFIE, CLAIRE, JORIS = 100007, 100004, 100001, 100002

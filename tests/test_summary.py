@@ -16,8 +16,8 @@ from bot.formatting import kg as format_kg
 from bot.formatting import number
 from bot.i18n import create_i18n
 from bot.summary import render_summary
+from logistics.broadcasts.summary import queue_summary, summary
 from logistics.clock import FixedClock
-from logistics.summary import queue_summary, summary
 from scheduler.broadcasts import start_broadcasts, summary_trigger
 from storage.models import (
     Antenna,

@@ -24,11 +24,11 @@ from datetime import date, datetime, timedelta
 from sqlmodel import col, select
 
 from bot.i18n import create_i18n
+from logistics.broadcasts.summary import summary
 from logistics.periods import Month
 from logistics.pickups.collection import record_pickup
 from logistics.reports import Factors, monthly_report
 from logistics.stock.moves import take
-from logistics.summary import summary
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.confirmation import confirm_collection_tour

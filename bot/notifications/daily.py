@@ -12,8 +12,8 @@ from bot import runsheet, summary
 from bot.callbacks import ClaimCb, MissedCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered, pickup_note
-from logistics.runsheet import run_sheet as load_run_sheet
-from logistics.summary import summary as load_summary
+from logistics.broadcasts.runsheet import run_sheet as load_run_sheet
+from logistics.broadcasts.summary import summary as load_summary
 
 
 async def run_sheet(ctx: Context, payload: dict) -> Rendered | None:

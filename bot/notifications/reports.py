@@ -7,7 +7,7 @@ from datetime import date
 from bot.charts import render_week_png
 from bot.notifications.base import Context, Rendered
 from bot.report_text import chart_caption, chart_labels
-from logistics.weekly import SUMMARY_CHART, antenna_week_chart
+from logistics.broadcasts.weekly import SUMMARY_CHART, antenna_week_chart
 from storage.models import Antenna
 
 

@@ -1,8 +1,9 @@
 """The driver's "food collected" answer to the missed-collection check, before any kg.
 
 The answer is kept as an audit row (``donation.collected_said`` on the donation): such a
-pickup is no longer flagged missed by ``logistics.reminders``; ``logistics.followups`` reminds
-the driver to record the kg and, still without them, tells the coordinators the kg are missing.
+pickup is no longer flagged missed by ``logistics.broadcasts.reminders``;
+``logistics.broadcasts.followups`` reminds the driver to record the kg and, still without them,
+tells the coordinators the kg are missing.
 """
 
 from __future__ import annotations

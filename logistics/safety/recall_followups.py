@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.reminders import _coordinators, _Queue
+from logistics.broadcasts.reminders import _coordinators, _Queue
 from logistics.safety.recalls import notice_recipients
 from logistics.transaction import take_write_lock
 from storage.food_safety import Recall, RecallNotice

@@ -17,11 +17,11 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.broadcasts.followups import _association_members
+from logistics.broadcasts.reminders import _coordinators, _Queue
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
-from logistics.followups import _association_members
 from logistics.people.identity import Identity
 from logistics.people.permissions import has_role, is_coordinator
-from logistics.reminders import _coordinators, _Queue
 from logistics.safety.recall_matches import RecallPlace, RecallQuery, matching_places
 from logistics.transaction import transaction
 from storage.food_safety import RECALL_ANSWERS, Recall, RecallNotice

@@ -16,7 +16,7 @@ from sqlalchemy import case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.runsheet import day_bounds
+from logistics.broadcasts.runsheet import day_bounds
 from storage.models import LOSS_REASONS, Category, Hub, StockLot, StockMove
 
 DUE_ORDER = ("past", "today", "tomorrow")  # what to hand out (or discard) first

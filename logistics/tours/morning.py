@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.broadcasts.runsheet import insert_broadcast_key, local_day
 from logistics.notify import notify_coordinators
-from logistics.runsheet import insert_broadcast_key, local_day
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.distribution import propose_distribution
 from logistics.transaction import take_write_lock

@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.runsheet import day_bounds, queue_coordinators_once
+from logistics.broadcasts.runsheet import day_bounds, queue_coordinators_once
 from storage.models import Antenna, Category, Donation, DonationItem
 
 SUMMARY_CHART = "summary_chart"

@@ -17,11 +17,11 @@ from sqlalchemy import and_, case
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.broadcasts.runsheet import day_bounds, local_day, queue_coordinators_once
+from logistics.broadcasts.weekly import queue_summary_chart
 from logistics.deliveries.settlement import kept_kg, kept_kg_of_item
-from logistics.runsheet import day_bounds, local_day, queue_coordinators_once
 from logistics.stock.day_figures import HubDay, hub_days
 from logistics.tours.figures import TourFigures, day_tours_figures
-from logistics.weekly import queue_summary_chart
 from storage.models import Antenna, Category, Claim, Delivery, Donation, DonationItem, Receipt
 
 SUMMARY = "summary"

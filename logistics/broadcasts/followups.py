@@ -1,7 +1,7 @@
 """Follow-ups of work left half done: weights not recorded, receipts not confirmed.
 
-Part of the periodic check (next to ``logistics.reminders``), each entry queued exactly once
-under its ``dedupe_key``:
+Part of the periodic check (next to ``logistics.broadcasts.reminders``), each entry queued
+exactly once under its ``dedupe_key``:
 
 - a collected pickup (``picked_up``) whose deliveries are still not recorded ``WEIGHTS_AFTER``
   its window ended: ``weights_reminder`` to its driver, again every ``WEIGHTS_EVERY``;
@@ -28,9 +28,9 @@ from sqlalchemy import and_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from logistics.broadcasts.reminders import _coordinators, _Queue
 from logistics.notify import reachable
 from logistics.pickups.said_collected import said_collected_at
-from logistics.reminders import _coordinators, _Queue
 from logistics.transaction import take_write_lock
 from storage.models import Claim, Delivery, Donation, Member, Membership, Outbox, Receipt
 
