@@ -1,5 +1,5 @@
-"""What every table module shares: the constraint names Alembic needs, CHECK lists, and
-aware UTC times."""
+"""What every table module shares: the constraint names Alembic needs, CHECK lists, the cold
+chains food travels in, and aware UTC times."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
+
+COLD_CHAINS = ("ambient", "chilled", "frozen")
 
 # Named constraints, so that Alembic can alter SQLite tables in batch mode.
 SQLModel.metadata.naming_convention = {
