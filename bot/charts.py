@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter
 
 from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE
 from logistics.broadcasts.weekly import CategorySeries, WeekChart
-from logistics.month_chart import MonthChart
+from logistics.reports.month_chart import MonthChart
 
 WIDTH, HEIGHT, DPI = 12, 8, 100  # inches at 100 dpi: 1200 x 800 pixels
 COLOURS = (

@@ -24,7 +24,7 @@ from bot.i18n import LOCALES, N_, create_i18n
 from bot.register_export import RegisterFiles, make_register
 from bot.report_cli import OUT, ReportRefused, database_url, write_files
 from logistics.clock import Clock, SystemClock
-from logistics.periods import MAX_DAYS, Days, parse_days
+from logistics.reports.periods import MAX_DAYS, Days, parse_days
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import NotMigrated, ensure_migrated
 from storage.models import Antenna, Association, Hub

@@ -38,7 +38,7 @@ from bot.register_table import (
     text_row,
     title,
 )
-from logistics.periods import Days
+from logistics.reports.periods import Days
 from logistics.safety.register import Scope, register_lines
 from logistics.safety.register_lines import RegisterLine
 from storage.models import Antenna, Association, Hub

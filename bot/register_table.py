@@ -17,7 +17,7 @@ from babel.dates import format_date
 from bot import cards, formatting
 from bot.i18n import BABEL_LOCALES, N_
 from bot.report_text import long_date
-from logistics.periods import Days
+from logistics.reports.periods import Days
 from logistics.safety.register_lines import RegisterLine
 
 Cell = str | float | datetime | date | None

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.i18n import N_
-from logistics.reliability import DriverFigures, StoreFigures
-from logistics.reports import Report
+from logistics.reports.monthly import Report
+from logistics.reports.reliability import DriverFigures, StoreFigures
 
 KIND_DRIVER, KIND_STORE = N_("driver"), N_("store")
 HEADERS = (

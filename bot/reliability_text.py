@@ -9,7 +9,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.members_view import short
 from bot.notifications.donations import zero_reason_label
-from logistics.reliability import DriverFigures, Reliability, StoreFigures
+from logistics.reports.reliability import DriverFigures, Reliability, StoreFigures
 
 LINES_SHOWN = 8  # drivers and stores each, heaviest problems first; the files hold them all
 

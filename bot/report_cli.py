@@ -24,8 +24,8 @@ from bot.i18n import LOCALES, N_, create_i18n
 from bot.reports_export import Bundle, make_bundle
 from logistics.clock import Clock, SystemClock
 from logistics.errors import InvalidInput
-from logistics.periods import parse_month
-from logistics.reports import Factors
+from logistics.reports.monthly import Factors
+from logistics.reports.periods import parse_month
 from storage.engine import create_engine, create_session_factory
 from storage.migrate import NotMigrated, ensure_migrated
 from storage.models import Antenna

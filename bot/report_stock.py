@@ -15,7 +15,7 @@ from bot import formatting
 from bot.i18n import N_
 from bot.pdf_table import table_pdf
 from bot.report_text import STOCK_NOTE, month_name, period_text, signed
-from logistics.reports import Report
+from logistics.reports.monthly import Report
 from storage.models import LOSS_REASONS
 
 Cell = str | float | int | None

@@ -19,8 +19,8 @@ from bot import cards, formatting
 from bot.charts import ChartLabels
 from bot.i18n import BABEL_LOCALES, DEFAULT_LOCALE, N_
 from bot.tour_figures_text import tour_lines
-from logistics.periods import Period
-from logistics.reports import DisputeLine, Report
+from logistics.reports.monthly import DisputeLine, Report
+from logistics.reports.periods import Period
 
 LINES_SHOWN = 10  # of each breakdown in the message; the files hold them all
 STOCK_NOTE = N_(

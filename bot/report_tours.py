@@ -17,7 +17,7 @@ from bot.i18n import N_
 from bot.pdf_table import table_pdf
 from bot.report_text import month_name, period_text
 from bot.tour_figures_text import TOURS_NOTE
-from logistics.reports import Report, VehicleMonth
+from logistics.reports.monthly import Report, VehicleMonth
 from logistics.tours.figures import antenna_totals
 
 Cell = str | float | int | None

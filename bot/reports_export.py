@@ -40,9 +40,9 @@ from bot.report_text import (
     report_text,
 )
 from bot.report_tours import tours_pdf, tours_pdf_name, tours_table
-from logistics.month_chart import MonthChart, month_chart
-from logistics.periods import Month
-from logistics.reports import Factors, Report, monthly_report
+from logistics.reports.month_chart import MonthChart, month_chart
+from logistics.reports.monthly import Factors, Report, monthly_report
+from logistics.reports.periods import Month
 from storage.models import Antenna
 
 Cell = str | float | int | None  # None: a figure that does not apply (left empty)

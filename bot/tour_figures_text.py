@@ -16,7 +16,7 @@ from aiogram.utils.i18n import ngettext
 
 from bot import cards, formatting
 from bot.i18n import N_
-from logistics.reports import Report
+from logistics.reports.monthly import Report
 from logistics.tours.figures import TourFigures, VehicleMonth, antenna_totals
 
 TOURS_NOTE = N_(

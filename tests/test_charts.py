@@ -24,9 +24,9 @@ from bot.i18n import create_i18n
 from bot.report_text import chart_labels, period_text, report_text
 from logistics.broadcasts.weekly import CategorySeries, WeekChart, queue_summary_chart, week_chart
 from logistics.clock import FixedClock
-from logistics.month_chart import MonthChart, month_chart
-from logistics.periods import Month, month_period
-from logistics.reports import Factors, monthly_report
+from logistics.reports.month_chart import MonthChart, month_chart
+from logistics.reports.monthly import Factors, monthly_report
+from logistics.reports.periods import Month, month_period
 from scheduler.broadcasts import send_summary
 from storage.models import Antenna, Outbox
 from tests.harness import running_bot

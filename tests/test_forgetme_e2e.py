@@ -17,8 +17,8 @@ from sqlmodel import SQLModel, select
 from bot.callbacks import AnnounceCb, DeliverCb, ForgetCb, PickupCb, ReceiptCb
 from logistics.broadcasts.summary import summary
 from logistics.network.seed import seed_network
-from logistics.periods import Month
-from logistics.reports import Factors, monthly_report
+from logistics.reports.monthly import Factors, monthly_report
+from logistics.reports.periods import Month
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Member
 from tests.harness import buttons, running_bot

@@ -10,12 +10,12 @@ from sqlmodel import select
 from bot.callbacks import MAX_ID, HistoryCb
 from bot.config import load_settings
 from logistics.errors import NotAllowed, NotFound
-from logistics.history import donation_history, recent_donations
 from logistics.network.seed import seed_network
 from logistics.people.erasure import forget_member
 from logistics.people.identity import identify
 from logistics.pickups.claims import claim_pickup
 from logistics.pickups.release import release_claim
+from logistics.reports.history import donation_history, recent_donations
 from storage.engine import create_engine, create_session_factory
 from storage.models import AuditLog, Member
 from tests.harness import ROOT, buttons, running_bot

@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.i18n import create_i18n
 from bot.register_export import make_register
-from logistics.periods import Days
+from logistics.reports.periods import Days
 from logistics.safety.register import Scope, register_lines
 from storage.models import Antenna, Association, Hub, StockLot
 from tests.hub_stock_world import (

@@ -22,8 +22,8 @@ from bot.report_text import report_text
 from bot.reports_export import to_csv, to_xlsx
 from bot.summary import render_summary
 from logistics.broadcasts.summary import summary
-from logistics.periods import Month
-from logistics.reports import monthly_report
+from logistics.reports.monthly import monthly_report
+from logistics.reports.periods import Month
 from storage.models import Antenna, Outbox, StockLot
 from tests.harness import running_bot
 from tests.hub_stock_world import HUB, IXELLES, NNBSP, build_hub_stock_world, ids_of, pdf_words

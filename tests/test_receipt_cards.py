@@ -11,8 +11,8 @@ import pytest
 from bot import cards
 from bot.handlers.history import entry_line
 from bot.i18n import create_i18n
-from logistics.history import HistoryEntry, Person
 from logistics.pickups.views import DonationView, ItemView, StopView
+from logistics.reports.history import HistoryEntry, Person
 
 WHEN = datetime(2026, 3, 10, 17, 0, tzinfo=UTC)
 

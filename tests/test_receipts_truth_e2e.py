@@ -15,8 +15,8 @@ from sqlmodel import col, select
 
 from bot.callbacks import AnnounceCb, DeliverCb, PickupCb, ProblemCb, ReceiptCb, SettleCb
 from logistics.broadcasts.summary import summary
-from logistics.periods import Month
-from logistics.reports import Factors, monthly_report
+from logistics.reports.monthly import Factors, monthly_report
+from logistics.reports.periods import Month
 from storage.engine import create_engine, create_session_factory
 from storage.models import Association, AuditLog, Delivery, Member, Receipt
 from tests.harness import running_bot

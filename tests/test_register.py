@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from logistics.errors import InvalidInput
-from logistics.periods import Days, parse_days
+from logistics.reports.periods import Days, parse_days
 from logistics.safety.register import Scope, register_lines
 from storage.models import Antenna, Association, Hub
 from tests.register_world import build_register_world

@@ -14,12 +14,13 @@ from sqlmodel import select
 from bot.i18n import create_i18n
 from bot.reliability_text import reliability_text
 from logistics.people.identity import identify
-from logistics.periods import Month
 from logistics.pickups.claims import claim_pickup
 from logistics.pickups.collection import record_pickup
 from logistics.pickups.recurring import nothing_today, open_due_slots
 from logistics.pickups.release import release_claim
-from logistics.reliability import (
+from logistics.reports.monthly import Factors, monthly_report
+from logistics.reports.periods import Month
+from logistics.reports.reliability import (
     DriverFigures,
     DriverReliability,
     Reliability,
@@ -27,7 +28,6 @@ from logistics.reliability import (
     StoreReliability,
     driver_figures,
 )
-from logistics.reports import Factors, monthly_report
 from storage.models import (
     ZERO_REASONS,
     Antenna,

@@ -17,8 +17,8 @@ from bot.emulator import _png_size
 from bot.i18n import create_i18n
 from bot.reports_export import to_csv, to_xlsx
 from logistics.errors import InvalidInput
-from logistics.periods import Month, parse_month
-from logistics.reports import Factors, monthly_report
+from logistics.reports.monthly import Factors, monthly_report
+from logistics.reports.periods import Month, parse_month
 from storage.models import (
     Antenna,
     Association,

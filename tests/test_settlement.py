@@ -19,10 +19,10 @@ from logistics.deliveries.receipts import (
 )
 from logistics.deliveries.settlement import StopFigures, counted_kg, delivered_total, settle_receipt
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, NotOpen, NotYetOpen
-from logistics.periods import Month
 from logistics.pickups.collection import record_pickup
 from logistics.pickups.views import ItemView, donation_view, item_lines
-from logistics.reports import Factors, monthly_report
+from logistics.reports.monthly import Factors, monthly_report
+from logistics.reports.periods import Month
 from storage.models import AuditLog, Donation, DonationItem, Member, Membership, Receipt
 from tests.test_collection import (
     ALICE,

@@ -25,9 +25,9 @@ from sqlmodel import col, select
 
 from bot.i18n import create_i18n
 from logistics.broadcasts.summary import summary
-from logistics.periods import Month
 from logistics.pickups.collection import record_pickup
-from logistics.reports import Factors, monthly_report
+from logistics.reports.monthly import Factors, monthly_report
+from logistics.reports.periods import Month
 from logistics.stock.moves import take
 from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour

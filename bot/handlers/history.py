@@ -1,4 +1,4 @@
-"""/history for coordinators: who did what to a pickup, and when (``logistics.history``).
+"""/history for coordinators: who did what to a pickup, and when (``logistics.reports.history``).
 
 ``/history 12`` shows pickup number 12; ``/history`` alone offers the antenna's latest
 pickups as buttons. Times are Brussels local time, people by name, or "erased person" after
@@ -21,14 +21,14 @@ from bot import cards, formatting
 from bot.callbacks import HistoryCb
 from bot.refusals import status_label
 from logistics.errors import NotAllowed, NotFound
-from logistics.history import (
+from logistics.people.identity import Identity
+from logistics.reports.history import (
     DonationHistory,
     HistoryEntry,
     Person,
     donation_history,
     recent_donations,
 )
-from logistics.people.identity import Identity
 
 MESSAGE_BUDGET = 3800  # characters, below Telegram's 4096
 TZ = "Europe/Brussels"

@@ -34,7 +34,7 @@ from logistics.people.invites import AlreadyMember, invite_places
 from logistics.people.members import LastCoordinator
 from logistics.people.permissions import coordinated_antennas
 from logistics.pickups.slots import slots_held
-from logistics.reliability import driver_figures
+from logistics.reports.reliability import driver_figures
 from storage.models import ROLES
 
 

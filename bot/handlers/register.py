@@ -22,7 +22,7 @@ from bot.register_export import make_register
 from logistics.clock import Clock
 from logistics.errors import InvalidInput
 from logistics.people.identity import Identity
-from logistics.periods import MAX_DAYS, parse_days
+from logistics.reports.periods import MAX_DAYS, parse_days
 from logistics.safety.register import register_scopes
 from storage.models import Antenna, Association
 

@@ -20,8 +20,8 @@ from logistics.clock import Clock
 from logistics.errors import InvalidInput
 from logistics.people.identity import Identity
 from logistics.people.permissions import coordinated_antennas
-from logistics.periods import parse_month
-from logistics.reports import Factors
+from logistics.reports.monthly import Factors
+from logistics.reports.periods import parse_month
 from storage.models import Antenna
 
 

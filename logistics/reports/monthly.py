@@ -26,9 +26,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.periods import Month, Period, month_period
-from logistics.reliability import Reliability, Window, reliability
-from logistics.report_queries import (
+from logistics.reports.periods import Month, Period, month_period
+from logistics.reports.queries import (
     AntennaLine,
     CategoryLine,
     DestinationLine,
@@ -40,6 +39,7 @@ from logistics.report_queries import (
     dispute_lines,
     store_lines,
 )
+from logistics.reports.reliability import Reliability, Window, reliability
 from logistics.stock.month_figures import HubMonth, hub_months
 from logistics.tours.figures import TourFigures, VehicleMonth, tour_figures, vehicle_months
 from storage.models import Antenna, Donation

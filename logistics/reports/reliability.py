@@ -23,7 +23,7 @@ from sqlalchemy import and_, case, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from logistics.periods import Month, this_month
+from logistics.reports.periods import Month, this_month
 from storage.models import ZERO_REASONS, Antenna, Claim, Donation, Member, Store
 
 RECENT = timedelta(days=90)  # local days: today and the 89 before

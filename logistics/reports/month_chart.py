@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.broadcasts.weekly import CategorySeries, heaviest_first, kg_per_day
-from logistics.periods import Period
+from logistics.reports.periods import Period
 
 
 @dataclass(frozen=True)
