@@ -19,8 +19,8 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
-from logistics.tour_distances import Point, TravelMatrix, travel_matrix
-from logistics.tour_solver import TourStop, TourVehicle
+from logistics.tours.distances import Point, TravelMatrix, travel_matrix
+from logistics.tours.solver import TourStop, TourVehicle
 
 # Approximate centres (town halls or main squares) of the 19 communes, in decimal degrees.
 COMMUNES: dict[str, Point] = {

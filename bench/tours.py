@@ -3,8 +3,8 @@ bench.tours``): how long planning a 25-stop tour takes, and how much shorter it 
 order a person would take, the stores by the start of their window.
 
 For each seed and each way of setting windows (see :mod:`bench.brussels`) it times the whole
-planning (travel matrix and :func:`~logistics.tour_solver.plan_tour`), then evaluates with
-:func:`~logistics.tour_solver.evaluate_order`, from the hub and back:
+planning (travel matrix and :func:`~logistics.tours.solver.plan_tour`), then evaluates with
+:func:`~logistics.tours.solver.evaluate_order`, from the hub and back:
 
 - the window-start order of all 25 stores (what a person would drive, late or not);
 - the window-start order of the stores the solver served (the same stores as its tour).
@@ -30,8 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.brussels import STORES, Windows, evening_tour
-from logistics.tour_distances import travel_matrix
-from logistics.tour_solver import DEFAULT_EXPLORATION, TourPlan, TourStop, evaluate_order, plan_tour
+from logistics.tours.distances import travel_matrix
+from logistics.tours.solver import (
+    DEFAULT_EXPLORATION,
+    TourPlan,
+    TourStop,
+    evaluate_order,
+    plan_tour,
+)
 
 RESULTS = Path(__file__).with_name("results-tours.json")
 SCENARIOS: tuple[Windows, ...] = ("specified", "agreed")

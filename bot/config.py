@@ -43,7 +43,7 @@ from bot.config_errors import ConfigError, ConfigProblem, line_of, syntax_error,
 from logistics.broadcasts.reminders import Timing
 from logistics.network.definition import DEFAULT_TIMEZONE, ClockTime, Network, TimeZoneName
 from logistics.safety.food_dates import DateRules
-from logistics.tour_distances import RoutingSettings
+from logistics.tours.distances import RoutingSettings
 from storage.engine import DEFAULT_DATABASE_URL
 
 __all__ = ["ENV_VARS", "BotDefaults", "ConfigError", "ConfigProblem", "Settings", "load_settings"]

@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot import cards, formatting
 from bot.callbacks import TourCb, TourDeliverCb
 from bot.tour_text import Heading, heading_lines, map_url, stop_moves
-from logistics.tours.distribution_view import DistributionTour, LotInfo, StopLine
+from logistics.tours.distribution.view import DistributionTour, LotInfo, StopLine
 
 
 def fit(text: str, limit: int = 4096) -> str:

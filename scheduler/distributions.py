@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from logistics.clock import Clock
 from logistics.errors import DomainError
-from logistics.tour_distances import RoutingSettings
+from logistics.tours.distances import RoutingSettings
 from logistics.tours.morning import distribution_due, hubs_to_propose, propose_morning
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from logistics.broadcasts.reminders import DEFAULT_TIMING, Timing, due_reminders
 from logistics.clock import Clock
 from logistics.pickups.recurring import open_due_slots
 from logistics.safety.recall_followups import due_recall_followups
-from logistics.tour_distances import RoutingSettings
+from logistics.tours.distances import RoutingSettings
 from scheduler.broadcasts import register_broadcasts
 from scheduler.distributions import register_distributions
 

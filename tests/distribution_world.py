@@ -204,10 +204,10 @@ async def call(session_factory, use_case, telegram_id: int | None, **kwargs):
 async def evaluated(session_factory, tour, capacity_kg: float = 800, refrigerated: bool = True):
     """The solver's own evaluation of the tour's stored order (great-circle roads): what the
     stored arrivals and the view's problems must say."""
-    from logistics.tour_distances import Point, travel_matrix
-    from logistics.tour_solver import TourStop, TourVehicle, evaluate_order
-    from logistics.tours.distribution_plan import SERVICE_S
-    from logistics.tours.distribution_times import morning_of
+    from logistics.tours.distances import Point, travel_matrix
+    from logistics.tours.distribution.plan import SERVICE_S
+    from logistics.tours.distribution.times import morning_of
+    from logistics.tours.solver import TourStop, TourVehicle, evaluate_order
 
     async with session_factory() as s:
         places = {a.id: a for a in (await s.exec(select(Association))).all()}

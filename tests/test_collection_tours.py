@@ -15,9 +15,9 @@ from logistics.pickups.claims import claim_pickup
 from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.pickups.release import release_claim
 from logistics.stock.balance import stock_balances
-from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.confirmation import confirm_collection_tour
+from logistics.tours.distances import RoutingSettings
 from logistics.tours.editing import edit_stop
 from logistics.tours.menu import driven_tours, planned_tours, vehicle_day, vehicles_to_plan
 from logistics.tours.views import tour_view

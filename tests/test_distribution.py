@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import col, select
 
 from logistics.errors import NotAllowed, NotFound, TourClosed
-from logistics.tours.distribution import propose_distribution
-from logistics.tours.distribution_plan import SERVICE_S
+from logistics.tours.distribution.plan import SERVICE_S
+from logistics.tours.distribution.proposal import propose_distribution
 from storage.models import (
     Association,
     AuditLog,
@@ -392,7 +392,7 @@ async def test_the_tours_common_view_reads_a_distribution_tour(session_factory, 
 
 
 async def test_the_hub_lists_its_tours_of_the_day(session_factory, world, now):
-    from logistics.tours.distribution import distribution_tours
+    from logistics.tours.distribution.proposal import distribution_tours
 
     await stock_of_the_week(session_factory, world, now)
     proposed = await propose(session_factory, now, world)

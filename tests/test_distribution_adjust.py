@@ -10,8 +10,7 @@ from sqlmodel import col, select
 
 from logistics.errors import AlreadyDone, InvalidInput, NotAllowed, TourClosed
 from logistics.stock.moves import StockShort
-from logistics.tours.distribution import propose_distribution
-from logistics.tours.distribution_adjust import (
+from logistics.tours.distribution.adjust import (
     confirm_tour,
     drop_load,
     move_stop,
@@ -19,7 +18,8 @@ from logistics.tours.distribution_adjust import (
     reorder_tour,
     set_load_kg,
 )
-from logistics.tours.distribution_view import distribution_tour
+from logistics.tours.distribution.proposal import propose_distribution
+from logistics.tours.distribution.view import distribution_tour
 from storage.models import Association, AuditLog, Tour, TourLoad, TourStop
 from tests.distribution_world import (
     ALICE,

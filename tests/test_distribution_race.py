@@ -10,15 +10,15 @@ from datetime import timedelta
 import pytest
 from sqlmodel import col, select
 
-import logistics.tours.distribution as distribution
+import logistics.tours.distribution.proposal as distribution
 from logistics.errors import AlreadyDone, InvalidInput
 from logistics.people.identity import identify
 from logistics.stock.balance import negative_lots, stock_balances
 from logistics.stock.moves import StockShort, record_loss
-from logistics.tours.distribution import propose_distribution
-from logistics.tours.distribution_adjust import confirm_tour, move_stop, set_load_kg
-from logistics.tours.distribution_record import record_stop_delivered
-from logistics.tours.distribution_view import distribution_tour
+from logistics.tours.distribution.adjust import confirm_tour, move_stop, set_load_kg
+from logistics.tours.distribution.proposal import propose_distribution
+from logistics.tours.distribution.record import record_stop_delivered
+from logistics.tours.distribution.view import distribution_tour
 from storage.models import AuditLog, Member, Membership, StockLot, StockMove, Tour, TourLoad
 from tests.distribution_world import (
     COORDINATOR,

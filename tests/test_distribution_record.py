@@ -13,14 +13,14 @@ from logistics.people.identity import identify
 from logistics.safety.register import Scope, stock_lines
 from logistics.stock.balance import negative_lots, stock_balances
 from logistics.stock.moves import StockShort, record_loss
-from logistics.tours.distribution import propose_distribution
-from logistics.tours.distribution_adjust import confirm_tour, set_load_kg
-from logistics.tours.distribution_record import (
+from logistics.tours.distribution.adjust import confirm_tour, set_load_kg
+from logistics.tours.distribution.proposal import propose_distribution
+from logistics.tours.distribution.record import (
     LoadShort,
     record_stop_delivered,
     record_stop_nothing,
 )
-from logistics.tours.distribution_view import distribution_tour
+from logistics.tours.distribution.view import distribution_tour
 from storage.models import AuditLog, StockLot, StockMove, Tour, TourStop
 from tests.distribution_world import (
     ALICE,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from logistics.deliveries.allocation_plan import Candidate
 from logistics.network.hours import parse_weekly
-from logistics.tours.distribution_rule import (
+from logistics.tours.distribution.rule import (
     MIN_LOAD_KG,
     NO_COLD_STORAGE,
     NOBODY_RECEIVES,
@@ -21,7 +21,7 @@ from logistics.tours.distribution_rule import (
     LotOnHand,
     place_lots,
 )
-from logistics.tours.distribution_times import morning_of, reception_window
+from logistics.tours.distribution.times import morning_of, reception_window
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 DAY = date(2026, 3, 11)  # a Wednesday

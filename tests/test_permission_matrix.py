@@ -31,10 +31,10 @@ from logistics.pickups.collection import record_delivery, record_pickup
 from logistics.pickups.recurring import open_due_slots
 from logistics.safety.recall_matches import RecallQuery
 from logistics.safety.recalls import confirm_recall
-from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
-from logistics.tours.distribution import propose_distribution
-from logistics.tours.distribution_adjust import confirm_tour
+from logistics.tours.distances import RoutingSettings
+from logistics.tours.distribution.adjust import confirm_tour
+from logistics.tours.distribution.proposal import propose_distribution
 from storage.engine import create_engine, create_session_factory
 from storage.food_safety import RecallNotice
 from storage.models import (

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 from pydantic import ValidationError
 
-from logistics.tour_distances import (
+from logistics.tours.distances import (
     OsrmError,
     Point,
     RoutingSettings,
@@ -192,7 +192,7 @@ async def _not_json(request: web.Request) -> web.Response:
 async def test_a_failing_osrm_falls_back_to_the_great_circle(osrm_server, handler, caplog):
     url = await osrm_server(handler)
     settings = RoutingSettings(osrm_url=url, detour_factor=1.4, speed_kmh=20)
-    with caplog.at_level(logging.WARNING, logger="logistics.tour_distances"):
+    with caplog.at_level(logging.WARNING, logger="logistics.tours.distances"):
         matrix = await travel_matrix_for([FLAGEY, HELMET], settings)
 
     assert matrix == travel_matrix([FLAGEY, HELMET], detour_factor=1.4, speed_kmh=20)
@@ -203,7 +203,7 @@ async def test_a_failing_osrm_falls_back_to_the_great_circle(osrm_server, handle
 
 async def test_a_refused_connection_falls_back_to_the_great_circle(caplog):
     settings = RoutingSettings(osrm_url=f"http://127.0.0.1:{_closed_port()}")
-    with caplog.at_level(logging.WARNING, logger="logistics.tour_distances"):
+    with caplog.at_level(logging.WARNING, logger="logistics.tours.distances"):
         matrix = await travel_matrix_for([FLAGEY, HELMET, GRAND_PLACE_BRUSSELS], settings)
     assert matrix.source == "great_circle"
     assert matrix == travel_matrix([FLAGEY, HELMET, GRAND_PLACE_BRUSSELS])
@@ -217,7 +217,7 @@ async def test_osrm_matrix_itself_raises_on_failure(osrm_server):
 
 
 async def test_without_a_server_no_request_and_no_warning(caplog):
-    with caplog.at_level(logging.WARNING, logger="logistics.tour_distances"):
+    with caplog.at_level(logging.WARNING, logger="logistics.tours.distances"):
         matrix = await travel_matrix_for([FLAGEY, HELMET], RoutingSettings())
     assert matrix.source == "great_circle"
     assert caplog.records == []

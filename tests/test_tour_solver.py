@@ -8,8 +8,8 @@ from itertools import pairwise
 
 import pytest
 
-from logistics.tour_distances import Point, TravelMatrix, travel_matrix
-from logistics.tour_solver import TourStop, TourVehicle, evaluate_order, plan_tour
+from logistics.tours.distances import Point, TravelMatrix, travel_matrix
+from logistics.tours.solver import TourStop, TourVehicle, evaluate_order, plan_tour
 
 H = 3600
 HUB = Point(50.8425, 4.3230)  # Cureghem, Anderlecht

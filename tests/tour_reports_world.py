@@ -29,9 +29,9 @@ from logistics.pickups.collection import record_pickup
 from logistics.reports.monthly import Factors, monthly_report
 from logistics.reports.periods import Month
 from logistics.stock.moves import take
-from logistics.tour_distances import RoutingSettings
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.confirmation import confirm_collection_tour
+from logistics.tours.distances import RoutingSettings
 from logistics.tours.unloading import unload_at_hub
 from storage.models import StockLot, Tour, TourLoad, TourStop
 from tests.tour_world import (

@@ -27,15 +27,15 @@ from logistics.errors import DomainError, NotAllowed
 from logistics.people.identity import Identity
 from logistics.people.permissions import is_coordinator
 from logistics.tours.confirmation import tour_drivers
-from logistics.tours.distribution import propose_distribution
-from logistics.tours.distribution_adjust import (
+from logistics.tours.distribution.adjust import (
     confirm_tour,
     move_stop,
     remove_stop,
     reorder_tour,
 )
-from logistics.tours.distribution_record import record_stop_delivered, record_stop_nothing
-from logistics.tours.distribution_view import DistributionTour, distribution_tour
+from logistics.tours.distribution.proposal import propose_distribution
+from logistics.tours.distribution.record import record_stop_delivered, record_stop_nothing
+from logistics.tours.distribution.view import DistributionTour, distribution_tour
 from storage.models import Tour
 
 LIMIT = 4096

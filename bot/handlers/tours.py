@@ -25,8 +25,8 @@ from logistics.people.identity import Identity
 from logistics.people.permissions import coordinated_antennas, is_coordinator
 from logistics.tours.collection import propose_collection_tour
 from logistics.tours.confirmation import confirm_collection_tour, load_tour, tour_drivers
-from logistics.tours.distribution import propose_distribution
-from logistics.tours.distribution_view import distribution_tour
+from logistics.tours.distribution.proposal import propose_distribution
+from logistics.tours.distribution.view import distribution_tour
 from logistics.tours.editing import edit_stop
 from logistics.tours.menu import driven_tours, vehicle_day
 from logistics.tours.unloading import unload_at_hub

@@ -13,8 +13,8 @@ from bot.distribution_text import (
 )
 from bot.notifications.base import Context, Rendered
 from bot.tour_text import sheet_keyboard, tour_text
-from logistics.tours.distribution_access import distribution_tour_row
-from logistics.tours.distribution_view import view_of_tour
+from logistics.tours.distribution.access import distribution_tour_row
+from logistics.tours.distribution.view import view_of_tour
 from logistics.tours.views import tour_view
 
 

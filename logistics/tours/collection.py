@@ -19,12 +19,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.errors import InvalidInput, NotFound
 from logistics.people.identity import Identity
 from logistics.people.permissions import acting_as
-from logistics.tour_distances import Point, RoutingSettings, TravelMatrix, travel_matrix_for
-from logistics.tour_plans import TourPlan, TourVehicle, evaluate_order
-from logistics.tour_solver import TourStop as SolverStop
-from logistics.tour_solver import plan_tour
 from logistics.tours.collection_saving import save_collection_proposal
+from logistics.tours.distances import Point, RoutingSettings, TravelMatrix, travel_matrix_for
 from logistics.tours.geography import Clock, evening_shift, point_of
+from logistics.tours.plans import TourPlan, TourVehicle, evaluate_order
+from logistics.tours.solver import TourStop as SolverStop
+from logistics.tours.solver import plan_tour
 from storage.models import Antenna, Donation, DonationItem, Hub, Store, Tour, TourStop, Vehicle
 
 SERVICE_S = 600  # ten minutes at a store: parking, loading the crates, a word with the staff

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.audit import audit
 from logistics.people.identity import Identity
-from logistics.tour_plans import TourPlan
+from logistics.tours.plans import TourPlan
 from logistics.transaction import transaction
 from storage.models import Donation, Tour, TourLoad, TourStop
 

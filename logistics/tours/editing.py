@@ -16,10 +16,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.audit import audit
 from logistics.errors import InvalidInput, NotFound, TourClosed
 from logistics.people.identity import Identity
-from logistics.tour_distances import RoutingSettings, travel_matrix_for
-from logistics.tour_plans import TourPlan, evaluate_order
 from logistics.tours.collection import CollectionInputs, collection_inputs
 from logistics.tours.confirmation import load_tour
+from logistics.tours.distances import RoutingSettings, travel_matrix_for
+from logistics.tours.plans import TourPlan, evaluate_order
 from logistics.transaction import transaction
 from storage.models import Tour, TourStop
 

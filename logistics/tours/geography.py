@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from logistics.network.hours import parse_weekly
-from logistics.tour_distances import Point
+from logistics.tours.distances import Point
 from storage.models import Hub
 
 DAY_S = 24 * 3600

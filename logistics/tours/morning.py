@@ -12,8 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from logistics.broadcasts.runsheet import insert_broadcast_key, local_day
 from logistics.notify import notify_coordinators
-from logistics.tour_distances import RoutingSettings
-from logistics.tours.distribution import propose_distribution
+from logistics.tours.distances import RoutingSettings
+from logistics.tours.distribution.proposal import propose_distribution
 from logistics.transaction import take_write_lock
 from storage.models import Antenna, Hub, StockLot, Vehicle
 

@@ -128,7 +128,7 @@ async def tour_view(session: AsyncSession, tour_id: int) -> TourView | None:
         planned_km=round(tour.planned_m / 1000, 1),
         planned_minutes=round(tour.planned_s / 60),
         # pickups left out; a distribution tour keeps lots and associations there instead
-        # (logistics.tours.distribution_view reads them)
+        # (logistics.tours.distribution.view reads them)
         left_out=tuple((int(i), str(r)) for i, r in tour.left_out)
         if tour.kind == "collection"
         else (),

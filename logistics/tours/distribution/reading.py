@@ -23,10 +23,10 @@ from logistics.deliveries.allocation_plan import ASSOCIATION, COLD_CHAINS_COLD, 
 from logistics.deliveries.candidate_places import candidates_for, week_start_of
 from logistics.errors import NotFound, TourClosed
 from logistics.safety.food_dates import local_today
-from logistics.tour_distances import Point
-from logistics.tours.distribution_plan import Receiver, Van
-from logistics.tours.distribution_rule import LotOnHand
-from logistics.tours.distribution_times import Morning, morning_of, reception_window
+from logistics.tours.distances import Point
+from logistics.tours.distribution.plan import Receiver, Van
+from logistics.tours.distribution.rule import LotOnHand
+from logistics.tours.distribution.times import Morning, morning_of, reception_window
 from logistics.tours.geography import point_of
 from storage.models import (
     Antenna,

@@ -21,25 +21,25 @@ from logistics.people.identity import Identity
 from logistics.pickups.weights import validate_kg
 from logistics.safety.food_dates import local_today
 from logistics.stock.moves import StockShort
-from logistics.tour_distances import RoutingSettings
 from logistics.tours.confirmation import tour_driver
-from logistics.tours.distribution_access import (
+from logistics.tours.distances import RoutingSettings
+from logistics.tours.distribution.access import (
     audit,
     coordinator_of,
     distribution_tour_row,
     fresh,
 )
-from logistics.tours.distribution_plan import RouteStop
-from logistics.tours.distribution_reading import reserved_kg
-from logistics.tours.distribution_route import (
+from logistics.tours.distribution.plan import RouteStop
+from logistics.tours.distribution.reading import reserved_kg
+from logistics.tours.distribution.route import (
     ATTEMPTS,
     RouteSnapshot,
     TourChanged,
     editable,
     rearrange,
 )
-from logistics.tours.distribution_rule import REMOVED
-from logistics.tours.distribution_view import DistributionTour, view_of_tour
+from logistics.tours.distribution.rule import REMOVED
+from logistics.tours.distribution.view import DistributionTour, view_of_tour
 from logistics.transaction import transaction
 from storage.models import Antenna, StockLot, TourLoad, TourStop
 

@@ -16,9 +16,8 @@ from datetime import datetime
 
 from logistics.deliveries.allocation_plan import Candidate
 from logistics.safety.date_limits import USE_BY_IDEAL_DAYS
-from logistics.tour_distances import TravelMatrix
-from logistics.tour_solver import TourPlan, TourStop, TourVehicle, evaluate_order, plan_tour
-from logistics.tours.distribution_rule import (
+from logistics.tours.distances import TravelMatrix
+from logistics.tours.distribution.rule import (
     OUT_OF_REACH,
     VAN_FULL,
     VAN_NOT_REFRIGERATED,
@@ -28,7 +27,8 @@ from logistics.tours.distribution_rule import (
     PlannedLoad,
     place_lots,
 )
-from logistics.tours.distribution_times import Morning
+from logistics.tours.distribution.times import Morning
+from logistics.tours.solver import TourPlan, TourStop, TourVehicle, evaluate_order, plan_tour
 
 SERVICE_S = 10 * 60  # at each association: parking, unloading, a signature
 ROUNDS = 3  # placements tried, each without the associations the van could not reach

@@ -12,7 +12,7 @@ act on: "cold_chain" (send a refrigerated van), "capacity" (a second trip or a b
 What VROOM leaves out is explained as "capacity" when the stop's kg would not fit on top of
 the planned load, as "window" otherwise. The plan is the same for the same input: VROOM runs
 on one thread, and every figure of the result is computed by
-:func:`~logistics.tour_plans.evaluate_order`, the same as for a coordinator's own order.
+:func:`~logistics.tours.plans.evaluate_order`, the same as for a coordinator's own order.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 
 import vroom
 
-from logistics.tour_distances import TravelMatrix
-from logistics.tour_plans import (
+from logistics.tours.distances import TravelMatrix
+from logistics.tours.plans import (
     PlannedStop,
     Reason,
     StopKind,

@@ -9,7 +9,7 @@ same way.
 
 Times are whole seconds from a reference instant of the caller's choice (midnight of the
 tour's day, for instance); places are indices into a
-:class:`~logistics.tour_distances.TravelMatrix`.
+:class:`~logistics.tours.distances.TravelMatrix`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from logistics.tour_distances import TravelMatrix
+from logistics.tours.distances import TravelMatrix
 
 # Why a stop cannot be (or should not be) on the tour: chilled or frozen food in a van
 # without cooling; more kg than the van holds; its window cannot be met.

@@ -21,11 +21,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.deliveries.allocation_plan import COLD_CHAINS_COLD
 from logistics.errors import DomainError, InvalidInput, TourClosed
 from logistics.people.identity import Identity
-from logistics.tour_distances import Point, RoutingSettings, travel_matrix_for
-from logistics.tours.distribution_access import audit, coordinator_of, distribution_tour_row
-from logistics.tours.distribution_plan import Route, RouteStop, Van, evaluate, solve
-from logistics.tours.distribution_rule import REMOVED
-from logistics.tours.distribution_times import Morning, morning_of, reception_window
+from logistics.tours.distances import Point, RoutingSettings, travel_matrix_for
+from logistics.tours.distribution.access import audit, coordinator_of, distribution_tour_row
+from logistics.tours.distribution.plan import Route, RouteStop, Van, evaluate, solve
+from logistics.tours.distribution.rule import REMOVED
+from logistics.tours.distribution.times import Morning, morning_of, reception_window
 from logistics.tours.geography import point_of
 from logistics.transaction import transaction
 from storage.models import Antenna, Association, Hub, StockLot, TourLoad, TourStop, Vehicle

@@ -20,9 +20,9 @@ from logistics.deliveries.allocation_plan import COLD_CHAINS_COLD
 from logistics.errors import NotAllowed
 from logistics.people.identity import Identity
 from logistics.safety.food_dates import local_today
-from logistics.tours.distribution_access import distribution_tour_row, may_read
-from logistics.tours.distribution_reading import reserved_kg
-from logistics.tours.distribution_times import morning_of, reception_window
+from logistics.tours.distribution.access import distribution_tour_row, may_read
+from logistics.tours.distribution.reading import reserved_kg
+from logistics.tours.distribution.times import morning_of, reception_window
 from storage.models import (
     Antenna,
     Association,

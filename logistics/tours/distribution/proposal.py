@@ -29,11 +29,11 @@ from logistics.people.identity import Identity
 from logistics.safety.date_limits import USE_BY_IDEAL_DAYS
 from logistics.safety.food_dates import local_today
 from logistics.stock.access import may_handle
-from logistics.tour_distances import RoutingSettings, travel_matrix_for
-from logistics.tours.distribution_access import audit, coordinator_of, distribution_tour_row
-from logistics.tours.distribution_plan import DistributionPlan, plan_distribution
-from logistics.tours.distribution_reading import HubDay, read_hub_day, reserved_kg
-from logistics.tours.distribution_view import DistributionTour, view_of_tour
+from logistics.tours.distances import RoutingSettings, travel_matrix_for
+from logistics.tours.distribution.access import audit, coordinator_of, distribution_tour_row
+from logistics.tours.distribution.plan import DistributionPlan, plan_distribution
+from logistics.tours.distribution.reading import HubDay, read_hub_day, reserved_kg
+from logistics.tours.distribution.view import DistributionTour, view_of_tour
 from logistics.transaction import transaction
 from storage.models import Hub, StockLot, Tour, TourLoad, TourStop, Vehicle
 

@@ -22,13 +22,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from logistics.errors import AlreadyDone, InvalidInput, TourClosed
 from logistics.people.identity import Identity
 from logistics.stock.moves import StockShort, take
-from logistics.tours.distribution_access import (
+from logistics.tours.distribution.access import (
     audit,
     distribution_tour_row,
     fresh,
     recorder_of,
 )
-from logistics.tours.distribution_view import DistributionTour, view_of_tour
+from logistics.tours.distribution.view import DistributionTour, view_of_tour
 from logistics.transaction import transaction
 from storage.models import StockLot, TourLoad, TourStop
 
