@@ -1,5 +1,5 @@
-"""The shape of the code, checked: imports run one way between the layers and no module imports
-itself back through others.
+"""The shape of the code, checked: imports run one way between the layers, no module imports
+itself back through others, and no product module outgrows a reading in one sitting.
 
 Every import counts, including those inside a function or under ``TYPE_CHECKING``: a circle a
 reader has to follow is a circle, whether Python resolves it at start or later.
@@ -15,6 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Lower layers first: a module may import its own layer and the layers after it in this list.
 LAYERS = ("bot", "scheduler", "logistics", "storage")
+
+# Migrations are frozen records of the schema at a date, never edited once released.
+MAX_LINES = 300
+EXEMPT = ("storage/migrations/versions/",)
 
 
 def product_files() -> Iterator[Path]:
@@ -118,6 +122,16 @@ def test_imports_never_run_up_a_layer():
         if layer_of(target) < layer_of(source)
     )
     assert upward == []
+
+
+def test_no_product_module_is_over_300_lines():
+    long = sorted(
+        f"{path.relative_to(ROOT)}: {lines} lines"
+        for path in product_files()
+        if not str(path.relative_to(ROOT)).startswith(EXEMPT)
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    )
+    assert long == []
 
 
 def test_the_checks_see_a_circle_and_an_upward_import():
