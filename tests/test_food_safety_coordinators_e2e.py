@@ -24,8 +24,8 @@ from storage.models import (
     Hub,
     Store,
 )
+from tests.antenna_day import button_data, last_with_button, set_everyone_language
 from tests.harness import running_bot
-from tests.test_daily_loop import button_data, last_with_button, set_everyone_language
 
 MARC, CLAIRE, JORIS = 100003, 100001, 100002
 GROUP = -1001000000001

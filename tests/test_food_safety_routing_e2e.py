@@ -15,8 +15,8 @@ from bot.callbacks import AnnounceCb, DeliverCb, PickupCb, ProblemCb, ReceiptCb,
 from bot.config import FoodSafety
 from storage.engine import create_engine, create_session_factory
 from storage.models import Association, Delivery, DonationItem
+from tests.antenna_day import button_data, last_with_button, set_everyone_language
 from tests.harness import running_bot
-from tests.test_daily_loop import button_data, last_with_button, set_everyone_language
 
 GROUP = -1001000000001  # the Ixelles antenna's group (French and Dutch)
 MARC, SOFIE, CLAIRE, PIETER = 100003, 100004, 100001, 100008

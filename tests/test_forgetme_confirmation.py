@@ -15,8 +15,8 @@ from logistics.people import erasure_request
 from logistics.people.erasure_request import VALID, NotAsked, answers, check_answer
 from storage.engine import create_engine, create_session_factory
 from storage.models import Member
+from tests.antenna_day import set_everyone_language
 from tests.harness import buttons, running_bot
-from tests.test_daily_loop import set_everyone_language
 
 MARC, ANNE = 100003, 100006
 REFUSED = "Cette confirmation n'est pas (ou plus) valable\u202f: rien n'a été effacé."

@@ -14,18 +14,25 @@ from typing import Any
 from sqlalchemy import func, make_url, text
 from sqlmodel import SQLModel, select
 
-from bot.callbacks import AnnounceCb, DeliverCb, ForgetCb, PickupCb, ReceiptCb
+from bot.callbacks import ForgetCb
 from logistics.broadcasts.summary import summary
 from logistics.network.seed import seed_network
 from logistics.reports.monthly import Factors, monthly_report
 from logistics.reports.periods import Month
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Member
+from tests.antenna_day import (
+    CAST,
+    GROUP,
+    LUCAS,
+    MARC,
+    SOFIE,
+    WORDS,
+    play_the_day,
+    set_everyone_language,
+)
 from tests.harness import buttons, running_bot
-from tests.test_daily_loop import WORDS, button_data, last_with_button, set_everyone_language
 
-GROUP = -1001000000001
-MARC, SOFIE, LUCAS, CLAIRE, ANNE, PIETER = 100003, 100004, 100007, 100001, 100006, 100008
 STRANGER = 555002
 MONTH_END = datetime(2026, 3, 31, 20, 0, tzinfo=UTC)  # the report of March, as read at its end
 PROFILES = {  # what a join would have recorded: Telegram username and phone
@@ -156,64 +163,6 @@ def written_in(files: list[Path], people: list[dict]) -> list[str]:
     ]
 
 
-async def a_day(fake_api, clock, people) -> int:
-    """Announce, race for the claim, collect, deliver two stops, confirm and dispute (the day
-    of test_daily_loop, in French); returns the winning driver."""
-    words = WORDS["fr"]
-    fake_api.send_text(people[MARC], words["announce"])
-    await fake_api.wait_for(method="sendMessage", chat_id=MARC)
-    fake_api.press_button(people[MARC], fake_api.last_message(MARC), AnnounceCb(action="ok").pack())
-    await fake_api.wait_for(
-        lambda: fake_api.sent(GROUP) and fake_api.sent(SOFIE) and fake_api.sent(LUCAS), timeout=15
-    )
-    card = fake_api.sent(GROUP)[0]
-    claim = button_data(card, "cl")[0]
-    fake_api.press_button(people[SOFIE], card, claim)
-    fake_api.press_button(people[LUCAS], card, claim)
-    await fake_api.wait_for(method="answerCallbackQuery", count=2)
-    await fake_api.wait_for(lambda: words["claimed"] in fake_api.sent(GROUP)[0]["text"])
-    winner = SOFIE if "Sofie" in fake_api.sent(GROUP)[0]["text"] else LUCAS
-
-    clock.set(datetime(2026, 3, 10, 17, 40, tzinfo=UTC))
-    panel = last_with_button(fake_api, winner, "pu")
-    total = PickupCb.unpack(button_data(panel, "pu")[1])
-    fake_api.press_button(people[winner], panel, total.pack())
-    await fake_api.wait_for(method="sendMessage", chat_id=winner)
-    fake_api.send_text(people[winner], "31,5")
-    await fake_api.wait_for(lambda: words["collected"] in fake_api.sent(GROUP)[0]["text"])
-
-    clock.set(datetime(2026, 3, 11, 8, 30, tzinfo=UTC))
-    panel = last_with_button(fake_api, winner, "dl")
-    stops = [DeliverCb.unpack(d) for d in button_data(panel, "dl")]
-    planned = [s for s in stops if s.action == "planned"]
-    other = [s for s in stops if s.action == "kg"]
-    fake_api.press_button(people[winner], panel, planned[0].pack())
-    await fake_api.wait_for(method="answerCallbackQuery")
-    panel = last_with_button(fake_api, winner, "dl")
-    fake_api.press_button(people[winner], panel, other[1].pack())
-    await fake_api.wait_for(method="sendMessage", chat_id=winner)
-    fake_api.send_text(people[winner], "14")
-    await fake_api.wait_for(method="sendMessage", chat_id=winner)
-
-    await fake_api.wait_for(
-        lambda: (
-            any(button_data(m, "rc") for m in fake_api.sent(ANNE))
-            and any(button_data(m, "rc") for m in fake_api.sent(PIETER))
-        ),
-        timeout=15,
-    )
-    anne = last_with_button(fake_api, ANNE, "rc")
-    ok = next(d for d in button_data(anne, "rc") if ReceiptCb.unpack(d).action == "ok")
-    fake_api.press_button(people[ANNE], anne, ok)
-    pieter = last_with_button(fake_api, PIETER, "rc")
-    diff = next(d for d in button_data(pieter, "rc") if ReceiptCb.unpack(d).action == "diff")
-    fake_api.press_button(people[PIETER], pieter, diff)
-    await fake_api.wait_for(method="sendMessage", chat_id=PIETER)
-    fake_api.send_text(people[PIETER], "10")
-    await fake_api.wait_for(lambda: words["disputed"] in fake_api.sent(GROUP)[0]["text"])
-    return winner
-
-
 async def forget(fake_api, user: dict, *, confirm: bool) -> str:
     """/forgetme, then the confirm or cancel button; returns what the question became."""
     chat = user["id"]
@@ -240,19 +189,12 @@ async def test_forgetme_after_a_day_leaves_no_trace_and_the_same_figures(setting
             language_code="fr",
             username=PROFILES.get(tid, ("", ""))[0] or None,
         )
-        for tid, name in [
-            (MARC, "Marc"),
-            (SOFIE, "Sofie"),
-            (LUCAS, "Lucas"),
-            (CLAIRE, "Claire"),
-            (ANNE, "Anne"),
-            (PIETER, "Pieter"),
-        ]
+        for tid, name in CAST
     }
     stranger = fake_api.user(STRANGER, first_name="Eve", language_code="fr")
     try:
         async with running_bot(settings, clock=clock):
-            winner = await a_day(fake_api, clock, people)
+            winner = (await play_the_day(fake_api, clock, people, WORDS["fr"])).winner
             loser = LUCAS if winner == SOFIE else SOFIE
             await fake_api.wait_idle()
             before = await db.figures()

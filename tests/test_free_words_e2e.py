@@ -9,8 +9,8 @@ from sqlmodel import select
 from bot.callbacks import AnnounceCb
 from storage.engine import create_engine, create_session_factory
 from storage.models import Donation
+from tests.antenna_day import set_everyone_language
 from tests.harness import buttons, running_bot
-from tests.test_daily_loop import set_everyone_language
 from tests.test_hostile_input import NON_TEXT, send_content
 
 MARC, SOFIE, LUCAS, STRANGER, GROUP = 100003, 100004, 100007, 999001, -1001000000001

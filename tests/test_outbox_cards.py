@@ -14,8 +14,8 @@ from bot.outbox import OutboxSender
 from logistics.notify import CARD, refresh_card
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Outbox
+from tests.antenna_day import button_data, set_everyone_language
 from tests.harness import running_bot
-from tests.test_daily_loop import button_data, set_everyone_language
 
 GROUP = -1001000000001
 MARC, SOFIE, LUCAS = 100003, 100004, 100007

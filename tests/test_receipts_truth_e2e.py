@@ -19,8 +19,8 @@ from logistics.reports.monthly import Factors, monthly_report
 from logistics.reports.periods import Month
 from storage.engine import create_engine, create_session_factory
 from storage.models import Association, AuditLog, Delivery, Member, Receipt
+from tests.antenna_day import button_data, last_with_button, set_everyone_language
 from tests.harness import running_bot
-from tests.test_daily_loop import button_data, last_with_button, set_everyone_language
 from tests.test_invites import DEPUTY, add_suspended_coordinator
 
 GROUP = -1001000000001  # the Ixelles antenna's group (French and Dutch)

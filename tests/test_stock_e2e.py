@@ -16,6 +16,7 @@ from bot.callbacks import StockCb, StockLossCb, StockLotCb
 from logistics.stock.balance import stock_balances
 from storage.engine import create_engine, create_session_factory
 from storage.models import AuditLog, Member, Membership, StockLot, StockMove
+from tests.antenna_day import set_everyone_language
 from tests.harness import buttons, running_bot
 from tests.invariants import assert_consistent, database_snapshot
 from tests.stock_world import (
@@ -28,7 +29,6 @@ from tests.stock_world import (
     deliver_to_hub,
     stock_rows,
 )
-from tests.test_daily_loop import set_everyone_language
 
 ANNE, LUCAS, JORIS, STRANGER = 100006, 100007, 100002, 999001
 N = "\u202f"

@@ -15,9 +15,9 @@ from sqlmodel import select
 from bot.callbacks import InviteCb, MemberCb
 from storage.engine import create_engine, create_session_factory
 from storage.models import Hub, Member, Membership
+from tests.antenna_day import set_everyone_language
 from tests.harness import buttons, running_bot
 from tests.stock_world import CLAIRE, HELENE, deliver_to_hub
-from tests.test_daily_loop import set_everyone_language
 from tests.test_first_contact import never_opened
 from tests.test_stock_e2e import WORDS, press, say
 

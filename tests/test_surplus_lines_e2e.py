@@ -11,8 +11,8 @@ from bot.callbacks import AnnounceCb, LineCb
 from logistics.announcements.announce_lines import line_check
 from storage.engine import create_engine, create_session_factory
 from storage.models import Category, Donation, DonationItem
+from tests.antenna_day import set_everyone_language
 from tests.harness import buttons, running_bot
-from tests.test_daily_loop import set_everyone_language
 
 MARC, GROUP = 100003, -1001000000001
 WORDS = {
