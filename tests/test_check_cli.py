@@ -20,7 +20,7 @@ from logistics.invariants import CHECKS, stock_problems
 from logistics.stock.moves import record_loss
 from storage.models import Membership, StockLot, StockMove
 from tests.invariants import check_invariants
-from tests.stock_rules_world import (
+from tests.stock.stock_rules_world import (
     STAFF,
     Item,
     act,

@@ -1,0 +1,472 @@
+"""How store managers really write at closing time, in French and in Dutch: typos, everyday
+food words, times as they say them, and both languages in one message.
+
+Each case states what a person reading it would take from it: the items (category key,
+quantity, unit, cold chain), the window (``"HH:MM-HH:MM"``, ``+1`` for tomorrow, None when the
+text gives none) and the words that carry nothing (greetings, thanks) and may be left over.
+``python -m tests.announcements.phrasings_score`` measures the share the parser fully understands.
+"""
+
+from __future__ import annotations
+
+from tests.announcements.surplus_phrasings import (
+    BREAD,
+    DAIRY,
+    DRINKS,
+    DRY,
+    EGGS,
+    FISH,
+    FROZEN,
+    MEALS,
+    MEAT,
+    TINS,
+    VEG,
+    Case,
+)
+
+COLD = {BREAD: "ambient", DAIRY: "chilled", MEAT: "chilled", FISH: "chilled", EGGS: "ambient"}
+COLD |= {FROZEN: "frozen", VEG: "ambient", MEALS: "chilled", DRY: "ambient", TINS: "ambient"}
+COLD |= {DRINKS: "ambient"}
+
+
+def case(text: str, items: str, window: str | None = None, *noise: str) -> Case:
+    """``case("20 kg pain", "pain 20 kg")``; items as ``key quantity unit [cold]``, ``;``-joined."""
+    parsed = []
+    for spec in filter(None, (s.strip() for s in items.split(";"))):
+        key, quantity, unit, *cold = spec.split()
+        parsed.append((key, float(quantity), unit, cold[0] if cold else COLD[key]))
+    return Case(text, parsed, window, tuple(noise))
+
+
+def dated(text: str, items: str, dates: str, window: str | None = None, *noise: str) -> Case:
+    """A case with dates: ``dates`` per item, ``;``-joined, as ``u2026-12-05`` (use-by),
+    ``b2026-12-31`` (best-before), ``lA123`` (lot), space-separated, or ``-`` for none."""
+    found = []
+    for spec in (s.strip() for s in dates.split(";")):
+        values = {"u": None, "b": None, "l": None}
+        for part in spec.split():
+            if part != "-":
+                values[part[0]] = part[1:]
+        found.append((values["u"], values["b"], values["l"]))
+    return case(text, items, window, *noise)._replace(dates=tuple(found))
+
+
+# Read on Tuesday 10 March 2026: a date without a year is the next one, unless a few days past.
+FRENCH_DATED: list[Case] = [
+    dated("3 caisses yaourts DLC 05/12", "produits-laitiers 3 crate", "u2026-12-05"),
+    dated("yaourts 20 pots dlc 14/03", "produits-laitiers 20 piece", "u2026-03-14"),
+    dated("10 kg poulet jusqu'au 12 mars", "viande 10 kg", "u2026-03-12"),
+    dated("4 kg saumon à consommer jusqu'au 13 mars", "poisson 4 kg", "u2026-03-13"),
+    dated("6 kg pâtes DDM 10/01", "epicerie-seche 6 kg", "b2027-01-10"),
+    dated("conserves 2 caisses DDM 12/2027", "conserves 2 crate", "b2027-12-31"),
+    dated("3 caisses fromage DLC 15/03 lot A123", "produits-laitiers 3 crate", "u2026-03-15 lA123"),
+    dated(
+        "20 kg pain, 2 caisses yaourts DLC 13/03 18h-19h",
+        "pain 20 kg; produits-laitiers 2 crate",
+        "-; u2026-03-13",
+        "18:00-19:00",
+    ),
+    dated("5 kg haché jusqu'au 11/03", "viande 5 kg", "u2026-03-11"),
+    dated("lait 12 litres DLC 16-03", "produits-laitiers 12 litre", "u2026-03-16"),
+    dated("plats préparés 8 pièces DLC 11.03", "plats-prepares 8 piece", "u2026-03-11"),
+    dated(
+        "biscuits 3 kg à consommer de préférence avant le 30/04",
+        "epicerie-seche 3 kg",
+        "b2026-04-30",
+    ),
+    dated("4 caisses de yaourts dlc 5/3", "produits-laitiers 4 crate", "u2026-03-05"),
+    dated("2 kg charcuterie DLC 14 mars lot 4567", "viande 2 kg", "u2026-03-14 l4567"),
+    dated(
+        "3 caisses yaourts 12/03 et 10 kg pain",
+        "produits-laitiers 3 crate; pain 10 kg",
+        "u2026-03-12; -",
+    ),
+    dated("surgelés 10 kg DDM 06/2026", "surgeles 10 kg", "b2026-06-30"),
+]
+DUTCH_DATED: list[Case] = [
+    dated("3 bakken yoghurt tgt 5/12", "produits-laitiers 3 crate", "u2026-12-05"),
+    dated("kip 6 kg TGT 12/03", "viande 6 kg", "u2026-03-12"),
+    dated("zalm 4 kg te gebruiken tot 13 maart", "poisson 4 kg", "u2026-03-13"),
+    dated("melk 10 liter houdbaar tot 31-12", "produits-laitiers 10 litre", "b2026-12-31"),
+    dated("pasta 8 kg THT 12/2026", "epicerie-seche 8 kg", "b2026-12-31"),
+    dated("rijst 5 kg ten minste houdbaar tot 1 juni", "epicerie-seche 5 kg", "b2026-06-01"),
+    dated("kaas 2 kg tgt 14/03 lotnummer 4567", "produits-laitiers 2 kg", "u2026-03-14 l4567"),
+    dated(
+        "brood 12 kg, yoghurt 2 bakken tgt 11/03 18u-19u",
+        "pain 12 kg; produits-laitiers 2 crate",
+        "-; u2026-03-11",
+        "18:00-19:00",
+    ),
+    dated("gehakt 3 kg te gebruiken tot 6 december", "viande 3 kg", "u2026-12-06"),
+    dated("blikken 2 bakken THT 01/2027", "conserves 2 crate", "b2027-01-31"),
+    dated("broodjes 15 stuks tgt 10/03", "plats-prepares 15 piece", "u2026-03-10"),
+    dated("yoghurt 30 potjes TGT 8/3", "produits-laitiers 30 piece", "u2026-03-08"),
+    dated("kabeljauw 3 kg tgt 12-03 lot B77", "poisson 3 kg", "u2026-03-12 lB77"),
+    dated("koekjes 4 kg tenminste houdbaar tot 20/05", "epicerie-seche 4 kg", "b2026-05-20"),
+    dated(
+        "melk 6 liter 13/03 en 5 kg appels",
+        "produits-laitiers 6 litre; fruits-legumes 5 kg",
+        "u2026-03-13; -",
+    ),
+    dated("eieren 4 dozen THT 25 maart", "oeufs 4 piece", "b2026-03-25"),
+]
+
+
+FRENCH: list[Case] = [
+    case("20 kg pain 18h", "pain 20 kg", "18:00-19:00"),
+    case("15kg pian", "pain 15 kg"),
+    case("10 kg de pian et 3 caises de yaourt", "pain 10 kg; produits-laitiers 3 crate"),
+    case("4 caises yaourt avant 20h", "produits-laitiers 4 crate", "19:00-20:00"),
+    case("12 kg pommes de terre vers 18h", "fruits-legumes 12 kg", "18:00-19:00"),
+    case("5 kg oignons, 3 kg champignons", "fruits-legumes 5 kg; fruits-legumes 3 kg"),
+    case("laitue 10 pièces avant 20h", "fruits-legumes 10 piece", "19:00-20:00"),
+    case("tomates 6 kg vers 18h", "fruits-legumes 6 kg", "18:00-19:00"),
+    case("3 cageots de patates", "fruits-legumes 3 crate"),
+    case(
+        "2 caisses de poireaux et 1 caisse de carottes",
+        "fruits-legumes 2 crate; fruits-legumes 1 crate",
+    ),
+    case("chicons 4 kg", "fruits-legumes 4 kg"),
+    case("8 kg de courgettes, 3 kg d'aubergines", "fruits-legumes 8 kg; fruits-legumes 3 kg"),
+    case(
+        "bananes 10 kg, pommes 5 kg, poires 3 kg",
+        "fruits-legumes 10 kg; fruits-legumes 5 kg; fruits-legumes 3 kg",
+    ),
+    case(
+        "2 caisses d'oranges et 1 caisse de citrons",
+        "fruits-legumes 2 crate; fruits-legumes 1 crate",
+    ),
+    case("fraises 12 barquettes", "fruits-legumes 12 piece"),
+    case("1 palette de pommes de terre demain 10h-12h", "fruits-legumes 1 pallet", "10:00-12:00+1"),
+    case("épinards 2 kg, brocoli 3 kg", "fruits-legumes 2 kg; fruits-legumes 3 kg"),
+    case("6 concombres et 10 poivrons", "fruits-legumes 6 piece; fruits-legumes 10 piece"),
+    case("haricots verts 4 kg avant 19h30", "fruits-legumes 4 kg", "18:30-19:30"),
+    case("salade 15 pièces, tomate 5 kg", "fruits-legumes 15 piece; fruits-legumes 5 kg"),
+    case("legumes 10kg fruits 8kg", "fruits-legumes 10 kg; fruits-legumes 8 kg"),
+    case("tomattes 3 kg", "fruits-legumes 3 kg"),
+    case("3 kg de champigons", "fruits-legumes 3 kg"),
+    case("oignions 5 kg", "fruits-legumes 5 kg"),
+    case("pommes de tere 10 kg", "fruits-legumes 10 kg"),
+    case("carrottes 4 kg", "fruits-legumes 4 kg"),
+    case("25 baguettes et 30 croissants vers 19h", "pain 25 piece; pain 30 piece", "19:00-20:00"),
+    case("pain de mie 12 pièces", "pain 12 piece"),
+    case("3 bacs de couques", "pain 3 crate"),
+    case("40 pistolets ce soir", "pain 40 piece", "18:00-20:00"),
+    case("pains au chocolat 20 pcs", "pain 20 piece"),
+    case("brioches 8 pièces d'ici 19h", "pain 8 piece", "18:00-19:00"),
+    case("10 kg de pains", "pain 10 kg"),
+    case("pain 10kg", "pain 10 kg"),
+    case("Pian 8 kg", "pain 8 kg"),
+    case("baguetes 15", "pain 15 piece"),
+    case("croisants 24 pièces", "pain 24 piece"),
+    case("viennoiseries 2 bacs à partir de 18h30", "pain 2 crate", "18:30-19:30"),
+    case("yaourts 3 caisses, fromage 2 kg", "produits-laitiers 3 crate; produits-laitiers 2 kg"),
+    case("yahourts 40 pièces", "produits-laitiers 40 piece"),
+    case("yogourt 2 caisses", "produits-laitiers 2 crate"),
+    case("lait 24 litres", "produits-laitiers 24 litre"),
+    case("fromage 3 kilos", "produits-laitiers 3 kg"),
+    case("fromages 2kg, beurre 1 kg", "produits-laitiers 2 kg; produits-laitiers 1 kg"),
+    case("fromaje 2 kg", "produits-laitiers 2 kg"),
+    case("crème fraîche 10 pots", "produits-laitiers 10 piece"),
+    case("mozzarella 20 pièces", "produits-laitiers 20 piece"),
+    case("laitages 2 bacs", "produits-laitiers 2 crate"),
+    case("poulet 5 kg, jambon 2 kg", "viande 5 kg; viande 2 kg"),
+    case("steaks hachés 3 kg", "viande 3 kg"),
+    case("saucisses 4 kg réfrigérées", "viande 4 kg"),
+    case("dinde 2 kg vers 18h30", "viande 2 kg", "18:30-19:30"),
+    case("viande 6 kg, poisson 3 kg", "viande 6 kg; poisson 3 kg"),
+    case("saumon 2 kg, crevettes 1 kg", "poisson 2 kg; poisson 1 kg"),
+    case("moules 5 kg", "poisson 5 kg"),
+    case("œufs 3 caisses", "oeufs 3 crate"),
+    case("oeufs 60 pcs", "oeufs 60 piece"),
+    case("surgelés 3 caisses", "surgeles 3 crate"),
+    case("glace 2 bacs", "surgeles 2 crate"),
+    case("lasagnes 10 pièces, quiches 5 pièces", "plats-prepares 10 piece; plats-prepares 5 piece"),
+    case("repas 20 portions", "plats-prepares 20 piece"),
+    case("sandwichs 15 pcs vers 19h", "plats-prepares 15 piece", "19:00-20:00"),
+    case("soupe 6 litres", "plats-prepares 6 litre"),
+    case("pizzas 8 pièces", "plats-prepares 8 piece"),
+    case("pâtes 10 kg, riz 5 kg", "epicerie-seche 10 kg; epicerie-seche 5 kg"),
+    case("biscuits 3 caisses, chocolat 2 kg", "epicerie-seche 3 crate; epicerie-seche 2 kg"),
+    case(
+        "farine 5 kg, sucre 3 kg, huile 6 litres",
+        "epicerie-seche 5 kg; epicerie-seche 3 kg; epicerie-seche 6 litre",
+    ),
+    case("café 2 kg", "epicerie-seche 2 kg"),
+    case("conserves 2 caisses", "conserves 2 crate"),
+    case("boîtes de conserve 30 pièces", "conserves 30 piece"),
+    case("eau 2 palettes", "boissons 2 pallet"),
+    case("jus 12 litres, limonade 6 litres", "boissons 12 litre; boissons 6 litre"),
+    case("canettes 24 pièces", "boissons 24 piece"),
+    case(
+        "Bonjour, 20 kg pain et 5 kg légumes vers 18h. Merci !",
+        "pain 20 kg; fruits-legumes 5 kg",
+        "18:00-19:00",
+        "Bonjour",
+        "Merci !",
+    ),
+    case("Bonsoir ce soir 10 kg de pain", "pain 10 kg", "18:00-20:00", "Bonsoir"),
+    case(
+        "Aujourd'hui 8 kg de pain, passage avant 20h svp",
+        "pain 8 kg",
+        "19:00-20:00",
+        "passage",
+        "svp",
+    ),
+    case("demain 5 kg pain entre 9h et 10h", "pain 5 kg", "09:00-10:00+1"),
+    case("15 kg pain de 18h à 19h30", "pain 15 kg", "18:00-19:30"),
+    case("pain 10 kg 18h30-19h", "pain 10 kg", "18:30-19:00"),
+    case("pain 10 kg jusqu'à 19h", "pain 10 kg", "18:00-19:00"),
+    case("pain 10 kg au plus tard à 20h", "pain 10 kg", "19:00-20:00"),
+    case("pain 10 kg dès 18h", "pain 10 kg", "18:00-19:00"),
+    case("pain 10 kg après 19h", "pain 10 kg", "19:00-20:00"),
+    case("pain 10 kg pour 19h", "pain 10 kg", "18:00-19:00"),
+    case(
+        "10 kg pain, 2 bakken melk ce soir", "pain 10 kg; produits-laitiers 2 crate", "18:00-20:00"
+    ),
+    case("20 kg de pain et 12 kg broot vers 18h", "pain 20 kg; pain 12 kg", "18:00-19:00"),
+    case(
+        "invendus du jour : 20 kg pain, 5 kg légumes",
+        "pain 20 kg; fruits-legumes 5 kg",
+        None,
+        "invendus du jour :",
+    ),
+    case("🥖 20 kg pain", "pain 20 kg", None, "🥖"),
+    case("20kilos de pain", "pain 20 kg"),
+    case("± 10 kg de légumes", "fruits-legumes 10 kg"),
+    case("10 à 12 kg de pommes", "fruits-legumes 12 kg"),
+    case("24 bouteilles d'eau et 12 bouteilles de jus", "boissons 24 piece; boissons 12 piece"),
+    case("pain 10 kg 18 h 30", "pain 10 kg", "18:30-19:30"),
+    case("pain 10 kg à 18h00", "pain 10 kg", "18:00-19:00"),
+    case("pain 10 kg 18H-19H", "pain 10 kg", "18:00-19:00"),
+    case(
+        "Pain: 10kg / Yaourt: 2 caisses / Légumes: 5kg",
+        "pain 10 kg; produits-laitiers 2 crate; fruits-legumes 5 kg",
+    ),
+    case(
+        "5 paquets de pâtes et 3 paquets de riz", "epicerie-seche 5 piece; epicerie-seche 3 piece"
+    ),
+    case("poulet congelé 4 kg", "viande 4 kg frozen"),
+    case("légumes frais 6 kg", "fruits-legumes 6 kg chilled"),
+    case("un bac de pain et deux bacs de fruits", "pain 1 crate; fruits-legumes 2 crate"),
+    case(
+        "Slt! Reste 3 caisses de légumes et 10 kg de pain pr ce soir",
+        "fruits-legumes 3 crate; pain 10 kg",
+        "18:00-20:00",
+        "Slt!",
+        "Reste",
+        "pr",
+    ),
+    case(
+        "6kg pommes 4kg poires 2kg raisins",
+        "fruits-legumes 6 kg; fruits-legumes 4 kg; fruits-legumes 2 kg",
+    ),
+    case("yaourt aux fruits 30 pots", "produits-laitiers 30 piece", None, "aux fruits"),
+    case("2 cagettes de tomates cerises", "fruits-legumes 2 crate", None, "cerises"),
+    case(
+        "Pain: 12kg\nViennoiseries: 3kg\nÀ prendre entre 19h et 19h30",
+        "pain 12 kg; pain 3 kg",
+        "19:00-19:30",
+        "À prendre",
+    ),
+    case("8 kg de carottes vers 19h30 merci", "fruits-legumes 8 kg", "19:30-20:30", "merci"),
+    case("jambon 1,5 kg et fromage 2,5 kg", "viande 1.5 kg; produits-laitiers 2.5 kg"),
+    case("3 plateaux de sandwichs", "", None, "3 plateaux de sandwichs"),
+    case("lait demi écrémé 12 litres", "produits-laitiers 12 litre", None, "demi écrémé"),
+    case(
+        "épicerie: 2 caisses de conserves, 5 kg de riz",
+        "conserves 2 crate; epicerie-seche 5 kg",
+        None,
+        "épicerie:",
+    ),
+    case("10 kg de pains gris avant 19h", "pain 10 kg", "18:00-19:00"),
+    case("Oignons 10kg Patates 20kg", "fruits-legumes 10 kg; fruits-legumes 20 kg"),
+    case("15 kg de fruits abîmés mais bons", "fruits-legumes 15 kg", None, "abîmés mais bons"),
+    case("quiche lorraine 4 pièces", "plats-prepares 4 piece", None, "lorraine"),
+    case(
+        "yaourts périmés demain 20 pièces", "produits-laitiers 20 piece", "18:00-20:00+1", "périmés"
+    ),
+]
+
+DUTCH: list[Case] = [
+    case("15 kg broot", "pain 15 kg"),
+    case("12 kg broot, 3 bakken melk", "pain 12 kg; produits-laitiers 3 crate"),
+    case("brood 10 kg tegen 19u", "pain 10 kg", "18:00-19:00"),
+    case("brood 10 kg voor 20u", "pain 10 kg", "19:00-20:00"),
+    case("brood 10 kg rond 18u", "pain 10 kg", "18:00-19:00"),
+    case("brood 10 kg omstreeks 18u30", "pain 10 kg", "18:30-19:30"),
+    case("brood 10 kg ten laatste om 19u", "pain 10 kg", "18:00-19:00"),
+    case("brood 10 kg uiterlijk 20u", "pain 10 kg", "19:00-20:00"),
+    case("brood 10 kg vanaf 18u30", "pain 10 kg", "18:30-19:30"),
+    case("brood 10 kg tussen 18u en 19u", "pain 10 kg", "18:00-19:00"),
+    case("brood 10 kg van 18 tot 19u", "pain 10 kg", "18:00-19:00"),
+    case("brood 10 kg om 19u", "pain 10 kg", "19:00-20:00"),
+    case("brood 10 kg 18u-19u30", "pain 10 kg", "18:00-19:30"),
+    case("brood 10 kg morgen tussen 9u en 10u", "pain 10 kg", "09:00-10:00+1"),
+    case("brood 10 kg vanavond", "pain 10 kg", "18:00-20:00"),
+    case("brod 6 kg", "pain 6 kg"),
+    case("bruin brood 12 stuks", "pain 12 piece"),
+    case("witbrood 10 stuks, koffiekoeken 20 stuks", "pain 10 piece; pain 20 piece"),
+    case("30 pistolets", "pain 30 piece"),
+    case("stokbrood 8 stuks tegen 19u", "pain 8 piece", "18:00-19:00"),
+    case("croissants 2 bakken", "pain 2 crate"),
+    case("kramiek 4 stuks", "pain 4 piece"),
+    case("aardappelen 20 kg", "fruits-legumes 20 kg"),
+    case("aardappels 2 bakken", "fruits-legumes 2 crate"),
+    case("patatten 10 kg", "fruits-legumes 10 kg"),
+    case("ajuinen 5 kg", "fruits-legumes 5 kg"),
+    case("uien 3 kg", "fruits-legumes 3 kg"),
+    case("champignons 2 kg, sla 10 stuks", "fruits-legumes 2 kg; fruits-legumes 10 piece"),
+    case("kropsla 12 stuks", "fruits-legumes 12 piece"),
+    case("tomaten 5 kg rond 18u", "fruits-legumes 5 kg", "18:00-19:00"),
+    case("wortelen 4 kg, prei 3 kg", "fruits-legumes 4 kg; fruits-legumes 3 kg"),
+    case("witloof 3 kg", "fruits-legumes 3 kg"),
+    case("komkommers 8 stuks, paprika 10 stuks", "fruits-legumes 8 piece; fruits-legumes 10 piece"),
+    case("bloemkool 4 stuks", "fruits-legumes 4 piece"),
+    case("spinazie 2 kg", "fruits-legumes 2 kg"),
+    case(
+        "appels 6 kg, peren 4 kg, bananen 5 kg",
+        "fruits-legumes 6 kg; fruits-legumes 4 kg; fruits-legumes 5 kg",
+    ),
+    case("appelsienen 2 kratten", "fruits-legumes 2 crate"),
+    case("aardbeien 3 kg", "fruits-legumes 3 kg"),
+    case("druiven 2 kg", "fruits-legumes 2 kg"),
+    case("groenten 10 kg, fruit 5 kg", "fruits-legumes 10 kg; fruits-legumes 5 kg"),
+    case("groente 8 kg", "fruits-legumes 8 kg"),
+    case("aardapelen 15 kg", "fruits-legumes 15 kg"),
+    case("tomatten 3 kg", "fruits-legumes 3 kg"),
+    case("groenen 6 kg", "fruits-legumes 6 kg"),
+    case("1 pallet aardappelen morgen 8u-10u", "fruits-legumes 1 pallet", "08:00-10:00+1"),
+    case("melk 20 liter", "produits-laitiers 20 litre"),
+    case("yoghurt 3 bakken, kaas 2 kg", "produits-laitiers 3 crate; produits-laitiers 2 kg"),
+    case("yogurt 24 stuks", "produits-laitiers 24 piece"),
+    case("kaas 2 kilo", "produits-laitiers 2 kg"),
+    case("boter 1 kg", "produits-laitiers 1 kg"),
+    case("platte kaas 2 bakken", "produits-laitiers 2 crate"),
+    case("pudding 30 stuks", "produits-laitiers 30 piece"),
+    case("melck 12 l", "produits-laitiers 12 litre"),
+    case("kip 5 kg, gehakt 3 kg", "viande 5 kg; viande 3 kg"),
+    case("worsten 4 kg", "viande 4 kg"),
+    case("hesp 2 kg", "viande 2 kg"),
+    case("vleeswaren 3 kg gekoeld", "viande 3 kg"),
+    case("rundsvlees 6 kg", "viande 6 kg"),
+    case("vlees 10 kg, vis 4 kg", "viande 10 kg; poisson 4 kg"),
+    case("zalm 2 kg, garnalen 1 kg", "poisson 2 kg; poisson 1 kg"),
+    case("mosselen 5 kg", "poisson 5 kg"),
+    case("eieren 60 stuks", "oeufs 60 piece"),
+    case("eieren 2 bakken", "oeufs 2 crate"),
+    case("diepvries 3 bakken", "surgeles 3 crate"),
+    case("roomijs 2 bakken", "surgeles 2 crate"),
+    case("bereide maaltijden 12 stuks", "plats-prepares 12 piece"),
+    case("soep 8 liter", "plats-prepares 8 litre"),
+    case("lasagne 6 stuks, pizza 4 stuks", "plats-prepares 6 piece; plats-prepares 4 piece"),
+    case("broodjes 20 stuks om 19u", "plats-prepares 20 piece", "19:00-20:00"),
+    case("pasta 10 kg, rijst 5 kg", "epicerie-seche 10 kg; epicerie-seche 5 kg"),
+    case("koekjes 3 bakken, chocolade 2 kg", "epicerie-seche 3 crate; epicerie-seche 2 kg"),
+    case("koffie 2 kg", "epicerie-seche 2 kg"),
+    case("conserven 2 bakken", "conserves 2 crate"),
+    case("blikken 40 stuks", "conserves 40 piece"),
+    case("water 2 pallets", "boissons 2 pallet"),
+    case("frisdrank 24 stuks, sap 10 liter", "boissons 24 piece; boissons 10 litre"),
+    case("cola 12 liter", "boissons 12 litre"),
+    case(
+        "Goedenavond, 10 kg brood en 5 kg groenten tegen 19u. Bedankt!",
+        "pain 10 kg; fruits-legumes 5 kg",
+        "18:00-19:00",
+        "Goedenavond",
+        "Bedankt!",
+    ),
+    case(
+        "Hallo, vandaag 8 kg brood, ophalen voor 20u aub",
+        "pain 8 kg",
+        "19:00-20:00",
+        "Hallo",
+        "ophalen",
+        "aub",
+    ),
+    case("morgen 5 kg brood", "pain 5 kg", "18:00-20:00+1"),
+    case(
+        "brood 15kg, melk 2 bakken, 18u-19u", "pain 15 kg; produits-laitiers 2 crate", "18:00-19:00"
+    ),
+    case(
+        "brood 10 kg, yaourts 2 bakken vers 18h",
+        "pain 10 kg; produits-laitiers 2 crate",
+        "18:00-19:00",
+    ),
+    case("pain 5 kg en brood 5 kg tegen 19u", "pain 5 kg; pain 5 kg", "18:00-19:00"),
+    case("15kg pian, 12 kg broot", "pain 15 kg; pain 12 kg"),
+    case(
+        "aardappelen 10 kg et oignons 3 kg vers 18h",
+        "fruits-legumes 10 kg; fruits-legumes 3 kg",
+        "18:00-19:00",
+    ),
+    case("3 caises melk", "produits-laitiers 3 crate"),
+    case(
+        "onverkochte producten: 10 kg brood, 4 kg groenten",
+        "pain 10 kg; fruits-legumes 4 kg",
+        None,
+        "onverkochte producten:",
+    ),
+    case("🍞 10 kg brood", "pain 10 kg", None, "🍞"),
+    case("12 flessen water", "boissons 12 piece"),
+    case("6 pakken melk", "produits-laitiers 6 piece"),
+    case("10 à 15 kg groenten", "fruits-legumes 15 kg"),
+    case("ongeveer 20 kg aardappelen", "fruits-legumes 20 kg"),
+    case("brood 10 kg 18u00-19u00", "pain 10 kg", "18:00-19:00"),
+    case("brood 10 kg 18:30 tot 19:30", "pain 10 kg", "18:30-19:30"),
+    case(
+        "Brood: 10kg / Melk: 2 bakken / Groenten: 5kg",
+        "pain 10 kg; produits-laitiers 2 crate; fruits-legumes 5 kg",
+    ),
+    case("kip diepvries 4 kg", "viande 4 kg frozen"),
+    case("een bak brood en twee bakken fruit", "pain 1 crate; fruits-legumes 2 crate"),
+    case("10 bakjes aardbeien", "fruits-legumes 10 piece"),
+    case(
+        "5 potjes yoghurt en 3 potten confituur",
+        "produits-laitiers 5 piece; epicerie-seche 3 piece",
+    ),
+    case("brood 10 kg tegen 7u 's avonds", "pain 10 kg", "18:00-19:00"),
+    case(
+        "Hoi! Nog 3 bakken groenten en 10 kg brood voor vanavond",
+        "fruits-legumes 3 crate; pain 10 kg",
+        "18:00-20:00",
+        "Hoi!",
+        "Nog",
+    ),
+    case(
+        "6kg appels 4kg peren 2kg druiven",
+        "fruits-legumes 6 kg; fruits-legumes 4 kg; fruits-legumes 2 kg",
+    ),
+    case("fruityoghurt 30 potjes", "produits-laitiers 30 piece"),
+    case("2 kratten kerstomaten", "fruits-legumes 2 crate"),
+    case(
+        "Brood: 12kg\nKoffiekoeken: 3kg\nOphalen tussen 19u en 19u30",
+        "pain 12 kg; pain 3 kg",
+        "19:00-19:30",
+        "Ophalen",
+    ),
+    case("8 kg wortelen rond 19u30 bedankt", "fruits-legumes 8 kg", "19:30-20:30", "bedankt"),
+    case("hesp 1,5 kg en kaas 2,5 kg", "viande 1.5 kg; produits-laitiers 2.5 kg"),
+    case(
+        "halfvolle melk 12 liter",
+        "produits-laitiers 12 litre",
+        None,
+        "halfvolle",
+    ),
+    case("10 kg grijs brood voor 19u", "pain 10 kg", "18:00-19:00", "grijs"),
+    case("Ajuin 10kg Patatten 20kg", "fruits-legumes 10 kg; fruits-legumes 20 kg"),
+    case("15 kg fruit met kleine plekjes", "fruits-legumes 15 kg", None, "met kleine plekjes"),
+    case("quiche 4 stuks", "plats-prepares 4 piece"),
+    case(
+        "yoghurt morgen vervallen 20 stuks",
+        "produits-laitiers 20 piece",
+        "18:00-20:00+1",
+        "vervallen",
+    ),
+    case("5 dozen eieren", "oeufs 5 piece"),
+    case("brood 5 kg, vers 18h", "pain 5 kg", "18:00-19:00"),
+]
+
+FRENCH += FRENCH_DATED
+DUTCH += DUTCH_DATED
+PHRASINGS: list[Case] = FRENCH + DUTCH

@@ -1,0 +1,3 @@
+"""The Telegram side: the emulator, the outbox and its limits, formatting and catalogs, hostile and
+repeated input, and the bot as a real process.
+"""

@@ -1,0 +1,3 @@
+"""The tests of logistics/deliveries: the allocation rule, receipts, their cards and their
+settlement.
+"""

@@ -1,0 +1,3 @@
+"""The tests of logistics/network and the screens that use it: config.toml, seeding, the antenna's
+settings and group.
+"""

@@ -1,0 +1,1 @@
+"""The tests of logistics/safety: dates on food, the traceability register and recalls."""

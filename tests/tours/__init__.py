@@ -1,0 +1,3 @@
+"""The tests of logistics/tours: distances, the solver, collection and distribution tours,
+vehicles.
+"""
