@@ -87,25 +87,25 @@ def _demo_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _report(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.report_cli import run_report
+    from bot.reports.cli import run_report
 
     return run_report(settings, args)
 
 
 def _report_arguments(parser: argparse.ArgumentParser) -> None:
-    from bot.report_cli import add_arguments
+    from bot.reports.cli import add_arguments
 
     add_arguments(parser)
 
 
 def _register(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.register_cli import run_register
+    from bot.safety.register_cli import run_register
 
     return run_register(settings, args)
 
 
 def _register_arguments(parser: argparse.ArgumentParser) -> None:
-    from bot.register_cli import add_arguments
+    from bot.safety.register_cli import add_arguments
 
     add_arguments(parser)
 

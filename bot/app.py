@@ -15,13 +15,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from bot.commands import set_command_menus
 from bot.config import Settings
-from bot.dedupe import DedupeMiddleware
-from bot.handlers import routers
 from bot.i18n import create_i18n
 from bot.middlewares import IdentityMiddleware, LocaleMiddleware, SessionMiddleware
-from bot.outbox import OutboxSender
-from bot.telegram_session import BotApiSession
-from bot.throttle import ThrottleMiddleware
+from bot.routers import routers
+from bot.telegram.dedupe import DedupeMiddleware
+from bot.telegram.outbox import OutboxSender
+from bot.telegram.session import BotApiSession
+from bot.telegram.throttle import ThrottleMiddleware
 from logistics.clock import Clock, SystemClock
 from scheduler.broadcasts import BroadcastJobs
 from scheduler.jobs import create_scheduler

@@ -13,9 +13,10 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import date_flags, formatting
+from bot import formatting
 from bot.callbacks import ClaimCb, ReleaseCb
 from bot.i18n import N_
+from bot.safety import date_flags
 from logistics.deliveries.reception import Reception
 from logistics.pickups.views import DonationView, ItemLine, StopView
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.notifications import RENDERERS
-from bot.report_cli import database_url
+from bot.reports.cli import database_url
 from logistics.invariants import CheckResult, run_checks
 from storage.engine import create_engine, create_session_factory, safe_url
 from storage.migrate import NotMigrated, ensure_migrated

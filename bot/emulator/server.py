@@ -114,7 +114,7 @@ class FakeTelegram(People, Observation, Files, Settings):
         from aiogram import Bot
         from aiogram.client.telegram import TelegramAPIServer
 
-        from bot.telegram_session import BotApiSession
+        from bot.telegram.session import BotApiSession
 
         class _Session(BotApiSession):
             async def close(self) -> None:

@@ -8,7 +8,7 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import runsheet, summary
+from bot.broadcasts import runsheet, summary
 from bot.callbacks import ClaimCb, MissedCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered, pickup_note

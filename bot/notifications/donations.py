@@ -11,7 +11,7 @@ from bot import cards, formatting
 from bot.callbacks import ClaimCb, SlotCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered, view_of
-from bot.release_view import reason_label
+from bot.pickups.release_view import reason_label
 from storage.models import Donation, Member
 
 

@@ -10,9 +10,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot import cards, formatting
-from bot.driver_panel import panel_keyboard, panel_text
 from bot.notifications.base import Context, Rendered, pickup_note, view_of
 from bot.notifications.receipts import pending_stop, receipt_request
+from bot.pickups.driver_panel import panel_keyboard, panel_text
 from logistics.pickups.views import DonationView
 
 

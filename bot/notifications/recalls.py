@@ -11,7 +11,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.callbacks import RecallAnswerCb
 from bot.notifications.base import Context, Rendered
-from bot.recall_text import ANSWER_LABELS, notice_text, view_what
+from bot.safety.recall_text import ANSWER_LABELS, notice_text, view_what
 from logistics.errors import NotFound
 from logistics.safety.recall_views import NoticeLine, RecallView, notice_view
 

@@ -7,10 +7,11 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot import cards, date_flags, formatting
+from bot import cards, formatting
 from bot.callbacks import ReceiptCb, SettleCb
 from bot.i18n import N_
 from bot.notifications.base import Context, Rendered
+from bot.safety import date_flags
 from logistics.deliveries.settlement import Contact, dispute_contacts
 from logistics.pickups.views import DonationView, donation_view
 from storage.models import Delivery

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.charts import render_week_png
 from bot.notifications.base import Context, Rendered
-from bot.report_text import chart_caption, chart_labels
+from bot.reports.charts import render_week_png
+from bot.reports.text import chart_caption, chart_labels
 from logistics.broadcasts.weekly import SUMMARY_CHART, antenna_week_chart
 from storage.models import Antenna
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from aiogram.utils.i18n import gettext as _
 
-from bot.distribution_text import (
+from bot.notifications.base import Context, Rendered
+from bot.tours.distribution_text import (
     distribution_keyboard,
     distribution_sheet_keyboard,
     distribution_text,
     fit,
 )
-from bot.notifications.base import Context, Rendered
-from bot.tour_text import sheet_keyboard, tour_text
+from bot.tours.text import sheet_keyboard, tour_text
 from logistics.tours.distribution.access import distribution_tour_row
 from logistics.tours.distribution.view import view_of_tour
 from logistics.tours.views import tour_view

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.callbacks import AnnounceCb, ClaimCb
-from bot.dedupe import KEEP, prune_updates, record_update
+from bot.telegram.dedupe import KEEP, prune_updates, record_update
 from storage.engine import create_engine, create_session_factory
 from storage.models import Claim, Donation, ProcessedUpdate
 from tests.harness import running_bot

@@ -15,8 +15,8 @@ from sqlmodel import select
 
 from bot.i18n import create_i18n
 from bot.notifications import RENDERERS, Rendered
-from bot.outbox import OutboxSender
-from bot.pacing import Pacer
+from bot.telegram.outbox import OutboxSender
+from bot.telegram.pacing import Pacer
 from storage.models import Antenna, AuditLog, Member, Membership, Outbox
 
 GROUP = -1001000000099

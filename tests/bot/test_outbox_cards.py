@@ -10,7 +10,7 @@ from sqlmodel import select
 from bot.app import create_bot
 from bot.callbacks import AnnounceCb
 from bot.i18n import create_i18n
-from bot.outbox import OutboxSender
+from bot.telegram.outbox import OutboxSender
 from logistics.notify import CARD, refresh_card
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Outbox

@@ -1,4 +1,4 @@
-"""bot/pdf_table.py: a title, header lines and a table whose header row is on every page,
+"""bot/reports/pdf_table.py: a title, header lines and a table whose header row is on every page,
 "page n / N" in the caller's words, any Unicode (narrow no-break spaces, names from anywhere)
 printed with the embedded DejaVu Sans, in landscape or portrait."""
 
@@ -9,7 +9,7 @@ import re
 
 from pypdf import PdfReader
 
-from bot.pdf_table import table_pdf
+from bot.reports.pdf_table import table_pdf
 
 NAMES = ["Łukasz Wiśniewski", "Zoë Ødegård", "Σοφία Παπαδοπούλου", "Ахмед Иванов", "Nguyễn Thị"]
 

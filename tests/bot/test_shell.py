@@ -133,7 +133,7 @@ async def test_anything_else_gets_an_answer(settings, fake_api, clock):
 
 
 async def test_an_error_gets_an_apology_and_the_bot_goes_on(settings, fake_api, clock, monkeypatch):
-    import bot.handlers.help as help_module
+    import bot.conversation.help as help_module
 
     def broken(roles):
         raise RuntimeError("boom")

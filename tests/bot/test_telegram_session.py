@@ -9,7 +9,7 @@ from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SendMessage
 from aiohttp import ClientConnectionResetError, ServerDisconnectedError
 
-from bot.telegram_session import BotApiSession
+from bot.telegram.session import BotApiSession
 
 METHOD = SendMessage(chat_id=1, text="x")
 

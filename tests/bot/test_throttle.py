@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.throttle import FLOOD_UPDATES, SILENCE
+from bot.telegram.throttle import FLOOD_UPDATES, SILENCE
 from tests.harness import running_bot
 
 SOFIE, ANNE = 100004, 100006  # a Dutch-speaking driver, a French-speaking association member

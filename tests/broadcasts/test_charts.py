@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 import matplotlib.image
 from sqlmodel import select
 
-from bot.charts import (
+from bot.emulator import _png_size
+from bot.i18n import create_i18n
+from bot.reports.charts import (
     FUTURE,
     ChartLabels,
     month_figure,
@@ -19,9 +21,7 @@ from bot.charts import (
     week_figure,
     week_png,
 )
-from bot.emulator import _png_size
-from bot.i18n import create_i18n
-from bot.report_text import chart_labels, period_text, report_text
+from bot.reports.text import chart_labels, period_text, report_text
 from logistics.broadcasts.weekly import CategorySeries, WeekChart, queue_summary_chart, week_chart
 from logistics.clock import FixedClock
 from logistics.reports.month_chart import MonthChart, month_chart

@@ -12,10 +12,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import event, func
 from sqlmodel import select
 
+from bot.broadcasts.runsheet import render_sheet, utf16
 from bot.callbacks import ClaimCb
 from bot.emulator import parse_html
 from bot.i18n import create_i18n
-from bot.runsheet import render_sheet, utf16
 from logistics.broadcasts.runsheet import catch_up, claim_broadcast, queue_run_sheet, run_sheet
 from logistics.clock import FixedClock
 from scheduler.broadcasts import run_sheet_trigger, send_run_sheet, start_broadcasts

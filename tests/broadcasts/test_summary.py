@@ -12,10 +12,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import event, func
 from sqlmodel import select
 
+from bot.broadcasts.summary import render_summary
 from bot.formatting import kg as format_kg
 from bot.formatting import number
 from bot.i18n import create_i18n
-from bot.summary import render_summary
 from logistics.broadcasts.summary import queue_summary, summary
 from logistics.clock import FixedClock
 from scheduler.broadcasts import start_broadcasts, summary_trigger

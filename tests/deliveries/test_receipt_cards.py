@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot import cards
-from bot.handlers.history import entry_line
 from bot.i18n import create_i18n
+from bot.reports.history import entry_line
 from logistics.pickups.views import DonationView, ItemView, StopView
 from logistics.reports.history import HistoryEntry, Person
 

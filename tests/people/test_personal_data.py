@@ -14,8 +14,8 @@ from sqlmodel import col, select
 from bot.callbacks import ForgetCb, LanguageCb
 from bot.config import load_settings
 from bot.i18n import create_i18n
-from bot.personal_export import readable
-from bot.personal_summary import summary_text
+from bot.people.personal_export import readable
+from bot.people.personal_summary import summary_text
 from logistics.errors import NotFound
 from logistics.network.seed import seed_network
 from logistics.people.erasure import LastCoordinator, check_forgettable, forget_member

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.i18n import create_i18n
-from bot.reliability_text import reliability_text
+from bot.reports.reliability_text import reliability_text
 from logistics.people.identity import identify
 from logistics.pickups.claims import claim_pickup
 from logistics.pickups.collection import record_pickup

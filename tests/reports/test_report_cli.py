@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.report_cli import run_report
+from bot.reports.cli import run_report
 from tests.reports.test_reports import insert_rows
 
 ROOT = Path(__file__).resolve().parents[2]

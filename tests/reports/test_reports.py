@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from bot.emulator import _png_size
 from bot.i18n import create_i18n
-from bot.reports_export import to_csv, to_xlsx
+from bot.reports.export import to_csv, to_xlsx
 from logistics.errors import InvalidInput
 from logistics.reports.monthly import Factors, monthly_report
 from logistics.reports.periods import Month, parse_month

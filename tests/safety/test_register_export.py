@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from bot.register_cli import run_register
+from bot.safety.register_cli import run_register
 from tests.safety.register_world import build_register_world
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from bot.i18n import create_i18n
-from bot.register_export import make_register
+from bot.safety.register_export import make_register
 from logistics.reports.periods import Days
 from logistics.safety.register import Scope, register_lines
 from storage.models import Antenna, Association, Hub, StockLot

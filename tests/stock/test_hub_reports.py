@@ -15,12 +15,12 @@ import openpyxl
 from sqlalchemy import delete, event, func
 from sqlmodel import select
 
+from bot.broadcasts.summary import render_summary
 from bot.i18n import create_i18n
-from bot.report_cli import run_report
-from bot.report_stock import stock_pdf, stock_pdf_name
-from bot.report_text import report_text
-from bot.reports_export import to_csv, to_xlsx
-from bot.summary import render_summary
+from bot.reports.cli import run_report
+from bot.reports.export import to_csv, to_xlsx
+from bot.reports.stock_sheet import stock_pdf, stock_pdf_name
+from bot.reports.text import report_text
 from logistics.broadcasts.summary import summary
 from logistics.reports.monthly import monthly_report
 from logistics.reports.periods import Month

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.callbacks import StockCb
-from bot.edits import visible
 from bot.i18n import create_i18n
-from bot.stock_text import MARKS, legend, lot_line, pages, stock_view
+from bot.stock.text import MARKS, legend, lot_line, pages, stock_view
+from bot.telegram.edits import visible
 from logistics.stock.views import HubStock, LotLine, fefo_key
 from storage.engine import create_engine, create_session_factory
 from tests.harness import buttons, running_bot

@@ -16,12 +16,12 @@ import openpyxl
 import pytest
 from sqlmodel import select
 
+from bot.broadcasts.summary import render_summary
 from bot.i18n import create_i18n
-from bot.report_cli import run_report
-from bot.report_text import report_text
-from bot.report_tours import tours_pdf, tours_pdf_name
-from bot.reports_export import to_csv, to_xlsx
-from bot.summary import render_summary
+from bot.reports.cli import run_report
+from bot.reports.export import to_csv, to_xlsx
+from bot.reports.text import report_text
+from bot.reports.tours_sheet import tours_pdf, tours_pdf_name
 from storage.models import Antenna, Tour, Vehicle
 from tests.harness import running_bot
 from tests.reports.test_reports import CLAIRE

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from bot.callbacks import TourPlanCb
 from bot.i18n import create_i18n
-from bot.tour_menu import tours_menu
+from bot.tours.menu import tours_menu
 from logistics.errors import InvalidInput, NotAllowed, NotFound
 from logistics.people.identity import identify
 from logistics.tours.vehicles import (
