@@ -5,26 +5,16 @@ that the bot can now write to them."""
 
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.callbacks import AnnounceCb, ClaimCb
 from storage.engine import create_engine, create_session_factory
 from storage.models import AuditLog, Claim, Member, RecurringSlot
+from tests.chat_steps import never_opened
 from tests.harness import buttons, running_bot
 
 GROUP = -1001000000001
 CLAIRE, MARC, SOFIE, LUCAS = 100001, 100003, 100004, 100007
-
-
-async def never_opened(database_url: str, *telegram_ids: int) -> None:
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
-        await session.exec(
-            update(Member).where(col(Member.telegram_id).in_(telegram_ids)).values(opened_at=None)
-        )
-        await session.commit()
-    await engine.dispose()
 
 
 async def audit(database_url: str, action: str) -> list[AuditLog]:

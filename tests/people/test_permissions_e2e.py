@@ -7,6 +7,7 @@ from sqlmodel import select
 from bot.callbacks import AnnounceCb, ClaimCb, PickupCb, ReleaseCb, RouteCb
 from storage.engine import create_engine, create_session_factory
 from storage.models import Claim, Delivery, Donation
+from tests.chat_steps import press
 from tests.harness import buttons, running_bot
 
 GROUP = -1001000000001
@@ -21,12 +22,6 @@ async def rows(database_url: str, model):
     await engine.dispose()
     # the group card's message id is the sender's bookkeeping, not a change of state
     return [r.model_dump(exclude={"group_message_id"}) for r in found]
-
-
-async def press(fake, user, message, data: str) -> str:
-    fake.press_button(user, message, data)
-    answer = (await fake.wait_for(method="answerCallbackQuery"))[-1]
-    return answer.params.get("text", "")
 
 
 async def announce(fake, marc) -> dict:

@@ -9,8 +9,8 @@ from sqlalchemy import update
 from bot.callbacks import AnnounceCb, ClaimCb
 from storage.engine import create_engine, create_session_factory
 from storage.models import Member
+from tests.antenna_day import GROUP, LUCAS, MARC, SOFIE
 from tests.harness import buttons, running_bot
-from tests.people.test_permissions_e2e import GROUP, LUCAS, MARC, SOFIE
 
 WHEN_WHERE = {
     "fr": (

@@ -10,8 +10,9 @@ from sqlmodel import select
 from bot.callbacks import ClaimCb, PickupCb
 from storage.engine import create_engine, create_session_factory
 from storage.models import DonationItem
+from tests.chat_steps import press
 from tests.harness import buttons, running_bot
-from tests.people.test_permissions_e2e import GROUP, LUCAS, MARC, announce, press
+from tests.people.test_permissions_e2e import GROUP, LUCAS, MARC, announce
 
 
 async def item_kg(database_url: str) -> list[float | None]:

@@ -6,14 +6,13 @@ the pickup or a coordinator of its antenna may, checked at the press and at the 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import select
 
 from bot.callbacks import ClaimCb, ReleaseAnswerCb, ReleaseCb
 from storage.engine import create_engine, create_session_factory
-from storage.models import AuditLog, Claim, Member, Membership
+from storage.models import AuditLog, Claim
+from tests.chat_steps import edited, never_opened, press, shown, suspend
 from tests.harness import buttons, running_bot
-from tests.people.test_first_contact import never_opened
 from tests.people.test_permissions_e2e import (
     ANNE,
     CLAIRE,
@@ -23,7 +22,6 @@ from tests.people.test_permissions_e2e import (
     MARC,
     SOFIE,
     STRANGER,
-    press,
     rows,
 )
 from tests.pickups.test_drivers_when_where_e2e import announce
@@ -69,19 +67,6 @@ async def active_claims(database_url: str) -> dict[int, Claim]:
     return {c["donation_id"]: c for c in await rows(database_url, Claim) if not c["released_at"]}
 
 
-async def suspend(database_url: str, telegram_id: int) -> None:
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
-        member_id = select(Member.id).where(Member.telegram_id == telegram_id).scalar_subquery()
-        await session.exec(
-            update(Membership)
-            .where(col(Membership.member_id) == member_id)
-            .values(status="suspended")
-        )
-        await session.commit()
-    await engine.dispose()
-
-
 async def released_audit(database_url: str) -> list[dict]:
     engine = create_engine(database_url)
     async with create_session_factory(engine)() as session:
@@ -91,35 +76,6 @@ async def released_audit(database_url: str) -> list[dict]:
         details = [a.detail for a in found.all()]
     await engine.dispose()
     return details
-
-
-def data(message: dict) -> list[str]:
-    return [d for _, d in buttons(message)]
-
-
-async def shown(fake, chat_id: int, wanted: str) -> dict:
-    """The latest message of the chat, as it is now, whose text or buttons hold this (waiting
-    for the bot to send or edit it); offers may come in between."""
-
-    def found() -> dict | None:
-        return next(
-            (m for m in reversed(fake.sent(chat_id)) if wanted in m["text"] or wanted in data(m)),
-            None,
-        )
-
-    await fake.wait_for(lambda: found() is not None)
-    return found()
-
-
-async def edited(fake, message: dict, wanted: str) -> dict:
-    """This message once the bot has edited it to hold this (text or button)."""
-    chat_id, message_id = message["chat"]["id"], message["message_id"]
-
-    def now() -> dict:
-        return fake.message(chat_id, message_id)
-
-    await fake.wait_for(lambda: wanted in now()["text"] or wanted in data(now()))
-    return now()
 
 
 @pytest.mark.parametrize(("driver", "language"), [(LUCAS, "fr"), (SOFIE, "nl")])

@@ -21,8 +21,8 @@ from scheduler.jobs import check_reminders
 from storage.engine import create_engine, create_session_factory
 from storage.food_safety import RecallNotice
 from storage.models import Member, Store
+from tests.chat_steps import suspend
 from tests.harness import buttons, running_bot
-from tests.pickups.test_release_e2e import suspend
 from tests.safety.test_recalls import ANNE, CLAIRE, JORIS, MARC, PIETER, SOFIE, history, query
 
 GROUP = -1001000000001

@@ -12,8 +12,8 @@ from sqlalchemy import update
 from sqlmodel import col
 
 from storage.models import Member, Outbox
+from tests.chat_steps import suspend
 from tests.harness import running_bot
-from tests.pickups.test_release_e2e import suspend
 from tests.safety.register_world import build_register_world
 
 CLAIRE, JORIS, MARC, SOFIE, LUCAS, ANNE, PIETER = (

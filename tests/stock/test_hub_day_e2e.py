@@ -19,9 +19,9 @@ from bot.callbacks import StockLossCb
 from scheduler.distributions import send_distribution
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Association, Hub, StockLot, StockMove, Tour
+from tests.antenna_day import CLAIRE, GROUP, LUCAS, SOFIE
+from tests.chat_steps import edited, press, shown
 from tests.harness import ROOT, buttons, running_bot
-from tests.people.test_permissions_e2e import CLAIRE, GROUP, LUCAS, SOFIE, press
-from tests.pickups.test_release_e2e import edited, shown
 from tests.tours.test_tours_e2e import WORDS as TOUR_WORDS
 from tests.tours.test_tours_e2e import member_id
 from tests.tours.tour_day import MANAGERS, everyone_speaks, open_the_evening, plan_and_confirm

@@ -16,8 +16,8 @@ from bot.callbacks import InviteCb, MemberCb
 from storage.engine import create_engine, create_session_factory
 from storage.models import Hub, Member, Membership
 from tests.antenna_day import set_everyone_language
+from tests.chat_steps import never_opened
 from tests.harness import buttons, running_bot
-from tests.people.test_first_contact import never_opened
 from tests.stock.stock_world import CLAIRE, HELENE, deliver_to_hub
 from tests.stock.test_stock_e2e import WORDS, press, say
 

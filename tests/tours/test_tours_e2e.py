@@ -14,9 +14,9 @@ from bot.callbacks import ZeroCb
 from logistics.stock.balance import stock_balances
 from storage.engine import create_engine, create_session_factory
 from storage.models import Member, StockLot, Tour
+from tests.antenna_day import CLAIRE, GROUP, LUCAS, SOFIE
+from tests.chat_steps import edited, press, shown
 from tests.harness import buttons, running_bot
-from tests.people.test_permissions_e2e import CLAIRE, GROUP, LUCAS, SOFIE, press
-from tests.pickups.test_release_e2e import edited, shown
 from tests.tours.tour_day import MANAGERS, everyone_speaks, open_the_evening, plan_and_confirm
 
 WORDS = {

@@ -11,9 +11,9 @@ from sqlmodel import select
 from bot.callbacks import TourPlanCb, VehicleCb, VehicleHubCb, VehiclesCb
 from storage.engine import create_engine, create_session_factory
 from storage.models import AuditLog, Hub, Vehicle
+from tests.antenna_day import CLAIRE
+from tests.chat_steps import edited, press, shown
 from tests.harness import buttons, running_bot
-from tests.people.test_permissions_e2e import CLAIRE, press
-from tests.pickups.test_release_e2e import edited, shown
 from tests.stock.stock_world import add_other_hub
 from tests.tours.tour_day import everyone_speaks
 
@@ -116,8 +116,11 @@ async def test_a_coordinator_changes_the_van_from_antenna(settings, fake_api, cl
         assert (await the_van(settings.database_url))[0].capacity_kg == 1250.5
 
         # asked again, then /cancel: a number typed afterwards changes nothing
+        before = len(fake_api.sent(CLAIRE))  # the question asked first is already there
         await press(fake_api, claire, page, VehicleCb(vehicle_id=van.id, action="c").pack())
-        await shown(fake_api, CLAIRE, words["ask"])
+        await fake_api.wait_for(
+            lambda: any(words["ask"] in m["text"] for m in fake_api.sent(CLAIRE)[before:])
+        )
         assert words["cancelled"] in await answer_to(fake_api, claire, CLAIRE, "/cancel")
         await answer_to(fake_api, claire, CLAIRE, "900")
         assert (await the_van(settings.database_url))[0].capacity_kg == 1250.5

@@ -11,9 +11,8 @@ from logistics.announcements.announce import announce, draft_from_text
 from logistics.people.identity import identify
 from storage.engine import create_engine, create_session_factory
 from storage.models import Antenna, Member, Store
+from tests.chat_steps import edited, press, shown
 from tests.harness import add_store_manager, buttons
-from tests.people.test_permissions_e2e import press
-from tests.pickups.test_release_e2e import edited, shown
 
 MATONGE = "epicerie-matonge"  # a fourth store, added here with its coordinates
 # store key, manager's Telegram id (Marc manages Flagey in config.toml), what it announces
