@@ -41,6 +41,7 @@ from bench.render import query_plans, render_times
 from bench.table import table
 
 RESULTS = Path(__file__).with_name("results.json")
+SMOKE_RESULTS = Path(__file__).resolve().parents[1] / "data" / "bench-smoke.json"
 
 
 @dataclass(frozen=True)
@@ -189,9 +190,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--database", choices=("sqlite", "postgresql"), action="append")
     parser.add_argument("--smoke", action="store_true", help="tiny numbers, SQLite, < 60 s")
-    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--output", type=Path, help=f"default {RESULTS}, or {SMOKE_RESULTS} with --smoke"
+    )
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else Sizes()
+    output = args.output or (SMOKE_RESULTS if args.smoke else RESULTS)
+    output.parent.mkdir(parents=True, exist_ok=True)
     kinds = args.database or (["sqlite"] if args.smoke else ["sqlite", "postgresql"])
     began = datetime.now(UTC)
     results: dict[str, Any] = {
@@ -208,8 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             results["databases"][kind] = asyncio.run(one_database(kind, sizes, workdir))
     results["seconds"] = round((datetime.now(UTC) - began).total_seconds(), 1)
     print(table(results))
-    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"figures written to {args.output}")
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"figures written to {output}")
     return 0
 
 
