@@ -134,6 +134,7 @@ async def one_database(kind: str, sizes: Sizes, workdir: Path) -> dict[str, Any]
                 fake, url, antennas=sizes.antennas, wake=wake, patience=10 * floor + 30
             )
             result["bot"].update(await _load(fake, real, sizes, echo=False))
+            result["bot"]["outbox_pending_after"] = await measures.pending(url)
             await processes.stop(real.process)
             result["crashes"] = len(fake.crashes)
         finally:

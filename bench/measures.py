@@ -121,6 +121,17 @@ async def run_sheets(
     }
 
 
+async def pending(database_url: str) -> int:
+    """Outbox entries not yet sent (what the bot still owes after a load)."""
+    from storage.engine import create_engine, create_session_factory
+
+    engine = create_engine(database_url)
+    try:
+        return await _pending(create_session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
 async def _pending(factory) -> int:
     from storage.plumbing import Outbox
 

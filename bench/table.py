@@ -52,6 +52,15 @@ def rows(db: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
             _met(lost == 0 and refused == 0),
         )
     )
+    out.append(
+        (
+            "(a) outbox entries unsent at the end / emulator crashes",
+            "-",
+            f"{bot.get('outbox_pending_after', '?')} / {db.get('crashes', '?')}",
+            "(for reading the figures)",
+            "",
+        )
+    )
     sheets = bot["run_sheets"]
     ok = sheets["ratio_to_floor"] <= 1.05 and sheets["groups_reached"] == sheets["antennas"]
     out.append(
@@ -75,7 +84,15 @@ def rows(db: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 _met(value["median_ms"] <= 20),
             )
         )
-    scans = {name: plan["full_scans"] for name, plan in render["plans"].items()}
+    scans = {
+        name: sorted(
+            {
+                line.split(" on ")[-1].split()[0] if " on " in line else line.split()[1]
+                for line in plan["full_scans"]
+            }
+        )
+        for name, plan in render["plans"].items()
+    }
     out.append(
         (
             "(c) full scans of big tables",
@@ -100,7 +117,7 @@ def rows(db: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
         (
             "(e) start to first getUpdates, s (median)",
             f"{e}",
-            f"{b} ({b / e:.1f}x)",
+            f"{b} ({b / e:.2f}x)",
             "<= 1.2x echo",
             _met(b <= 1.2 * e),
         )
