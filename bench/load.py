@@ -8,7 +8,8 @@ history on its first antenna (:mod:`bench.history`) is seeded, then
 1. the echo bot: (e) its start, (d) its memory idle, (a) the mix at 10 updates a second and
    at saturation, (d) its memory after;
 2. the real bot: (e) its start, (d) idle, (b) the morning run sheets of every antenna under
-   Telegram's limits (first, while the outbox is empty), (a) the same mix, (d) after;
+   Telegram's limits (first, while the outbox is empty; :mod:`bench.sheets`), (a) the same
+   mix, (d) after;
 3. (c) the run sheet and the summary of the antenna with the history and of an ordinary one,
    timed, and the plans of their queries.
 
@@ -32,7 +33,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from bench import measures, processes
+from bench import measures, processes, sheets
 from bench.databases import database
 from bench.emulated import BenchTelegram
 from bench.history import build_year
@@ -53,9 +54,18 @@ class Sizes:
     seconds: float = 60.0  # of each phase of the mix
     starts: int = 3  # starts of each bot for (e)
     renders: int = 20  # repeats of each render for (c)
+    scheduled_sheets: bool = True  # (b) by the bot's scheduler (see bench.sheets)
 
 
-SMOKE = Sizes(antennas=4, history_items=2_000, people=10, seconds=3.0, starts=1, renders=3)
+SMOKE = Sizes(
+    antennas=4,
+    history_items=2_000,
+    people=10,
+    seconds=3.0,
+    starts=1,
+    renders=3,
+    scheduled_sheets=False,
+)
 
 
 async def _seed(url: str, sizes: Sizes) -> dict[str, Any]:
@@ -128,11 +138,20 @@ async def one_database(kind: str, sizes: Sizes, workdir: Path) -> dict[str, Any]
             real, times = await _starts(fake, "bot", sizes, **kwargs)
             await fake.wait_idle(grace=1.0, timeout=60)
             result["bot"] = {"start_s": measures.spread(times), "rss_idle_mb": real.rss_mb()}
-            wake = fake._users[cast(sizes.antennas - 1).coordinator]
-            floor = sizes.antennas / measures.FLOOR_RATE
-            result["bot"]["run_sheets"] = await measures.run_sheets(
-                fake, url, antennas=sizes.antennas, wake=wake, patience=10 * floor + 30
-            )
+            patience = 10 * sizes.antennas / sheets.FLOOR_RATE + 30
+            if sizes.scheduled_sheets:
+                await processes.stop(real.process)
+                result["bot"]["run_sheets"], real = await sheets.scheduled(
+                    fake,
+                    url,
+                    start_bot=lambda: processes.start(fake, "bot", **kwargs),
+                    patience=patience,
+                )
+            else:
+                wake = fake._users[cast(sizes.antennas - 1).coordinator]
+                result["bot"]["run_sheets"] = await sheets.queued(
+                    fake, url, wake=wake, patience=patience
+                )
             result["bot"].update(await _load(fake, real, sizes, echo=False))
             result["bot"]["outbox_pending_after"] = await measures.pending(url)
             await processes.stop(real.process)

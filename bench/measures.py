@@ -1,18 +1,16 @@
-"""The measures (a), (b), (d) and (e) of the load benchmark, each a function over a running
+"""The measures (a), (d) and (e) of the load benchmark, each a function over a running
 emulator; (c) is in :mod:`bench.render`.
 
 - ``start_time``: (e) seconds from spawning a bot to its first ``getUpdates``;
 - ``memory``: (d) resident memory of a bot process, idle and after the load;
-- ``mix``: (a) the realistic mix at a fixed rate and at saturation, per kind of update;
-- ``run_sheets``: (b) every antenna's morning run sheet under Telegram's limits.
+- ``mix``: (a) the realistic mix at a fixed rate and at saturation, per kind of update.
+
+(b), every antenna's morning run sheet under Telegram's limits, is in :mod:`bench.sheets`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import statistics
-import time
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -20,8 +18,6 @@ from sqlmodel import col, func, select
 from bench.emulated import BenchTelegram
 from bench.mix import crowd, play
 from bench.processes import Running
-
-FLOOR_RATE = 30.0  # Telegram's overall limit, messages a second
 
 
 def percentiles(values: list[float]) -> dict[str, Any]:
@@ -71,68 +67,19 @@ async def mix(
     }
 
 
-async def run_sheets(
-    fake: BenchTelegram, database_url: str, *, antennas: int, wake: dict, patience: float
-) -> dict[str, Any]:
-    """(b) Today's run sheet queued for every antenna (the scheduler's rule, ``queue_run_sheet``),
-    the sender woken by one update, Telegram's limits on: seconds from that update to the
-    last group's run sheet reaching the emulator, against the floor ``antennas / 30``, and the
-    429s answered on the way."""
-    from logistics.broadcasts.runsheet import queue_run_sheet
-    from storage.engine import create_engine, create_session_factory
-    from storage.models import Antenna
-
-    engine = create_engine(database_url)
-    factory = create_session_factory(engine)
-    began = time.perf_counter()
-    async with factory() as session:
-        ids = (await session.exec(select(Antenna.id).order_by(Antenna.id))).all()
-        groups = set((await session.exec(select(Antenna.group_chat_id))).all())
-    for antenna_id in ids:
-        async with factory() as session:
-            await queue_run_sheet(session, antenna_id=antenna_id, now=datetime.now(UTC))
-    queued_s = time.perf_counter() - began
-    fake.limits, fake.too_many = True, 0
-    first = len(fake.sends)
-    start = time.perf_counter()
-    fake.send_text(wake, "/help")  # the scheduler's job wakes the sender; here an update does
-    reached: dict[int, float] = {}
-    while len(reached) < len(groups) and time.perf_counter() - start < patience:
-        for at, chat in fake.sends[first:]:
-            if chat in groups:
-                reached.setdefault(chat, at)
-        first = len(fake.sends)
-        await asyncio.sleep(0.01)
-    took = max(reached.values(), default=start) - start
-    await asyncio.sleep(1.0)  # a part or a retry still on its way
-    fake.limits = False
-    pending = await _pending(factory)
-    await engine.dispose()
-    floor = antennas / FLOOR_RATE
-    return {
-        "antennas": antennas,
-        "queued_s": round(queued_s, 2),
-        "seconds": round(took, 2),
-        "floor_s": round(floor, 2),
-        "ratio_to_floor": round(took / floor, 2),
-        "groups_reached": len(reached),
-        "too_many_requests": fake.too_many,
-        "outbox_pending_after": pending,
-    }
-
-
 async def pending(database_url: str) -> int:
     """Outbox entries not yet sent (what the bot still owes after a load)."""
     from storage.engine import create_engine, create_session_factory
 
     engine = create_engine(database_url)
     try:
-        return await _pending(create_session_factory(engine))
+        return await pending_in(create_session_factory(engine))
     finally:
         await engine.dispose()
 
 
-async def _pending(factory) -> int:
+async def pending_in(factory) -> int:
+    """Outbox entries not yet sent, read through a session factory."""
     from storage.plumbing import Outbox
 
     async with factory() as session:

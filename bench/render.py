@@ -6,7 +6,8 @@ For each antenna named, ``render_times`` reads today's run sheet
 (:func:`~bot.broadcasts.runsheet.render_sheet`), then reads and renders today's summary
 (:func:`~logistics.broadcasts.summary.todays_summary`,
 :func:`~bot.broadcasts.summary.render_summary`), each ``repeat`` times in a fresh session;
-the median of each is kept. ``query_plans`` records the statements of one of each and asks the
+the median of each is kept, after one untimed run (the first one imports modules and loads the
+catalogs). ``query_plans`` records the statements of one of each and asks the
 database for their plans (``EXPLAIN QUERY PLAN`` on SQLite, ``EXPLAIN`` on PostgreSQL after
 ``ANALYZE``), listing every full scan of a table that grows with the network or its history.
 """
@@ -60,6 +61,8 @@ async def render_times(factory, antennas: dict[str, int], repeat: int) -> dict[s
     out: dict[str, Any] = {}
     for label, antenna_id in antennas.items():
         for name, render in RENDERS.items():
+            async with factory() as session:  # once untimed: imports, catalogs, caches
+                await render(session, i18n, antenna_id)
             times = []
             for _ in range(repeat):
                 async with factory() as session:
