@@ -5,8 +5,8 @@ sending limits enforced on demand.
 
 - ``ask(user, text)`` and ``press(user, message, data)`` queue an update and return a future
   that resolves, with the seconds elapsed, when the bot's answer for that chat reaches the
-  emulator: a ``sendMessage`` or ``editMessageText`` to that chat for a text, the
-  ``answerCallbackQuery`` of that very query for a button;
+  emulator: a ``sendMessage`` or ``editMessageText`` to that chat once the bot has fetched
+  the update, for a text; the ``answerCallbackQuery`` of that very query, for a button;
 - the latest message carrying each kind of button (callback data prefix) in every chat, so that
   a person can press what the bot last offered without reading the whole history;
 - when ``limits`` is on, Telegram's limits on sending (30 messages a second overall, one a
@@ -51,7 +51,8 @@ class BenchTelegram(FakeTelegram):
         self.last_sent: dict[int, dict[str, Any]] = {}  # the latest message sent to each chat
         self._send_counts: dict[int, int] = defaultdict(int)
         self._send_waiters: dict[int, list[tuple[int, asyncio.Future]]] = defaultdict(list)
-        self._waiting: dict[int, tuple[float, asyncio.Future]] = {}
+        self._waiting: dict[int, tuple[float, asyncio.Future, int]] = {}
+        self._fetched: set[int] = set()  # update ids the bot has fetched
         self._queries_waiting: dict[str, tuple[float, asyncio.Future]] = {}
         self._overall = _Window(*LIMITS["overall"])
         self._windows: dict[int, _Window] = {}
@@ -60,8 +61,9 @@ class BenchTelegram(FakeTelegram):
 
     def ask(self, user: dict[str, Any], text: str) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
-        self._waiting[user["id"]] = (time.perf_counter(), future)
-        self.send_text(user, text)
+        started = time.perf_counter()
+        update = self.send_text(user, text)
+        self._waiting[user["id"]] = (started, future, update["update_id"])
         return future
 
     def press(self, user: dict[str, Any], message: dict[str, Any], data: str) -> asyncio.Future:
@@ -74,7 +76,8 @@ class BenchTelegram(FakeTelegram):
     def forget_waiting(self) -> int:
         """Drop the answers still awaited; how many there were (replies lost)."""
         lost = 0
-        for _, future in [*self._waiting.values(), *self._queries_waiting.values()]:
+        futures = [w[1] for w in [*self._waiting.values(), *self._queries_waiting.values()]]
+        for future in futures:
             if not future.done():
                 future.cancel()
                 lost += 1
@@ -103,7 +106,9 @@ class BenchTelegram(FakeTelegram):
     async def _get_updates(self, params, request):  # type: ignore[override]
         if self.first_poll is None:
             self.first_poll = time.perf_counter()
-        return await super()._get_updates(params, request)
+        batch = await super()._get_updates(params, request)
+        self._fetched.update(update["update_id"] for update in batch)
+        return batch
 
     def _send_message(self, params: dict[str, Any], files: dict[str, Upload]) -> Any:
         self._limit(params)
@@ -143,7 +148,13 @@ class BenchTelegram(FakeTelegram):
                 self._wake_senders(chat_id)
                 self.last_sent[chat_id] = call.result
             self._remember_buttons(chat_id, call.result)
-            waiting = self._waiting.pop(chat_id, None)
+            waiting = self._waiting.get(chat_id)
+            # a message sent before the bot even fetched the update is not its answer (the
+            # outbox writing to that person meanwhile)
+            if waiting is not None and waiting[2] in self._fetched:
+                del self._waiting[chat_id]
+            else:
+                waiting = None
         if waiting is not None and not waiting[1].done():
             waiting[1].set_result(now - waiting[0])
         return response
