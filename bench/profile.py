@@ -4,10 +4,10 @@ samples that process (``py-spy record --format raw``; the samples of threads wai
 queue or in epoll, left out, so that the shares
 are shares of the time the process was busy) while the crowd plays at saturation.
 
-It prints and writes to ``bench/profile.txt``: the share of samples by package of the frame
+It prints and writes to ``bench/profile-<database>.txt``: the share of samples by package of the frame
 running at that instant (self time), the modules and functions of the project by share of the
 samples they are on the stack of (inclusive), and the top functions by self time. The raw
-stacks go to ``bench/profile.raw.txt``, for a flame graph (``flamegraph.pl`` or speedscope).
+stacks go to ``bench/profile-<database>.raw.txt`` (not kept in git), for a flame graph (``flamegraph.pl`` or speedscope).
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def summarize(raw: str, top: int = 15) -> str:
 
 async def profile(kind: str, sizes: Sizes, seconds: float, workdir: Path, rate: int) -> str:
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
-    raw = HERE / "profile.raw.txt"
+    raw = HERE / f"profile-{kind}.raw.txt"
     async with database(kind, workdir) as url:
         await _seed(url, sizes)
         fake = BenchTelegram()
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         text = asyncio.run(profile(args.database, sizes, args.seconds, Path(tmp), args.rate))
     print(text)
-    (HERE / "profile.txt").write_text(text + "\n")
+    (HERE / f"profile-{args.database}.txt").write_text(text + "\n")
     return 0
 
 
