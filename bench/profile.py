@@ -4,10 +4,11 @@ samples that process (``py-spy record --format raw``; the samples of threads wai
 queue or in epoll, left out, so that the shares
 are shares of the time the process was busy) while the crowd plays at saturation.
 
-It prints and writes to ``bench/profile-<database>.txt``: the share of samples by package of the frame
-running at that instant (self time), the modules and functions of the project by share of the
-samples they are on the stack of (inclusive), and the top functions by self time. The raw
-stacks go to ``bench/profile-<database>.raw.txt`` (not kept in git), for a flame graph (``flamegraph.pl`` or speedscope).
+It prints and writes to ``bench/profile-<database>.txt``: the share of samples by package of
+the frame running at that instant (self time), the modules and functions of the project by
+share of the samples they are on the stack of (inclusive), and the top functions by self time.
+The raw stacks go to ``bench/profile-<database>.raw.txt`` (not kept in git), for a flame graph
+(``flamegraph.pl`` or speedscope).
 """
 
 from __future__ import annotations
