@@ -46,6 +46,7 @@ class BenchTelegram(FakeTelegram):
         self.limits = False
         self.too_many = 0  # 429s answered
         self.first_poll: float | None = None
+        self.last_query: dict[int, str] = {}  # each person's latest button press
         self.latest: dict[int, dict[str, dict[str, Any]]] = defaultdict(dict)
         self.sends: list[tuple[float, int]] = []  # (instant, chat) of each message sent
         self.last_sent: dict[int, dict[str, Any]] = {}  # the latest message sent to each chat
@@ -70,7 +71,9 @@ class BenchTelegram(FakeTelegram):
         future = asyncio.get_running_loop().create_future()
         started = time.perf_counter()
         update = self.press_button(user, message, data)
-        self._queries_waiting[update["callback_query"]["id"]] = (started, future)
+        query_id = update["callback_query"]["id"]
+        self._queries_waiting[query_id] = (started, future)
+        self.last_query[user["id"]] = query_id
         return future
 
     def forget_waiting(self) -> int:

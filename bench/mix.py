@@ -112,6 +112,9 @@ class Person:
         before = self.fake.sends_to(self.id)
         if not await self.press("weight", "pu", pace, tally, pick=":total"):
             return
+        answer = self.fake.callback_answers.get(self.fake.last_query[self.id], {})
+        if answer.get("text"):  # refused, said in an alert (the window not open yet, ...)
+            return
         if not self.echo:  # the question "how many kilos?" follows the answer to the press
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.fake.sent_beyond(self.id, before), 2.0)
@@ -131,7 +134,7 @@ class Person:
             await self.press("claim", "cl", pace, tally)
             await self.say("mine", "/mine", pace, tally)
             await self.weight(pace, tally)
-            await self.press("delivery", "dl", pace, tally)
+            await self.press("delivery", "dl", pace, tally, pick=":planned")
             await self.say("help", "/help", pace, tally)
         elif self.role == "association":
             for kind, text in (("start", "/start"), ("help", "/help"), ("receipt", "/receipts")):
