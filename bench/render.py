@@ -86,7 +86,7 @@ async def query_plans(engine, factory, antenna_id: int) -> dict[str, Any]:
     captured: list[tuple[str, Any]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             captured.append((statement, parameters))
 
     out: dict[str, Any] = {}
