@@ -107,11 +107,12 @@ async def _starts(fake: BenchTelegram, name: str, sizes: Sizes, **kwargs) -> tup
     return running, times
 
 
-async def _load(fake: BenchTelegram, running, sizes: Sizes, echo: bool) -> dict[str, Any]:
+async def _load(fake: BenchTelegram, running, sizes: Sizes, url: str | None) -> dict[str, Any]:
+    """(a) and (d) after it; ``url`` is the real bot's database (None: the echo bot)."""
     out: dict[str, Any] = {}
     for label, rate in (("rate", sizes.rate), ("saturation", None)):
         out[label] = await measures.mix(
-            fake, people=sizes.people, seconds=sizes.seconds, rate=rate, echo=echo
+            fake, people=sizes.people, seconds=sizes.seconds, rate=rate, database_url=url
         )
     out["rss_after_mb"] = measures.memory(running)
     return out
@@ -130,7 +131,7 @@ async def one_database(kind: str, sizes: Sizes, workdir: Path) -> dict[str, Any]
             echo, times = await _starts(fake, "echo", sizes, log=workdir / "echo.log")
             await asyncio.sleep(1.0)
             result["echo"] = {"start_s": measures.spread(times), "rss_idle_mb": echo.rss_mb()}
-            result["echo"].update(await _load(fake, echo, sizes, echo=True))
+            result["echo"].update(await _load(fake, echo, sizes, None))
             await processes.stop(echo.process)
 
             config = write_config(workdir / "config.toml")
@@ -152,7 +153,7 @@ async def one_database(kind: str, sizes: Sizes, workdir: Path) -> dict[str, Any]
                 result["bot"]["run_sheets"] = await sheets.queued(
                     fake, url, wake=wake, patience=patience
                 )
-            result["bot"].update(await _load(fake, real, sizes, echo=False))
+            result["bot"].update(await _load(fake, real, sizes, url))
             result["bot"]["outbox_pending_after"] = await measures.pending(url)
             await processes.stop(real.process)
             result["crashes"] = len(fake.crashes)

@@ -11,6 +11,7 @@ emulator; (c) is in :mod:`bench.render`.
 from __future__ import annotations
 
 import statistics
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import col, func, select
@@ -44,14 +45,24 @@ def memory(running: Running) -> float:
 
 
 async def mix(
-    fake: BenchTelegram, *, people: int, seconds: float, rate: float | None, echo: bool
+    fake: BenchTelegram,
+    *,
+    people: int,
+    seconds: float,
+    rate: float | None,
+    database_url: str | None = None,
 ) -> dict[str, Any]:
     """(a) the crowd of ``people`` playing for ``seconds`` at ``rate`` updates a second (None:
     as fast as the answers come): answered updates a second, latencies per kind and overall,
-    replies lost (no answer within the timeout) and calls refused by the emulator."""
+    replies lost (no answer within the timeout) and calls refused by the emulator. With the
+    real bot's database: how many outbox messages reached the crowd's chats meanwhile (each
+    may have been taken for the answer to a text, see bench/README.md)."""
     refused_before = len(fake.refused)
-    tally, took = await play(crowd(fake, people, echo=echo), seconds=seconds, rate=rate)
+    crowd_ = crowd(fake, people, echo=database_url is None)
+    began = datetime.now(UTC)
+    tally, took = await play(crowd_, seconds=seconds, rate=rate)
     lost = sum(tally.lost.values()) + fake.forget_waiting()
+    ended = datetime.now(UTC)
     everything = [v for values in tally.latencies.values() for v in values]
     return {
         "rate_asked": rate,
@@ -64,7 +75,32 @@ async def mix(
         "lost_by_kind": dict(tally.lost),
         "steps_skipped": tally.skipped,
         "refused": len(fake.refused) - refused_before,
+        "outbox_to_crowd": None
+        if database_url is None
+        else await _outbox_sent_to(database_url, [p.id for p in crowd_], began, ended),
     }
+
+
+async def _outbox_sent_to(database_url: str, chats: list[int], began, ended) -> int:
+    from storage.engine import create_engine, create_session_factory
+    from storage.plumbing import Outbox
+
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return (
+                await session.exec(
+                    select(func.count())
+                    .select_from(Outbox)
+                    .where(
+                        col(Outbox.chat_id).in_(chats),
+                        col(Outbox.sent_at) >= began,
+                        col(Outbox.sent_at) <= ended,
+                    )
+                )
+            ).one()
+    finally:
+        await engine.dispose()
 
 
 async def pending(database_url: str) -> int:

@@ -54,9 +54,10 @@ def rows(db: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     )
     out.append(
         (
-            "(a) outbox entries unsent at the end / emulator crashes",
+            "(a) outbox sent to the crowd (rate, saturation) / unsent at the end / crashes",
             "-",
-            f"{bot.get('outbox_pending_after', '?')} / {db.get('crashes', '?')}",
+            f"{bot['rate'].get('outbox_to_crowd')}, {bot['saturation'].get('outbox_to_crowd')}"
+            f" / {bot.get('outbox_pending_after', '?')} / {db.get('crashes', '?')}",
             "(for reading the figures)",
             "",
         )
