@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= config.toml
 
-.PHONY: run demo test test-at bench lint catalogs-extract catalogs-update catalogs-compile clean
+.PHONY: run demo test test-at bench bench-smoke bench-profile lint catalogs-extract catalogs-update catalogs-compile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,10 +45,27 @@ test: catalogs-compile
 test-at: catalogs-compile
 	TZ=UTC faketime "$(AT)" $(BIN)/python -m pytest -q -m process
 
-# The tour solver's benchmark (not a test: it measures): 30 generated Brussels evening tours
-# of 25 stores; prints a table and writes bench/results-tours.json (see bench/README.md).
-bench: $(VENV)/.installed
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+# The benchmarks (not tests: they measure; see bench/README.md). The tour solver's: 30
+# generated Brussels evening tours of 25 stores (bench/results-tours.json). The load's: the
+# real bot and a bare aiogram echo bot as processes against the emulator, on a network of
+# 10,000 members over 200 antennas, on SQLite and on the PostgreSQL server of
+# BENCH_POSTGRES_URL (default postgres@127.0.0.1:5432), where it creates and drops a database
+# bench_<pid> (bench/results.json).
+bench: catalogs-compile
 	$(BIN)/python -m bench.tours
+	$(BIN)/python -m bench.load --database sqlite --database postgresql
+
+# The load benchmark with tiny numbers on SQLite, in under a minute: that it still runs (CI).
+bench-smoke: catalogs-compile
+	$(BIN)/python -m bench.load --smoke
+
+# Where the bot's time goes under the load benchmark's mix (py-spy, of the bench extra).
+bench-profile: catalogs-compile $(VENV)/.installed-bench
+	$(BIN)/python -m bench.profile
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
